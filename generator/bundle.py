@@ -1,0 +1,417 @@
+"""Following `$ref`s across files into one self-contained document.
+
+A spec split over many files becomes one document in which every schema reference points
+at `#/components/schemas/<name>`: schemas that live elsewhere (another file, or a place
+other than `components/schemas`) are hoisted there under a deterministic name, and every
+other referenced object (path items, parameters, responses, ...) is inlined. References to
+the root file's own components stay as they are.
+
+Each node of the result remembers the file and pointer it came from, so later stages can
+report a problem at the line the user wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import unquote
+
+from generator import pointers
+from generator.diagnostics import Diagnostic, Location, SpecError, error, has_errors
+from generator.sources import SourceFile, read_source
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+# Keywords whose value is a schema, a list of schemas or a map of schemas (JSON Schema 2020-12).
+_SCHEMA_VALUED = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+)
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+# Keywords whose value is instance data, copied untouched even when it holds a "$ref" key.
+_DATA_VALUED = ("example", "examples", "default", "enum", "const")
+
+_COMPONENT_KINDS = (
+    "parameters",
+    "responses",
+    "requestBodies",
+    "headers",
+    "examples",
+    "links",
+    "callbacks",
+    "pathItems",
+    "securitySchemes",
+)
+
+Origin = tuple[SourceFile, str]
+_Node = TypeVar("_Node")
+
+
+@dataclass
+class Bundle:
+    """A spec as one document, with where each of its nodes was written."""
+
+    document: dict[str, Any]
+    root: SourceFile
+    files: dict[Path, SourceFile]
+    origins: dict[int, Origin]
+
+    def locate(self, pointer: str) -> Location:
+        """The source location of the node at `pointer` in the bundled document."""
+        node: Any = self.document
+        origin: Origin = (self.root, "")
+        rest: list[str] = []
+        for token in pointers.split(pointer):
+            child = _child(node, token)
+            if child is None:
+                rest.append(token)
+                node = None
+                continue
+            node = child
+            if id(node) in self.origins and not rest:
+                origin = self.origins[id(node)]
+            elif not rest:
+                origin = (origin[0], pointers.join(origin[1], token))
+        source, source_pointer = origin
+        full = pointers.join(source_pointer, *rest)
+        return Location(source.display, full, source.line_of(full))
+
+
+def _child(node: Any, token: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(token)
+    if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        return node[int(token)]
+    return None
+
+
+class _Bundler:
+    def __init__(self, root: SourceFile) -> None:
+        self.root = root
+        self.files: dict[Path, SourceFile] = {root.path: root}
+        self.origins: dict[int, Origin] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.schemas: dict[str, Any] = {}
+        self.schema_names: dict[tuple[Path, str], str] = {}
+        self.inlining: list[tuple[Path, str]] = []
+
+    # --- files and references -------------------------------------------------------------
+
+    def _file(self, path: Path, referrer: Location) -> SourceFile | None:
+        source = self.files.get(path)
+        if source is None:
+            try:
+                source = read_source(path)
+            except SpecError as exc:
+                if exc.diagnostics and exc.diagnostics[0].message == "file not found":
+                    self.diagnostics.append(error(referrer, f"$ref points at a missing file {source_display(path)}"))
+                else:
+                    self.diagnostics.extend(exc.diagnostics)
+                return None
+            self.files[path] = source
+        return source
+
+    def _resolve(self, ref: Any, source: SourceFile, at: str) -> tuple[SourceFile, str, Any] | None:
+        """The file, pointer and node a `$ref` names, or None after recording why not."""
+        here = source.location(at)
+        if not isinstance(ref, str):
+            self.diagnostics.append(error(here, "$ref must be a string"))
+            return None
+        address, _, fragment = ref.partition("#")
+        if "://" in address:
+            self.diagnostics.append(error(here, f"remote $ref {ref!r} is not supported; download the file"))
+            return None
+        fragment = unquote(fragment)
+        if fragment and not fragment.startswith("/"):
+            self.diagnostics.append(error(here, f"$ref {ref!r}: only JSON-pointer fragments are supported"))
+            return None
+        target = source if not address else self._file((source.path.parent / unquote(address)).resolve(), here)
+        if target is None:
+            return None
+        try:
+            node = pointers.walk(target.data, fragment)
+        except KeyError:
+            where = f"{target.display}#{fragment}" if address else f"#{fragment}"
+            self.diagnostics.append(error(here, f"unresolvable $ref {ref!r}: nothing at {where}"))
+            return None
+        return target, fragment, node
+
+    def _keep(self, node: _Node, source: SourceFile, at: str) -> _Node:
+        self.origins[id(node)] = (source, at)
+        return node
+
+    # --- the OpenAPI object tree ------------------------------------------------------------
+
+    def bundle(self) -> dict[str, Any]:
+        data = self.root.data
+        if not isinstance(data, dict):
+            raise SpecError([error(self.root.location(""), "the document must be a mapping (an OpenAPI object)")])
+        # The root's own schemas keep their names; register them first so that references
+        # from other files to them resolve to the same component.
+        root_schemas = data.get("components", {}).get("schemas", {}) if isinstance(data.get("components"), dict) else {}
+        if isinstance(root_schemas, dict):
+            for name in root_schemas:
+                self.schema_names[(self.root.path, pointers.join("/components/schemas", name))] = name
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            at = pointers.join("", key)
+            if key in ("paths", "webhooks") and isinstance(value, dict):
+                out[key] = self._map(value, self.root, at, self._path_item)
+            elif key == "components" and isinstance(value, dict):
+                out[key] = self._components(value, at)
+            else:
+                out[key] = self._free_form(value, self.root, at)
+        if self.schemas:
+            out.setdefault("components", {}).setdefault("schemas", self.schemas)
+        return self._keep(out, self.root, "")
+
+    def _components(self, components: dict[str, Any], at: str) -> dict[str, Any]:
+        walkers: dict[str, Callable[[Any, SourceFile, str], Any]] = {
+            "parameters": self._parameter,
+            "responses": self._response,
+            "requestBodies": self._request_body,
+            "headers": self._parameter,
+            "pathItems": self._path_item,
+            "callbacks": self._callback,
+        }
+        out: dict[str, Any] = {}
+        for kind, members in components.items():
+            kind_at = pointers.join(at, kind)
+            if kind == "schemas" and isinstance(members, dict):
+                out[kind] = self.schemas  # filled further as other files' schemas are hoisted
+                for name, schema in members.items():
+                    self.schemas[name] = self._schema(schema, self.root, pointers.join(kind_at, name))
+            elif isinstance(members, dict):
+                walk = walkers.get(kind, self._plain)
+                out[kind] = self._map(members, self.root, kind_at, walk)
+            else:
+                out[kind] = members
+        return self._keep(out, self.root, at)
+
+    def _map(
+        self, node: dict[str, Any], source: SourceFile, at: str, walk: Callable[[Any, SourceFile, str], Any]
+    ) -> dict[str, Any]:
+        out = {key: walk(value, source, pointers.join(at, key)) for key, value in node.items()}
+        return self._keep(out, source, at)
+
+    def _list(
+        self, node: list[Any], source: SourceFile, at: str, walk: Callable[[Any, SourceFile, str], Any]
+    ) -> list[Any]:
+        out = [walk(item, source, pointers.join(at, index)) for index, item in enumerate(node)]
+        return self._keep(out, source, at)
+
+    def _object(
+        self,
+        node: Any,
+        source: SourceFile,
+        at: str,
+        kind: str,
+        fields: dict[str, Callable[[Any, SourceFile, str], Any]],
+    ) -> Any:
+        """Walk a non-schema object, inlining it when it is a `$ref` that is not a root component."""
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            resolved = self._resolve(node["$ref"], source, pointers.join(at, "$ref"))
+            if resolved is None:
+                return node
+            target, fragment, target_node = resolved
+            if target is self.root and fragment.startswith(f"/components/{kind}/") and fragment.count("/") == 3:
+                return self._keep({"$ref": "#" + fragment}, source, at)
+            key = (target.path, fragment)
+            if key in self.inlining:
+                self.diagnostics.append(error(source.location(at), f"circular $ref {node['$ref']!r}"))
+                return node
+            self.inlining.append(key)
+            try:
+                return self._object(target_node, target, fragment, kind, fields)
+            finally:
+                self.inlining.pop()
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            walk = fields.get(key)
+            if walk is not None:
+                out[key] = walk(value, source, pointers.join(at, key))
+            elif key in _DATA_VALUED or key == "value" or key.startswith("x-"):
+                out[key] = value
+            else:
+                out[key] = self._free_form(value, source, pointers.join(at, key))
+        return self._keep(out, source, at)
+
+    def _free_form(self, node: Any, source: SourceFile, at: str) -> Any:
+        """Text and data where some specs still use `$ref` (a tag's description, say).
+
+        Extension (`x-...`) members are user data for other tools and are left untouched.
+        """
+        if isinstance(node, list):
+            return self._list(node, source, at, self._free_form)
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            return self._object(node, source, at, "", {})
+        out = {
+            key: value if key.startswith("x-") else self._free_form(value, source, pointers.join(at, key))
+            for key, value in node.items()
+        }
+        return self._keep(out, source, at)
+
+    def _plain(self, node: Any, source: SourceFile, at: str) -> Any:
+        return self._object(node, source, at, "", {})
+
+    def _path_item(self, node: Any, source: SourceFile, at: str) -> Any:
+        fields: dict[str, Callable[[Any, SourceFile, str], Any]] = {method: self._operation for method in HTTP_METHODS}
+        fields["parameters"] = self._parameters
+        return self._object(node, source, at, "pathItems", fields)
+
+    def _operation(self, node: Any, source: SourceFile, at: str) -> Any:
+        return self._object(
+            node,
+            source,
+            at,
+            "",
+            {
+                "parameters": self._parameters,
+                "requestBody": self._request_body,
+                "responses": lambda n, s, a: self._map(n, s, a, self._response) if isinstance(n, dict) else n,
+                "callbacks": lambda n, s, a: self._map(n, s, a, self._callback) if isinstance(n, dict) else n,
+            },
+        )
+
+    def _callback(self, node: Any, source: SourceFile, at: str) -> Any:
+        if not isinstance(node, dict) or "$ref" in node:
+            return self._object(node, source, at, "callbacks", {})
+        return self._map(node, source, at, self._path_item)
+
+    def _parameters(self, node: Any, source: SourceFile, at: str) -> Any:
+        return self._list(node, source, at, self._parameter) if isinstance(node, list) else node
+
+    def _parameter(self, node: Any, source: SourceFile, at: str) -> Any:
+        kind = "headers" if "/headers/" in at else "parameters"
+        return self._object(
+            node, source, at, kind, {"schema": self._schema, "content": self._content, "examples": self._examples}
+        )
+
+    def _request_body(self, node: Any, source: SourceFile, at: str) -> Any:
+        return self._object(node, source, at, "requestBodies", {"content": self._content})
+
+    def _response(self, node: Any, source: SourceFile, at: str) -> Any:
+        return self._object(
+            node,
+            source,
+            at,
+            "responses",
+            {
+                "content": self._content,
+                "headers": lambda n, s, a: self._map(n, s, a, self._parameter) if isinstance(n, dict) else n,
+                "links": lambda n, s, a: self._map(n, s, a, self._plain) if isinstance(n, dict) else n,
+            },
+        )
+
+    def _content(self, node: Any, source: SourceFile, at: str) -> Any:
+        if not isinstance(node, dict):
+            return node
+        return self._map(
+            node,
+            source,
+            at,
+            lambda n, s, a: self._object(n, s, a, "", {"schema": self._schema, "examples": self._examples}),
+        )
+
+    def _examples(self, node: Any, source: SourceFile, at: str) -> Any:
+        if not isinstance(node, dict):
+            return node
+        return self._map(node, source, at, lambda n, s, a: self._object(n, s, a, "examples", {}))
+
+    # --- schemas ----------------------------------------------------------------------------
+
+    def _schema(self, node: Any, source: SourceFile, at: str) -> Any:
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            child_at = pointers.join(at, key)
+            if key == "$ref":
+                out[key] = self._schema_ref(value, source, child_at)
+            elif key in _DATA_VALUED:
+                out[key] = value
+            elif key in _SCHEMA_VALUED:
+                out[key] = self._schema(value, source, child_at)
+            elif key in _SCHEMA_LISTS and isinstance(value, list):
+                out[key] = self._list(value, source, child_at, self._schema)
+            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+                out[key] = self._schema_map(value, source, child_at)
+            else:
+                out[key] = value
+        return self._keep(out, source, at)
+
+    def _schema_map(self, node: dict[str, Any], source: SourceFile, at: str) -> dict[str, Any]:
+        """A map of schemas; some specs write the whole map as a `$ref` to a map elsewhere."""
+        if "$ref" not in node:
+            return self._map(node, source, at, self._schema)
+        resolved = self._resolve(node["$ref"], source, pointers.join(at, "$ref"))
+        if resolved is None or not isinstance(resolved[2], dict):
+            return node
+        target, fragment, target_node = resolved
+        return self._schema_map(target_node, target, fragment)
+
+    def _schema_ref(self, ref: Any, source: SourceFile, at: str) -> Any:
+        resolved = self._resolve(ref, source, at)
+        if resolved is None:
+            return ref
+        target, fragment, target_node = resolved
+        key = (target.path, fragment)
+        name = self.schema_names.get(key)
+        if name is None:
+            name = self._free_name(target, fragment)
+            self.schema_names[key] = name
+            self.schemas[name] = {}  # reserve the slot: the schema may refer to itself
+            self.schemas[name] = self._schema(target_node, target, fragment)
+        return "#/components/schemas/" + pointers.escape(name)
+
+    def _free_name(self, target: SourceFile, fragment: str) -> str:
+        tokens = pointers.split(fragment)
+        base = tokens[-1] if tokens else target.path.stem
+        if tokens[-2:-1] in (["items"], ["additionalProperties"]) or base.isdigit():
+            base = "_".join(tokens[-3:]) if tokens else base
+        taken = set(self.schemas) | set(self.schema_names.values())
+        name, counter = base, 1
+        while name in taken:
+            counter += 1
+            name = f"{base}{counter}"
+        return name
+
+
+def source_display(path: Path) -> str:
+    from generator.sources import display_path
+
+    return display_path(path)
+
+
+def bundle(root_path: Path) -> tuple[Bundle, list[Diagnostic]]:
+    """Load the spec rooted at `root_path` and everything it references.
+
+    Raises SpecError when a file cannot be read or a reference cannot be followed.
+    """
+    root = read_source(root_path.resolve())
+    bundler = _Bundler(root)
+    document = bundler.bundle()
+    if has_errors(bundler.diagnostics):
+        raise SpecError(_sorted(bundler.diagnostics))
+    return Bundle(document, root, bundler.files, bundler.origins), bundler.diagnostics
+
+
+def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    unique = dict.fromkeys(diagnostics)
+    return sorted(unique, key=lambda d: (d.location.file, d.location.line or 0, d.location.pointer))

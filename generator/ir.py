@@ -1,0 +1,195 @@
+"""The intermediate representation: what the templates need, already in Python terms.
+
+Every name here is a valid Python identifier and every `*_type` field is a type
+expression built by `generator.types`; templates only loop and choose, they never convert.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+
+class ParameterLocation(enum.StrEnum):
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
+    COOKIE = "cookie"
+
+
+class AuthKind(enum.StrEnum):
+    BEARER = "bearer"
+    BASIC = "basic"
+    API_KEY = "api_key"
+
+
+@dataclass(frozen=True, slots=True)
+class ServerVariable:
+    name: str
+    python_name: str
+    default: str
+    enum: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    url: str
+    description: str
+    variables: tuple[ServerVariable, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialArgument:
+    """One constructor argument of the client that holds a secret."""
+
+    python_name: str
+    environment_variable: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityScheme:
+    """How the client authenticates; `credentials` are its constructor arguments."""
+
+    name: str
+    kind: AuthKind
+    description: str
+    credentials: tuple[CredentialArgument, ...]
+    api_key_name: str = ""
+    api_key_location: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    python_name: str
+    location: ParameterLocation
+    required: bool
+    python_type: str
+    description: str
+    deprecated: bool = False
+    example: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    content_type: str
+    python_type: str
+    model_name: str | None
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: str
+    status_code: int | None
+    description: str
+    content_type: str | None
+    python_type: str | None
+    model_name: str | None
+    exception_name: str = ""
+    example: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorShape:
+    """How the server fills a declared error model; field names are wire names."""
+
+    constant_name: str
+    model_name: str | None
+    content_type: str
+    template: Any
+    from_example: bool
+    message_field: str | None
+    status_field: str | None
+    code_field: str | None
+    code_values: tuple[str, ...]
+    title_field: str | None
+    details_field: str | None
+    details_item_location: str | None
+    details_item_message: str | None
+
+    def __hash__(self) -> int:
+        return hash((self.model_name, self.content_type, repr(self.template), self.message_field))
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRoute:
+    """The error shape an operation's server route uses for one declared status."""
+
+    status: str
+    shape_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    operation_id: str
+    method_name: str
+    constant_name: str
+    http_method: str
+    path: str
+    summary: str
+    description: str
+    deprecated: bool
+    parameters: tuple[Parameter, ...]
+    body: Body | None
+    success: Response
+    errors: tuple[Response, ...]
+    security: tuple[str, ...]
+    idempotency_key: Parameter | None
+    request_example: Any = None
+    error_routes: tuple[ErrorRoute, ...] = ()
+    record_id_path: tuple[str, ...] = ()
+
+    @property
+    def mock_action(self) -> str:
+        """What the in-memory mock does: replace, merge, create, read or delete a record."""
+        return {"PUT": "replace", "PATCH": "merge", "POST": "create", "DELETE": "delete"}.get(self.http_method, "read")
+
+    @property
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location is ParameterLocation.PATH)
+
+    @property
+    def keyword_parameters(self) -> tuple[Parameter, ...]:
+        """Query, header and cookie parameters, required ones first."""
+        others = [
+            p for p in self.parameters if p.location is not ParameterLocation.PATH and p is not self.idempotency_key
+        ]
+        return tuple(sorted(others, key=lambda p: not p.required))
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    spec_name: str
+    package: str
+    distribution: str
+    title: str
+    version: str
+    package_version: str
+    description: str
+    source: str
+    servers: tuple[Server, ...]
+    security_schemes: tuple[SecurityScheme, ...]
+    operations: tuple[Operation, ...]
+    model_names: tuple[str, ...]
+    operation_model_names: tuple[str, ...]
+    uses_email: bool
+    environment_prefix: str
+    error_shapes: tuple[ErrorShape, ...] = ()
+    default_error_routes: tuple[ErrorRoute, ...] = ()
+
+    @property
+    def default_server(self) -> Server:
+        return self.servers[0] if self.servers else Server("http://localhost:8000", "", ())
+
+    @property
+    def missing_credentials_message(self) -> str:
+        choices = " or ".join(
+            " and ".join(f"{c.python_name}= (${c.environment_variable})" for c in scheme.credentials)
+            for scheme in self.security_schemes
+        )
+        return f"missing credentials: pass {choices}"

@@ -1,0 +1,428 @@
+"""Building the IR from a validated, normalized document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from generator import naming, pointers
+from generator.bundle import Bundle
+from generator.diagnostics import Diagnostic, warning
+from generator.error_shapes import attach_error_shapes
+from generator.examples import example_for
+from generator.ir import (
+    Api,
+    AuthKind,
+    Body,
+    CredentialArgument,
+    Operation,
+    Parameter,
+    ParameterLocation,
+    Response,
+    SecurityScheme,
+    Server,
+    ServerVariable,
+)
+from generator.normalize import is_json_media, operation_ids
+from generator.types import python_type, ref_name
+from generator.validate import resolve_local
+
+# Keyword arguments every generated method has; a spec parameter must not take their names.
+METHOD_ARGUMENTS = frozenset({"self", "body", "timeout", "extra_headers", "idempotency_key", "credentials"})
+# Header parameters OpenAPI says to ignore: the client sets them itself.
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
+@dataclass
+class _Builder:
+    document: dict[str, Any]
+    bundle: Bundle
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def components(self) -> dict[str, Any]:
+        schemas: dict[str, Any] = self.document.get("components", {}).get("schemas", {})
+        return schemas
+
+    def warn(self, pointer: str, message: str) -> None:
+        self.warnings.append(warning(self.bundle.locate(pointer), message))
+
+    # --- document level ---------------------------------------------------------------
+
+    def servers(self) -> tuple[Server, ...]:
+        found = []
+        for server in self.document.get("servers") or []:
+            if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+                continue
+            variables = tuple(
+                ServerVariable(
+                    name=name,
+                    python_name=naming.parameter_name(name, METHOD_ARGUMENTS),
+                    default=str(variable.get("default", "")),
+                    enum=tuple(str(v) for v in variable.get("enum") or ()),
+                    description=str(variable.get("description", "")),
+                )
+                for name, variable in (server.get("variables") or {}).items()
+                if isinstance(variable, dict)
+            )
+            found.append(Server(server["url"], str(server.get("description", "")), variables))
+        return tuple(found)
+
+    def security_schemes(self, used: set[str], environment_prefix: str) -> tuple[SecurityScheme, ...]:
+        declared = self.document.get("components", {}).get("securitySchemes") or {}
+        schemes: list[SecurityScheme] = []
+        for name in sorted(used, key=list(declared).index if isinstance(declared, dict) else None):
+            scheme = declared.get(name) if isinstance(declared, dict) else None
+            at = pointers.join("/components/securitySchemes", name)
+            if not isinstance(scheme, dict):
+                continue
+            kind = self._auth_kind(scheme)
+            if kind is None:
+                self.warn(
+                    at,
+                    f"security scheme {name!r} ({scheme.get('type')}/{scheme.get('scheme', '')}) "
+                    "is not supported; requests will be sent without it",
+                )
+                continue
+            schemes.append(
+                SecurityScheme(
+                    name=name,
+                    kind=kind,
+                    description=str(scheme.get("description", "")),
+                    credentials=tuple(
+                        CredentialArgument(credential, "", description)
+                        for credential, description in _CREDENTIALS[kind]
+                    ),
+                    api_key_name=str(scheme.get("name", "")) if kind is AuthKind.API_KEY else "",
+                    api_key_location=str(scheme.get("in", "")) if kind is AuthKind.API_KEY else "",
+                )
+            )
+        return self._distinct_credentials(schemes, environment_prefix)
+
+    @staticmethod
+    def _auth_kind(scheme: dict[str, Any]) -> AuthKind | None:
+        kind = scheme.get("type")
+        if kind == "http":
+            http_scheme = str(scheme.get("scheme", "")).lower()
+            return {"bearer": AuthKind.BEARER, "basic": AuthKind.BASIC}.get(http_scheme)
+        if kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
+            return AuthKind.API_KEY
+        if kind in ("oauth2", "openIdConnect"):
+            return AuthKind.BEARER  # the client holds an access token obtained elsewhere
+        return None
+
+    @staticmethod
+    def _distinct_credentials(schemes: list[SecurityScheme], environment_prefix: str) -> tuple[SecurityScheme, ...]:
+        """Name each credential argument and its environment variable.
+
+        Two schemes of one kind get their credential names prefixed by the scheme's name.
+        """
+        counts: dict[str, int] = {}
+        for scheme in schemes:
+            for credential in scheme.credentials:
+                counts[credential.python_name] = counts.get(credential.python_name, 0) + 1
+        result = []
+        for scheme in schemes:
+            prefix = (
+                naming.snake_case(scheme.name) + "_"
+                if any(counts[c.python_name] > 1 for c in scheme.credentials)
+                else ""
+            )
+            credentials = tuple(
+                CredentialArgument(
+                    prefix + c.python_name, f"{environment_prefix}_{(prefix + c.python_name).upper()}", c.description
+                )
+                for c in scheme.credentials
+            )
+            result.append(
+                SecurityScheme(
+                    scheme.name,
+                    scheme.kind,
+                    scheme.description,
+                    credentials,
+                    scheme.api_key_name,
+                    scheme.api_key_location,
+                )
+            )
+        return tuple(result)
+
+    # --- operations -------------------------------------------------------------------
+
+    def operations(self) -> tuple[tuple[Operation, ...], set[str]]:
+        ids = operation_ids(self.document)
+        keys = list(ids)
+        method_names = naming.unique(naming.method_name(ids[key]) for key in keys)
+        global_security = self.document.get("security")
+        operations: list[Operation] = []
+        used_schemes: set[str] = set()
+        for (path, method), method_name in zip(keys, method_names, strict=True):
+            item = self.document["paths"][path]
+            operation = item[method]
+            at = pointers.join("/paths", path, method)
+            security = operation.get("security", global_security) or []
+            schemes = tuple(
+                dict.fromkeys(name for requirement in security if isinstance(requirement, dict) for name in requirement)
+            )
+            used_schemes.update(schemes)
+            parameters = self.parameters(item.get("parameters"), operation.get("parameters"), at)
+            idempotency = next(
+                (
+                    p
+                    for p in parameters
+                    if p.location is ParameterLocation.HEADER and p.name.lower() == "idempotency-key"
+                ),
+                None,
+            )
+            success, errors = self.responses(operation.get("responses") or {}, pointers.join(at, "responses"))
+            body, request_example = self.body(operation.get("requestBody"), pointers.join(at, "requestBody"))
+            operations.append(
+                Operation(
+                    operation_id=ids[(path, method)],
+                    method_name=method_name,
+                    constant_name=naming.constant_name(method_name),
+                    http_method=method.upper(),
+                    path=path,
+                    summary=str(operation.get("summary", "")),
+                    description=str(operation.get("description", "")),
+                    deprecated=operation.get("deprecated") is True,
+                    parameters=parameters,
+                    body=body,
+                    success=success,
+                    errors=errors,
+                    security=schemes,
+                    idempotency_key=idempotency,
+                    request_example=request_example,
+                )
+            )
+        return tuple(operations), used_schemes
+
+    def parameters(self, shared: Any, own: Any, at: str) -> tuple[Parameter, ...]:
+        merged: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        path_at = at.rsplit("/", 1)[0]
+        for source, source_at in ((shared, path_at), (own, at)):
+            for index, raw in enumerate(source if isinstance(source, list) else []):
+                parameter = resolve_local(self.document, raw)
+                if isinstance(parameter, dict):
+                    merged[(str(parameter.get("name")), str(parameter.get("in")))] = (
+                        pointers.join(source_at, "parameters", index),
+                        parameter,
+                    )
+        chosen = []
+        for (name, location), (parameter_at, parameter) in merged.items():
+            if location == "header" and name.lower() in _IGNORED_HEADERS:
+                self.warn(parameter_at, f"header parameter {name!r} is ignored: the client sets it itself")
+                continue
+            if location not in ParameterLocation.__members__.values():
+                continue
+            chosen.append((name, ParameterLocation(location), parameter))
+        python_names = naming.unique(
+            (naming.parameter_name(name, METHOD_ARGUMENTS) for name, _, _ in chosen), taken=METHOD_ARGUMENTS
+        )
+        return tuple(
+            Parameter(
+                name=name,
+                python_name=python_name,
+                location=location,
+                required=location is ParameterLocation.PATH or parameter.get("required") is True,
+                python_type=python_type(self._parameter_schema(parameter), self.components, inline_scalars=True),
+                description=str(parameter.get("description", "")),
+                deprecated=parameter.get("deprecated") is True,
+                example=parameter["example"]
+                if "example" in parameter
+                else example_for(self._parameter_schema(parameter), self.components),
+            )
+            for (name, location, parameter), python_name in zip(chosen, python_names, strict=True)
+        )
+
+    @staticmethod
+    def _parameter_schema(parameter: dict[str, Any]) -> Any:
+        if "schema" in parameter:
+            return parameter["schema"]
+        content = parameter.get("content")
+        if isinstance(content, dict) and content:
+            media = next(iter(content.values()))
+            return media.get("schema") if isinstance(media, dict) else None
+        return None
+
+    def body(self, raw: Any, at: str) -> tuple[Body | None, Any]:
+        request_body = resolve_local(self.document, raw)
+        if not isinstance(request_body, dict):
+            return None, None
+        content = request_body.get("content") or {}
+        json_types = [media_type for media_type in content if is_json_media(media_type)]
+        if not json_types:
+            if content:
+                self.warn(
+                    pointers.join(at, "content"),
+                    f"request body media types {sorted(content)} are not "
+                    "supported yet; the operation is generated without a body",
+                )
+            return None, None
+        media_type = json_types[0]
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        schema = media.get("schema", {})
+        body = Body(
+            content_type=media_type,
+            python_type=python_type(schema, self.components),
+            model_name=self._model_name(schema),
+            required=request_body.get("required") is True,
+            description=str(request_body.get("description", "")),
+        )
+        return body, _example(media)
+
+    def responses(self, responses: dict[str, Any], at: str) -> tuple[Response, tuple[Response, ...]]:
+        built = {status: self.response(status, raw) for status, raw in responses.items()}
+        successes = sorted(status for status in built if status.startswith("2"))
+        success = built.pop(successes[0]) if successes else Response("200", 200, "", None, None, None)
+        for status in successes[1:]:
+            built.pop(status)
+        errors = tuple(built[status] for status in sorted(built, key=_status_order))
+        return success, errors
+
+    def response(self, status: str, raw: Any) -> Response:
+        response = resolve_local(self.document, raw)
+        response = response if isinstance(response, dict) else {}
+        content = response.get("content") or {}
+        code = int(status) if status.isdigit() else None
+        media_type = next((m for m in content if is_json_media(m)), None)
+        if media_type is None:
+            return Response(
+                status,
+                code,
+                str(response.get("description", "")),
+                next(iter(content), None),
+                None,
+                None,
+                naming.exception_name(status),
+            )
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        schema = media.get("schema")
+        example = _example(media)
+        if example is None and schema is not None and status.startswith("2"):
+            example = example_for(schema, self.components)
+        return Response(
+            status=status,
+            status_code=code,
+            description=str(response.get("description", "")),
+            content_type=media_type,
+            exception_name=naming.exception_name(status),
+            python_type=python_type(schema, self.components) if schema else None,
+            model_name=self._model_name(schema),
+            example=example,
+        )
+
+    def _model_name(self, schema: Any) -> str | None:
+        name = ref_name(schema)
+        return name if name is not None and name in self.components else None
+
+
+def _example(media: dict[str, Any]) -> Any:
+    """The media type's example: `example`, else the first of `examples`, else the schema's."""
+    if "example" in media:
+        return media["example"]
+    examples = media.get("examples")
+    if isinstance(examples, dict):
+        for example in examples.values():
+            if isinstance(example, dict) and "value" in example:
+                return example["value"]
+    return None
+
+
+def _status_order(status: str) -> tuple[int, str]:
+    return (
+        (999, status)
+        if status == "default"
+        else (int(status[0]) * 100 if not status.isdigit() else int(status), status)
+    )
+
+
+_CREDENTIALS = {
+    AuthKind.BEARER: (("token", "The bearer token."),),
+    AuthKind.BASIC: (("username", "The user name."), ("password", "The password.")),
+    AuthKind.API_KEY: (("api_key", "The API key."),),
+}
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _names_used(operations: tuple[Operation, ...], components: dict[str, Any]) -> tuple[str, ...]:
+    """The model classes the operations' annotations mention, sorted."""
+    expressions = [p.python_type for o in operations for p in o.parameters]
+    expressions += [o.body.python_type for o in operations if o.body]
+    expressions += [r.python_type for o in operations for r in (o.success, *o.errors) if r.python_type]
+    return tuple(sorted({name for e in expressions for name in _IDENTIFIER.findall(e) if name in components}))
+
+
+_PEP440_RELEASE = re.compile(r"^[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?$")
+
+
+def _package_version(spec_version: str) -> str:
+    """The API's version when it is a valid package version, else 0.0.0."""
+    return spec_version if _PEP440_RELEASE.match(spec_version) else "0.0.0"
+
+
+def _record_id_path(operation: Operation, components: dict[str, Any]) -> tuple[str, ...]:
+    """Where the success response carries the id named by the operation's last path parameter.
+
+    A mock server writes the path's id there: at the top (`id`, or the parameter's own
+    name) or one object down, as in an envelope `{"response": {"id": ...}}`.
+    """
+    if not operation.path_parameters or operation.success.model_name is None:
+        return ()
+    parameter = operation.path_parameters[-1].name
+    candidates = [parameter] + (["id"] if parameter == "id" or parameter.lower().endswith(("_id", "id")) else [])
+    schema = components.get(operation.success.model_name, {})
+    properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    for name in candidates:
+        if name in properties:
+            return (name,)
+    for outer, inner_schema in properties.items():
+        target = components.get(ref_name(inner_schema) or "", inner_schema)
+        inner = target.get("properties", {}) if isinstance(target, dict) else {}
+        for name in candidates:
+            if name in inner:
+                return (outer, name)
+    return ()
+
+
+def _uses_format(node: Any, wanted: str) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            if current.get("format") == wanted:
+                return True
+            stack.extend(v for k, v in current.items() if k not in ("example", "examples", "default", "enum", "const"))
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False
+
+
+def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: str) -> tuple[Api, list[Diagnostic]]:
+    """The IR of a normalized document, with warnings for what it leaves out."""
+    builder = _Builder(document, bundle)
+    operations, used_schemes = builder.operations()
+    operations = tuple(replace(o, record_id_path=_record_id_path(o, builder.components)) for o in operations)
+    operations, error_shapes, default_error_routes = attach_error_shapes(operations, builder.components)
+    info = document.get("info") or {}
+    environment_prefix = naming.constant_name(spec_name)
+    api = Api(
+        spec_name=spec_name,
+        package=naming.package_name(spec_name),
+        distribution=naming.distribution_name(spec_name),
+        title=str(info.get("title", spec_name)),
+        version=str(info.get("version", "0")),
+        package_version=_package_version(str(info.get("version", ""))),
+        description=str(info.get("description", "")),
+        source=source,
+        servers=builder.servers(),
+        security_schemes=builder.security_schemes(used_schemes, environment_prefix),
+        operations=operations,
+        model_names=tuple(builder.components),
+        operation_model_names=_names_used(operations, builder.components),
+        uses_email=_uses_format(builder.components, "email"),
+        environment_prefix=environment_prefix,
+        error_shapes=error_shapes,
+        default_error_routes=default_error_routes,
+    )
+    return api, builder.warnings

@@ -1,0 +1,69 @@
+"""The one way a string or value from a spec reaches generated code.
+
+Specs are untrusted input: descriptions, examples, defaults and enum values may hold
+quotes, backslashes, newlines, NUL or template syntax. Each leaves here as an inert
+Python literal, docstring or comment, never as code.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from typing import Any
+
+
+def python_literal(value: Any) -> str:
+    """A Python expression that evaluates to `value` (JSON-like data only)."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return 'float("nan")'
+        if math.isinf(value):
+            return 'float("inf")' if value > 0 else 'float("-inf")'
+        return repr(value)
+    if isinstance(value, str):
+        # repr() escapes quotes, backslashes and control characters, NUL included; str()
+        # first, so that a str subclass (an enum member) is spelt as its plain value.
+        return repr(str(value))
+    if isinstance(value, tuple):
+        items = [python_literal(item) for item in value]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    if isinstance(value, list):
+        return "[" + ", ".join(python_literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = ", ".join(f"{python_literal(str(key))}: {python_literal(item)}" for key, item in value.items())
+        return "{" + items + "}"
+    raise TypeError(f"not JSON-like data: {type(value).__name__}")
+
+
+def docstring_text(text: str) -> str:
+    """Text safe inside a triple-quoted docstring, kept readable.
+
+    Backslashes are doubled and triple quotes broken so the docstring cannot end early or
+    hold escapes; control characters other than newline and tab are dropped.
+    """
+    cleaned = "".join(char for char in text if char in "\n\t" or (ord(char) >= 32 and ord(char) != 127))
+    cleaned = cleaned.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    cleaned = "\n".join(line.rstrip() for line in cleaned.strip().splitlines())
+    if cleaned.endswith('"'):
+        cleaned += " "
+    return cleaned
+
+
+def comment_text(text: str) -> str:
+    """Text safe on one `#` comment line."""
+    return " ".join(docstring_text(text).split())
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string (JSON's escapes are a subset of TOML's)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def markdown_text(text: str) -> str:
+    """Spec text shown in Markdown, with HTML markup made inert."""
+    return html.escape(text.strip(), quote=False)

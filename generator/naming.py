@@ -1,0 +1,170 @@
+"""Every rule that turns a name from a spec into a Python name.
+
+Names from specs can be anything: keywords, builtins, our own symbols, leading digits,
+dashes, spaces, brackets, non-ASCII letters, or several names that collide once
+converted. The functions here always return a valid, readable identifier; the wire name
+is kept elsewhere (as an alias or a literal) so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Names the generated modules define or import; a model or parameter must not shadow them.
+GENERATED_SYMBOLS = frozenset(
+    {
+        "Client",
+        "AsyncClient",
+        "ApiError",
+        "ApiStatusError",
+        "ApiConnectionError",
+        "ApiTimeoutError",
+        "BaseModel",
+        "ConfigDict",
+        "Field",
+        "RootModel",
+        "AnyUrl",
+        "AwareDatetime",
+        "EmailStr",
+        "Any",
+        "Annotated",
+        "Literal",
+        "Enum",
+        "StrEnum",
+        "IntEnum",
+        "UUID",
+        "Mapping",
+        "Handler",
+        "HttpError",
+        "InMemoryHandler",
+        "FastAPI",
+        "Request",
+        "Response",
+        "Depends",
+        "TypeAdapter",
+        "Sequence",
+        "datetime",
+        "date",
+        "time",
+        "timedelta",
+        "Decimal",
+        "Path",
+        "Query",
+        "Header",
+        "Body",
+    }
+)
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_SPLIT_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
+
+
+def ascii_words(name: str) -> list[str]:
+    """The words of `name`: camelCase, snake_case, kebab-case, spaces and brackets all split."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    words: list[str] = []
+    for chunk in re.split(r"[^0-9A-Za-z]+", folded):
+        words.extend(_SPLIT_WORDS.findall(chunk))
+    return words
+
+
+def _identifier_fallback(name: str) -> str:
+    """A stable stand-in for a name with no ASCII letters or digits at all."""
+    return "_".join(f"u{ord(char):04x}" for char in name if not char.isspace())[:60] or "unnamed"
+
+
+def snake_case(name: str, *, digit_prefix: str = "field") -> str:
+    """`updateCustomer` -> `update_customer`, `Idempotency-Key` -> `idempotency_key`."""
+    words = ascii_words(name)
+    result = "_".join(word.lower() for word in words) if words else _identifier_fallback(name)
+    if result[0].isdigit():
+        result = f"{digit_prefix}_{result}"
+    if keyword.iskeyword(result) or keyword.issoftkeyword(result):
+        result += "_"
+    return result
+
+
+def pascal_case(name: str, *, digit_prefix: str = "Model") -> str:
+    """`customer-update` -> `CustomerUpdate`; keeps inner capitals (`HTTPError` stays)."""
+    words = ascii_words(name)
+    result = "".join(word[0].upper() + word[1:] for word in words) if words else _identifier_fallback(name).title()
+    if result[0].isdigit():
+        result = digit_prefix + result
+    return result
+
+
+def class_name(name: str) -> str:
+    """A model class name that shadows no builtin, keyword or generated symbol."""
+    result = pascal_case(name)
+    if result in GENERATED_SYMBOLS or result in _BUILTIN_NAMES or keyword.iskeyword(result):
+        result += "Model"
+    return result
+
+
+def method_name(operation_id: str) -> str:
+    """The client and handler method for an operation: its operation id in snake_case."""
+    result = snake_case(operation_id, digit_prefix="op")
+    return result + "_" if result.startswith("with_") or result in ("close", "aclose") else result
+
+
+def operation_id_for(method: str, path: str) -> str:
+    """An operation id for an operation that declares none: `get /users/{id}` -> `get_users_id`."""
+    return snake_case(f"{method} {path}", digit_prefix="op")
+
+
+def parameter_name(name: str, reserved: Iterable[str] = ()) -> str:
+    """A keyword-argument name for a parameter, avoiding `reserved` names of the method."""
+    result = snake_case(name)
+    if result in set(reserved) or result == "self":
+        result += "_"
+    return result
+
+
+def package_name(spec_name: str) -> str:
+    """The import name of a spec's package: `chargeover` -> `chargeover_api`."""
+    return snake_case(spec_name, digit_prefix="api") + "_api"
+
+
+def distribution_name(spec_name: str) -> str:
+    """The pip name of a spec's package: `chargeover` -> `chargeover-api`."""
+    return package_name(spec_name).replace("_", "-")
+
+
+def constant_name(value: str) -> str:
+    """An UPPER_SNAKE name for a value: `api-key` -> `API_KEY`."""
+    return snake_case(value, digit_prefix="value").upper().rstrip("_")
+
+
+_EXCEPTIONS_BY_STATUS = {
+    "400": "BadRequestError",
+    "401": "AuthenticationError",
+    "403": "PermissionDeniedError",
+    "404": "NotFoundError",
+    "409": "ConflictError",
+    "422": "UnprocessableEntityError",
+    "429": "RateLimitError",
+}
+
+
+def exception_name(status: str) -> str:
+    """The exception class the client raises for a response status ("5XX" and 5xx: InternalServerError)."""
+    if status.startswith("5"):
+        return "InternalServerError"
+    return _EXCEPTIONS_BY_STATUS.get(status, "ApiStatusError")
+
+
+def unique(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
+    """The names in order, later duplicates (and names in `taken`) suffixed _2, _3, ..."""
+    used = set(taken)
+    result: list[str] = []
+    for name in names:
+        candidate, counter = name, 1
+        while candidate in used:
+            counter += 1
+            candidate = f"{name}_{counter}" if not name[-1:].isupper() else f"{name}{counter}"
+        used.add(candidate)
+        result.append(candidate)
+    return result

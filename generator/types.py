@@ -1,0 +1,92 @@
+"""Python type expressions for schemas that are not models of their own.
+
+Parameters, bodies and responses reference models by class name; this module turns the
+remaining inline schemas (primitives, arrays, enums, unions) into annotations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import pointers
+from generator.literals import python_literal
+
+SCHEMA_REF_PREFIX = "#/components/schemas/"
+
+_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+_STRING_FORMATS = {"binary": "bytes"}
+
+
+def ref_name(schema: Any) -> str | None:
+    """The component name a `{"$ref": "#/components/schemas/X"}` schema points at."""
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        ref: str = schema["$ref"]
+        if ref.startswith(SCHEMA_REF_PREFIX):
+            return pointers.unescape(ref[len(SCHEMA_REF_PREFIX) :])
+    return None
+
+
+def is_nullable(schema: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    declared = schema.get("type")
+    if schema.get("nullable") is True or declared == "null" or (isinstance(declared, list) and "null" in declared):
+        return True
+    branches = schema.get("oneOf") or schema.get("anyOf") or []
+    return any(isinstance(b, dict) and b.get("type") == "null" for b in branches)
+
+
+def python_type(schema: Any, components: dict[str, Any], *, inline_scalars: bool = False) -> str:
+    """An annotation for `schema`; `inline_scalars` spells referenced scalar schemas as builtins."""
+    if not isinstance(schema, dict) or not schema:
+        return "Any"
+    name = ref_name(schema)
+    if name is not None:
+        target = components.get(name)
+        if inline_scalars and isinstance(target, dict) and _is_plain_scalar(target):
+            return python_type(target, components)
+        return name
+    for combinator in ("oneOf", "anyOf"):
+        if isinstance(schema.get(combinator), list):
+            return _union(python_type(b, components, inline_scalars=inline_scalars) for b in schema[combinator])
+    if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
+        return python_type(schema["allOf"][0], components, inline_scalars=inline_scalars)
+    if "const" in schema:
+        return f"Literal[{python_literal(schema['const'])}]"
+    declared = schema.get("type")
+    kinds = declared if isinstance(declared, list) else [declared] if isinstance(declared, str) else []
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        values = [v for v in schema["enum"] if v is not None]
+        literal = f"Literal[{', '.join(python_literal(v) for v in values)}]" if values else "None"
+        return _union([literal, "None"] if None in schema["enum"] or "null" in kinds else [literal])
+    parts = [_kind_type(kind, schema, components, inline_scalars) for kind in kinds] or ["Any"]
+    if schema.get("nullable") is True:
+        parts.append("None")
+    return _union(parts)
+
+
+def _kind_type(kind: str, schema: dict[str, Any], components: dict[str, Any], inline_scalars: bool) -> str:
+    if kind == "array":
+        return f"list[{python_type(schema.get('items', {}), components, inline_scalars=inline_scalars)}]"
+    if kind == "object":
+        extra = schema.get("additionalProperties")
+        value = python_type(extra, components, inline_scalars=inline_scalars) if isinstance(extra, dict) else "Any"
+        return f"dict[str, {value}]"
+    if kind == "string" and schema.get("format") in _STRING_FORMATS:
+        return _STRING_FORMATS[schema["format"]]
+    return _PRIMITIVES.get(kind, "Any")
+
+
+def _is_plain_scalar(schema: dict[str, Any]) -> bool:
+    declared = schema.get("type")
+    kinds = declared if isinstance(declared, list) else [declared]
+    return "enum" not in schema and all(kind in _PRIMITIVES for kind in kinds)
+
+
+def _union(parts: Any) -> str:
+    unique = list(dict.fromkeys(parts))
+    if "Any" in unique:
+        return "Any"
+    if "None" in unique:  # None last reads best: `str | None`
+        unique = [p for p in unique if p != "None"] + ["None"]
+    return " | ".join(unique)

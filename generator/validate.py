@@ -1,0 +1,170 @@
+"""Checking a bundled document: the OpenAPI meta-schema, then the rules code generation needs.
+
+Every problem becomes a Diagnostic at its source location; all of them are reported
+together, so a user fixes a spec in one pass.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import openapi_spec_validator
+from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.protocols import Validator
+from jsonschema.validators import validator_for
+
+from generator import pointers
+from generator.bundle import HTTP_METHODS, Bundle
+from generator.diagnostics import Diagnostic, error
+
+_STATUS_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$")
+_TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
+_SCHEMA_FILES = {"3.0": "v3.0/schema.json", "3.1": "v3.1/schema.json"}
+
+
+@cache
+def _meta_validator(version: str) -> Validator:
+    schemas = Path(openapi_spec_validator.__file__).parent / "resources" / "schemas"
+    schema = json.loads((schemas / _SCHEMA_FILES[version]).read_text(encoding="utf-8"))
+    validator_class = validator_for(schema)
+    return validator_class(schema)
+
+
+def openapi_version(document: dict[str, Any]) -> str | None:
+    """'3.0' or '3.1' for a supported document, None otherwise."""
+    declared = document.get("openapi")
+    if isinstance(declared, str):
+        for version in _SCHEMA_FILES:
+            if declared == version or declared.startswith(version + "."):
+                return version
+    return None
+
+
+def validate(bundle: Bundle) -> list[Diagnostic]:
+    """Every problem of the document, meta-schema ones first, in document order."""
+    document = bundle.document
+    version = openapi_version(document)
+    if version is None:
+        declared = document.get("openapi", document.get("swagger"))
+        return [
+            error(
+                bundle.locate("/openapi"), f"unsupported document version {declared!r}: OpenAPI 3.0 or 3.1 is required"
+            )
+        ]
+    found = [error(bundle.locate(pointer), message) for pointer, message in _meta_schema_problems(document, version)]
+    found.extend(error(bundle.locate(pointer), message) for pointer, message in _semantic_problems(document))
+    return found
+
+
+def _meta_schema_problems(document: dict[str, Any], version: str) -> Iterator[tuple[str, str]]:
+    for problem in _meta_validator(version).iter_errors(document):
+        problem = _most_specific(problem)
+        pointer = pointers.from_tokens(problem.absolute_path)
+        yield pointer, problem.message.splitlines()[0]
+
+
+def _most_specific(problem: ValidationError) -> ValidationError:
+    """Within 'not valid under any of the given schemas', the branch that came closest."""
+    while problem.context:
+        closest = best_match(problem.context)
+        if closest is None:
+            break
+        problem = closest
+    return problem
+
+
+def _semantic_problems(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    paths = document.get("paths")
+    if not isinstance(paths, dict):
+        return
+    first_use: dict[str, str] = {}
+    for path, path_item in paths.items():
+        if not isinstance(path_item, dict):
+            continue
+        path_at = pointers.join("/paths", path)
+        template_names = _TEMPLATE_NAME.findall(path)
+        for name in {n for n in template_names if template_names.count(n) > 1}:
+            yield path_at, f"path parameter {{{name}}} appears more than once in the path"
+        shared = _declared_parameters(document, path_item.get("parameters"), pointers.join(path_at, "parameters"))
+        for method in HTTP_METHODS:
+            operation = path_item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            op_at = pointers.join(path_at, method)
+            operation_id = operation.get("operationId")
+            if isinstance(operation_id, str):
+                if operation_id in first_use:
+                    yield (
+                        pointers.join(op_at, "operationId"),
+                        (f"duplicate operationId {operation_id!r} (first used at {first_use[operation_id]})"),
+                    )
+                else:
+                    first_use[operation_id] = op_at
+            own = _declared_parameters(document, operation.get("parameters"), pointers.join(op_at, "parameters"))
+            declared = {**shared, **own}
+            yield from _path_parameter_problems(path, op_at, template_names, declared)
+            yield from _response_problems(operation.get("responses"), pointers.join(op_at, "responses"))
+
+
+def _declared_parameters(
+    document: dict[str, Any], parameters: Any, at: str
+) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
+    """(name, location) -> (pointer, parameter), following `$ref`s to components."""
+    declared: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+    if not isinstance(parameters, list):
+        return declared
+    for index, parameter in enumerate(parameters):
+        parameter_at = pointers.join(at, index)
+        parameter = resolve_local(document, parameter)
+        if (
+            isinstance(parameter, dict)
+            and isinstance(parameter.get("name"), str)
+            and isinstance(parameter.get("in"), str)
+        ):
+            declared[(parameter["name"], parameter["in"])] = (parameter_at, parameter)
+    return declared
+
+
+def _path_parameter_problems(
+    path: str, op_at: str, template_names: list[str], declared: dict[tuple[str, str], tuple[str, dict[str, Any]]]
+) -> Iterator[tuple[str, str]]:
+    for name in dict.fromkeys(template_names):
+        entry = declared.get((name, "path"))
+        if entry is None:
+            yield op_at, f"path parameter {{{name}}} of {path!r} is not declared"
+        elif entry[1].get("required") is not True:
+            yield entry[0], f"path parameter {name!r} must be declared with required: true"
+    for (name, location), (parameter_at, _) in declared.items():
+        if location == "path" and name not in template_names:
+            yield parameter_at, f"path parameter {name!r} does not appear in the path {path!r}"
+
+
+def _response_problems(responses: Any, at: str) -> Iterator[tuple[str, str]]:
+    if not isinstance(responses, dict):
+        return
+    for status in responses:
+        if not _STATUS_KEY.match(status):
+            yield (
+                pointers.join(at, status),
+                (f"bad status code {status!r}: use a code from 100 to 599, a range such as 4XX, or default"),
+            )
+
+
+def resolve_local(document: dict[str, Any], node: Any) -> Any:
+    """Follow internal `$ref`s (`#/...`) until a node that is not a reference."""
+    seen: set[str] = set()
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+        ref = node["$ref"]
+        if ref in seen:
+            return None
+        seen.add(ref)
+        try:
+            node = pointers.walk(document, ref[1:])
+        except KeyError:
+            return None
+    return node
