@@ -30,13 +30,13 @@ def python_literal(value: Any) -> str:
         # first, so that a str subclass (an enum member) is spelt as its plain value.
         return repr(str(value))
     if isinstance(value, tuple):
-        items = [python_literal(item) for item in value]
-        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        members = [python_literal(item) for item in value]
+        return "(" + ", ".join(members) + ("," if len(members) == 1 else "") + ")"
     if isinstance(value, list):
         return "[" + ", ".join(python_literal(item) for item in value) + "]"
     if isinstance(value, dict):
-        items = ", ".join(f"{python_literal(str(key))}: {python_literal(item)}" for key, item in value.items())
-        return "{" + items + "}"
+        pairs = ", ".join(f"{python_literal(str(key))}: {python_literal(item)}" for key, item in value.items())
+        return "{" + pairs + "}"
     raise TypeError(f"not JSON-like data: {type(value).__name__}")
 
 

@@ -56,6 +56,17 @@ GENERATED_SYMBOLS = frozenset(
         "Query",
         "Header",
         "Body",
+        "Cookie",
+        "List",
+        "Dict",
+        "Set",
+        "Tuple",
+        "Type",
+        "Optional",
+        "Union",
+        "Callable",
+        "Awaitable",
+        "Object",
     }
 )
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -164,7 +175,8 @@ def unique(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
         candidate, counter = name, 1
         while candidate in used:
             counter += 1
-            candidate = f"{name}_{counter}" if not name[-1:].isupper() else f"{name}{counter}"
+            # Class names read best as Pet2; snake_case names as page_size_2.
+            candidate = f"{name}{counter}" if name[:1].isupper() else f"{name}_{counter}"
         used.add(candidate)
         result.append(candidate)
     return result

@@ -56,9 +56,16 @@ def validate(bundle: Bundle) -> list[Diagnostic]:
                 bundle.locate("/openapi"), f"unsupported document version {declared!r}: OpenAPI 3.0 or 3.1 is required"
             )
         ]
-    found = [error(bundle.locate(pointer), message) for pointer, message in _meta_schema_problems(document, version)]
-    found.extend(error(bundle.locate(pointer), message) for pointer, message in _semantic_problems(document))
-    return found
+    semantic = list(_semantic_problems(document))
+    # Where one of our rules explains a problem, the meta-schema's view of the same node
+    # (or of a node around it) only repeats it less clearly.
+    explained = [pointer for pointer, _ in semantic]
+    meta = [
+        (pointer, message)
+        for pointer, message in _meta_schema_problems(document, version)
+        if not any(other.startswith(pointer) or pointer.startswith(other) for other in explained)
+    ]
+    return [error(bundle.locate(pointer), message) for pointer, message in meta + semantic]
 
 
 def _meta_schema_problems(document: dict[str, Any], version: str) -> Iterator[tuple[str, str]]:

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+import sys
+
+from tests.support import GENERATED, VENDORS
+
+# The generated packages are imported from generated/ as they are committed, exactly as
+# `pip install generated/<name>` would install them.
+for _name in VENDORS:
+    _path = str(GENERATED / _name)
+    if _path not in sys.path:
+        sys.path.insert(0, _path)

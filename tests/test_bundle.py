@@ -1,0 +1,61 @@
+"""Following $refs across files into one document that remembers where nodes came from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.bundle import bundle
+from generator.diagnostics import SpecError
+from tests.support import FIXTURES
+
+
+def test_refs_across_files_are_hoisted_and_inlined() -> None:
+    loaded, diagnostics = bundle(FIXTURES / "multifile" / "api.yaml")
+    assert diagnostics == []
+    document = loaded.document
+    operation = document["paths"]["/owners/{id}"]["get"]
+    # A referenced parameter is inlined; a referenced schema becomes a named component.
+    assert operation["parameters"][0]["name"] == "id"
+    schema_ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert schema_ref == "#/components/schemas/owner"
+    schemas = document["components"]["schemas"]
+    assert set(schemas) == {"owner", "Pet"}
+    assert schemas["owner"]["properties"]["pets"]["items"] == {"$ref": "#/components/schemas/Pet"}
+    # A schema that refers to itself ("#" in its own file) refers to its component.
+    assert schemas["owner"]["properties"]["manager"] == {"$ref": "#/components/schemas/owner"}
+
+
+def test_locate_maps_a_bundled_pointer_to_its_file_and_line() -> None:
+    loaded, _ = bundle(FIXTURES / "multifile" / "api.yaml")
+    location = loaded.locate("/components/schemas/Pet/properties/nickname")
+    assert location.file.endswith("multifile/schemas/pet.yaml")
+    assert location.pointer == "/Pet/properties/nickname"
+    assert location.line == 6
+
+
+@pytest.mark.parametrize(
+    ("fixture", "message"),
+    [
+        ("unresolvable_ref.yaml", "unresolvable $ref '#/components/schemas/Missing'"),
+        ("missing_file.yaml", "$ref points at a missing file"),
+    ],
+)
+def test_broken_refs_are_reported_where_they_are_written(fixture: str, message: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        bundle(FIXTURES / "invalid" / fixture)
+    (diagnostic,) = caught.value.diagnostics
+    assert message in diagnostic.message
+    assert diagnostic.location.line == 15
+    assert diagnostic.location.pointer.endswith("/schema/$ref")
+
+
+def test_circular_non_schema_refs_are_an_error(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: 'other.yaml#/item'\n"
+    )
+    (tmp_path / "other.yaml").write_text("item:\n  $ref: '#/item'\n")
+    with pytest.raises(SpecError) as caught:
+        bundle(tmp_path / "api.yaml")
+    assert any("circular $ref" in d.message for d in caught.value.diagnostics)

@@ -1,0 +1,58 @@
+"""Validation: the OpenAPI meta-schema and our own rules, each problem at its line."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.bundle import bundle
+from generator.validate import validate
+from tests.support import FIXTURES, SPECS, VENDORS
+
+
+@pytest.mark.parametrize("name", VENDORS)
+def test_vendor_specs_are_valid(name: str) -> None:
+    loaded, diagnostics = bundle(SPECS / f"{name}.yaml")
+    assert diagnostics == []
+    assert validate(loaded) == []
+
+
+def test_vendor_specs_pass_openapi_spec_validator() -> None:
+    import yaml
+    from openapi_spec_validator import validate as validate_with_library
+
+    for name in VENDORS:
+        validate_with_library(yaml.safe_load((SPECS / f"{name}.yaml").read_text()))
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("duplicate_operation_id.yaml", [(14, "/paths/~1b/get/operationId", "duplicate operationId 'fetch'")]),
+        (
+            "path_parameters.yaml",
+            [
+                (7, "/paths/~1a~1{id}/get", "path parameter {id} of '/a/{id}' is not declared"),
+                (16, "/paths/~1b~1{id}/get/parameters/0", "'id' must be declared with required: true"),
+            ],
+        ),
+        ("bad_status.yaml", [(10, "/paths/~1a/get/responses/2000", "bad status code '2000'")]),
+        ("meta_schema.yaml", [(11, "/paths/~1a/get/parameters/0/in", "'body' is not one of")]),
+    ],
+)
+def test_each_problem_is_one_diagnostic_at_its_place(fixture: str, expected: list[tuple[int, str, str]]) -> None:
+    loaded, _ = bundle(FIXTURES / "invalid" / fixture)
+    found = validate(loaded)
+    assert [(d.location.line, d.location.pointer) for d in found] == [(line, pointer) for line, pointer, _ in expected]
+    for diagnostic, (_, _, words) in zip(found, expected, strict=True):
+        assert words in diagnostic.message
+        assert diagnostic.location.file.endswith(fixture)
+
+
+def test_an_unsupported_version_is_reported(tmp_path: object) -> None:
+    from pathlib import Path
+
+    spec = Path(str(tmp_path)) / "swagger.yaml"
+    spec.write_text("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    loaded, _ = bundle(spec)
+    (diagnostic,) = validate(loaded)
+    assert "OpenAPI 3.0 or 3.1 is required" in diagnostic.message
