@@ -35,7 +35,7 @@ test: lint typecheck
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m tests.benchmarks.run
 
 watch: $(STAMP)
 	$(BIN)/python -m generator watch

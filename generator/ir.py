@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+from generator import naming
+
 
 class ParameterLocation(enum.StrEnum):
     PATH = "path"
@@ -50,6 +52,22 @@ class CredentialArgument:
 
 
 @dataclass(frozen=True, slots=True)
+class TokenRule:
+    """What a well-formed token looks like (the `x-token` extension of a scheme).
+
+    A token matching `header_when` must come with the header `header_name`, which the
+    client takes as the argument `header_argument`.
+    """
+
+    pattern: str
+    description: str
+    header_name: str = ""
+    header_when: str = ""
+    header_when_description: str = ""
+    header_argument: CredentialArgument | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SecurityScheme:
     """How the client authenticates; `credentials` are its constructor arguments."""
 
@@ -59,6 +77,17 @@ class SecurityScheme:
     credentials: tuple[CredentialArgument, ...]
     api_key_name: str = ""
     api_key_location: str = ""
+    token_rule: TokenRule | None = None
+
+    @property
+    def constant_name(self) -> str:
+        return naming.constant_name(self.name)
+
+    @property
+    def arguments(self) -> tuple[CredentialArgument, ...]:
+        """Every constructor argument of the scheme: the secrets, then a required header."""
+        extra = self.token_rule.header_argument if self.token_rule else None
+        return self.credentials + ((extra,) if extra else ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +214,10 @@ class Api:
     @property
     def default_server(self) -> Server:
         return self.servers[0] if self.servers else Server("http://localhost:8000", "", ())
+
+    @property
+    def credential_arguments(self) -> tuple[CredentialArgument, ...]:
+        return tuple(argument for scheme in self.security_schemes for argument in scheme.arguments)
 
     @property
     def missing_credentials_message(self) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from generator import naming, pointers
 from generator.bundle import Bundle
-from generator.diagnostics import Diagnostic, warning
+from generator.diagnostics import Diagnostic, SpecError, error, warning
 from generator.error_shapes import attach_error_shapes
 from generator.examples import example_for
 from generator.ir import (
@@ -23,6 +23,7 @@ from generator.ir import (
     SecurityScheme,
     Server,
     ServerVariable,
+    TokenRule,
 )
 from generator.normalize import is_json_media, operation_ids
 from generator.types import python_type, ref_name
@@ -39,6 +40,7 @@ class _Builder:
     document: dict[str, Any]
     bundle: Bundle
     warnings: list[Diagnostic] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
 
     @property
     def components(self) -> dict[str, Any]:
@@ -85,11 +87,13 @@ class _Builder:
                     "is not supported; requests will be sent without it",
                 )
                 continue
+            token_rule = self._token_rule(scheme.get("x-token"), pointers.join(at, "x-token"), environment_prefix)
             schemes.append(
                 SecurityScheme(
                     name=name,
                     kind=kind,
                     description=str(scheme.get("description", "")),
+                    token_rule=token_rule,
                     credentials=tuple(
                         CredentialArgument(credential, "", description)
                         for credential, description in _CREDENTIALS[kind]
@@ -99,6 +103,39 @@ class _Builder:
                 )
             )
         return self._distinct_credentials(schemes, environment_prefix)
+
+    def _token_rule(self, raw: Any, at: str, environment_prefix: str) -> TokenRule | None:
+        """The `x-token` extension: a pattern for tokens, and a header some tokens need."""
+        if raw is None:
+            return None
+        if not isinstance(raw, dict) or not _is_regex(raw.get("pattern")):
+            self.problems.append(error(self.bundle.locate(at), "x-token needs `pattern`, a valid regular expression"))
+            return None
+        header = raw.get("requires-header")
+        if header is None:
+            return TokenRule(raw["pattern"], str(raw.get("description", "a token matching " + raw["pattern"])))
+        header_at = pointers.join(at, "requires-header")
+        if not isinstance(header, dict) or not isinstance(header.get("name"), str) or not _is_regex(header.get("when")):
+            self.problems.append(
+                error(
+                    self.bundle.locate(header_at), "requires-header needs `name` and `when`, a valid regular expression"
+                )
+            )
+            return None
+        python_name = naming.parameter_name(header["name"], METHOD_ARGUMENTS)
+        argument = CredentialArgument(
+            python_name,
+            f"{environment_prefix}_{python_name.upper()}",
+            f"The {header['name']} header, required with {header.get('description', 'some tokens')}.",
+        )
+        return TokenRule(
+            raw["pattern"],
+            str(raw.get("description", "a token matching " + raw["pattern"])),
+            header["name"],
+            header["when"],
+            str(header.get("description", "this token")),
+            argument,
+        )
 
     @staticmethod
     def _auth_kind(scheme: dict[str, Any]) -> AuthKind | None:
@@ -135,16 +172,7 @@ class _Builder:
                 )
                 for c in scheme.credentials
             )
-            result.append(
-                SecurityScheme(
-                    scheme.name,
-                    scheme.kind,
-                    scheme.description,
-                    credentials,
-                    scheme.api_key_name,
-                    scheme.api_key_location,
-                )
-            )
+            result.append(replace(scheme, credentials=credentials))
         return tuple(result)
 
     # --- operations -------------------------------------------------------------------
@@ -356,6 +384,16 @@ def _names_used(operations: tuple[Operation, ...], components: dict[str, Any]) -
 _PEP440_RELEASE = re.compile(r"^[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?$")
 
 
+def _is_regex(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        re.compile(value)
+    except re.error:
+        return False
+    return True
+
+
 def _package_version(spec_version: str) -> str:
     """The API's version when it is a valid package version, else 0.0.0."""
     return spec_version if _PEP440_RELEASE.match(spec_version) else "0.0.0"
@@ -425,4 +463,6 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
         error_shapes=error_shapes,
         default_error_routes=default_error_routes,
     )
+    if builder.problems:
+        raise SpecError(builder.problems)
     return api, builder.warnings

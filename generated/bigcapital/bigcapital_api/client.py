@@ -24,6 +24,7 @@ from ._base_client import (
     NotGiven,
     SyncApiClient,
     Timeout,
+    TokenRule,
     async_raw_response_wrapper,
     bearer_credential,
     check_choice,
@@ -41,6 +42,18 @@ from .models import (
 __all__ = ["AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRawResponse"]
 
 DEFAULT_BASE_URL = "{scheme}://{host}"
+
+# The `x-token` rule of the bearerAuth scheme: tokens are checked before any request.
+_BEARER_AUTH_TOKEN_RULE = TokenRule(
+    argument="token",
+    pattern="^(bc_[A-Za-z0-9_-]+|[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*)$",
+    description="an API key starting with bc_, or a JWT",
+    header="organization-id",
+    header_when="^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*$",
+    header_when_description="a JWT",
+    header_argument="organization_id",
+    header_variable="BIGCAPITAL_ORGANIZATION_ID",
+)
 # Each instance has its own address (self-hosted or cloud).
 
 _UPDATE_CUSTOMER: Endpoint[Customer] = Endpoint(
@@ -80,13 +93,20 @@ def _base_url(
 
 def _credentials(
     token: str | None,
+    organization_id: str | None,
 ) -> dict[str, Credential]:
     """The credential of each security scheme, from the arguments or the environment."""
     credentials: dict[str, Credential] = {}
     if token is None:
         token = os.environ.get("BIGCAPITAL_TOKEN")
+    if organization_id is None:
+        organization_id = os.environ.get("BIGCAPITAL_ORGANIZATION_ID")
     if token is not None:
-        credentials["bearerAuth"] = bearer_credential(require(token, "token", "BIGCAPITAL_TOKEN"))
+        credentials["bearerAuth"] = bearer_credential(
+            require(token, "token", "BIGCAPITAL_TOKEN"),
+            rule=_BEARER_AUTH_TOKEN_RULE,
+            header_value=organization_id,
+        )
     if not credentials:
         raise CredentialsError("missing credentials: pass token= ($BIGCAPITAL_TOKEN)")
     return credentials
@@ -106,6 +126,7 @@ class Client(SyncApiClient):
         base_url: str | None = None,
         *,
         token: str | None = None,
+        organization_id: str | None = None,
         scheme: Literal["https", "http"] = "https",
         host: str = "app.bigcapital.app",
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -118,6 +139,7 @@ class Client(SyncApiClient):
         Args:
             base_url: Where the API is; defaults to $BIGCAPITAL_BASE_URL, then {scheme}://{host}.
             token: The bearer token. Defaults to $BIGCAPITAL_TOKEN.
+            organization_id: The organization-id header, required with a JWT. Defaults to $BIGCAPITAL_ORGANIZATION_ID.
             scheme: The {scheme} part of the default base URL.
             host: Host name (and port) of the Bigcapital instance.
             timeout: Seconds (or an `httpx.Timeout`) before a request is abandoned.
@@ -127,9 +149,7 @@ class Client(SyncApiClient):
         """
         super().__init__(
             base_url=_base_url(base_url, scheme, host),
-            credentials=_credentials(
-                token,
-            ),
+            credentials=_credentials(token, organization_id),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -199,6 +219,7 @@ class AsyncClient(AsyncApiClient):
         base_url: str | None = None,
         *,
         token: str | None = None,
+        organization_id: str | None = None,
         scheme: Literal["https", "http"] = "https",
         host: str = "app.bigcapital.app",
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -211,6 +232,7 @@ class AsyncClient(AsyncApiClient):
         Args:
             base_url: Where the API is; defaults to $BIGCAPITAL_BASE_URL, then {scheme}://{host}.
             token: The bearer token. Defaults to $BIGCAPITAL_TOKEN.
+            organization_id: The organization-id header, required with a JWT. Defaults to $BIGCAPITAL_ORGANIZATION_ID.
             scheme: The {scheme} part of the default base URL.
             host: Host name (and port) of the Bigcapital instance.
             timeout: Seconds (or an `httpx.Timeout`) before a request is abandoned.
@@ -220,9 +242,7 @@ class AsyncClient(AsyncApiClient):
         """
         super().__init__(
             base_url=_base_url(base_url, scheme, host),
-            credentials=_credentials(
-                token,
-            ),
+            credentials=_credentials(token, organization_id),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,

@@ -19,6 +19,7 @@ import copy
 import importlib.resources
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -62,11 +63,21 @@ class HttpError(Exception):
     Without a body, the server fills the shape the spec declares for that status.
     """
 
-    def __init__(self, status_code: int, body: Any = None, *, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        body: Any = None,
+        *,
+        message: str | None = None,
+        detail_location: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(status_code, body)
         self.status_code = status_code
         self.body = body
+        self.message = message or HTTPStatus(status_code).phrase
         self.headers = dict(headers or {})
+        self.problems = [FieldProblem(detail_location, self.message)] if detail_location else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,32 +304,53 @@ def _challenge(kind: str) -> dict[str, str]:
     return {}
 
 
-def _read_credentials(request: Request, kind: str, name: str, location: str) -> Credentials | None:
+@dataclass(frozen=True, slots=True)
+class SecurityScheme:
+    """How one scheme of the spec carries credentials, and its `x-token` rule if any."""
+
+    kind: str  # "basic", "bearer" or "apiKey"
+    name: str = ""
+    location: str = ""
+    token_pattern: str = ""
+    header: str = ""
+    header_when: str = ""
+    header_when_description: str = ""
+
+
+_SECURITY_SCHEMES: dict[str, SecurityScheme] = {
+    "basicAuth": SecurityScheme(
+        kind="basic",
+    ),
+}
+
+
+def _read_credentials(request: Request, scheme: SecurityScheme) -> Credentials | None:
     """The credentials a request carries for one scheme; HttpError(401) when malformed."""
-    if kind == "apiKey":
-        source = {"header": request.headers, "query": request.query_params, "cookie": request.cookies}[location]
-        value = source.get(name)
+    if scheme.kind == "apiKey":
+        source = {"header": request.headers, "query": request.query_params, "cookie": request.cookies}[scheme.location]
+        value = source.get(scheme.name)
         return ApiKeyCredentials(value) if value else None
     header = request.headers.get("authorization")
     if not header:
         return None
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != kind or not value.strip():
-        raise HttpError(401, headers=_challenge(kind))
-    if kind == "bearer":
-        return BearerCredentials(value.strip())
+    kind, _, value = header.partition(" ")
+    value = value.strip()
+    if kind.lower() != scheme.kind or not value:
+        raise HttpError(401, message=f"expected {scheme.kind.title()} credentials", headers=_challenge(scheme.kind))
+    if scheme.kind == "bearer":
+        if scheme.token_pattern and re.fullmatch(scheme.token_pattern, value) is None:
+            raise HttpError(401, message="malformed bearer token", headers=_challenge(scheme.kind))
+        if scheme.header and re.fullmatch(scheme.header_when, value) and not request.headers.get(scheme.header):
+            message = f"the {scheme.header} header is required with {scheme.header_when_description}"
+            raise HttpError(400, message=message, detail_location=f"header parameter {scheme.header}")
+        return BearerCredentials(value)
     try:
-        username, separator, password = base64.b64decode(value.strip(), validate=True).decode().partition(":")
+        username, separator, password = base64.b64decode(value, validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
-        raise HttpError(401, headers=_challenge(kind)) from None
+        raise HttpError(401, message="malformed Basic credentials", headers=_challenge(scheme.kind)) from None
     if not separator:
-        raise HttpError(401, headers=_challenge(kind))
+        raise HttpError(401, message="malformed Basic credentials", headers=_challenge(scheme.kind))
     return BasicCredentials(username, password)
-
-
-_SECURITY_SCHEMES: dict[str, tuple[str, str, str]] = {
-    "basicAuth": ("basic", "", ""),
-}
 
 
 def _require_credentials(
@@ -329,14 +361,14 @@ def _require_credentials(
     async def dependency(request: Request) -> Credentials | None:
         if not schemes:
             return None
-        for scheme in schemes:
-            kind, name, location = _SECURITY_SCHEMES[scheme]
-            credentials = _read_credentials(request, kind, name, location)
+        for name in schemes:
+            scheme = _SECURITY_SCHEMES[name]
+            credentials = _read_credentials(request, scheme)
             if credentials is not None:
                 if authenticate is not None and not authenticate(credentials):
-                    raise HttpError(401, headers=_challenge(kind))
+                    raise HttpError(401, message="credentials rejected", headers=_challenge(scheme.kind))
                 return credentials
-        raise HttpError(401, headers=_challenge(_SECURITY_SCHEMES[schemes[0]][0]))
+        raise HttpError(401, message="missing credentials", headers=_challenge(_SECURITY_SCHEMES[schemes[0]].kind))
 
     return dependency
 
@@ -457,9 +489,7 @@ def create_app(
     @app.exception_handler(HttpError)
     async def on_http_error(request: Request, exc: HttpError) -> Response:
         if exc.body is None:
-            return error_response(
-                _operation_of(request), exc.status_code, HTTPStatus(exc.status_code).phrase, headers=exc.headers
-            )
+            return error_response(_operation_of(request), exc.status_code, exc.message, exc.problems, exc.headers)
         content = _adapter(type(exc.body)).dump_json(exc.body, by_alias=True, exclude_unset=True)
         media_type = _shape_for(_operation_of(request), exc.status_code).content_type
         return Response(content, exc.status_code, headers=exc.headers, media_type=media_type)

@@ -44,7 +44,7 @@ DEFAULT_TIMEOUT: Final = 60.0
 DEFAULT_MAX_RETRIES: Final = 2
 INITIAL_RETRY_DELAY: Final = 0.5
 MAX_RETRY_DELAY: Final = 8.0
-# A server asking for a longer pause than this is not waited for: the error is raised.
+# A Retry-After longer than this is not waited for; the usual backoff applies instead.
 MAX_RETRY_AFTER: Final = 60.0
 RETRYABLE_STATUSES: Final = frozenset({408, 429})
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -145,17 +145,42 @@ class Credential:
     params: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
-def require(value: str | None, argument: str, environment_variable: str) -> str:
+@dataclass(frozen=True, slots=True)
+class TokenRule:
+    """What a well-formed token looks like, and the header some tokens need with them."""
+
+    argument: str
+    pattern: str
+    description: str
+    header: str = ""
+    header_when: str = ""
+    header_when_description: str = ""
+    header_argument: str = ""
+    header_variable: str = ""
+
+
+def require(value: str | None, argument: str, environment_variable: str, *, needed_for: str = "") -> str:
     """The credential, or a CredentialsError naming the argument and its variable."""
     if value is None or not value.strip():
-        raise CredentialsError(f"missing credential: pass {argument}= or set {environment_variable}")
+        reason = f" ({needed_for})" if needed_for else ""
+        raise CredentialsError(f"missing credential{reason}: pass {argument}= or set {environment_variable}")
     if value != value.strip() or any(char in value for char in "\r\n\0"):
         raise CredentialsError(f"malformed credential {argument}: surrounding spaces or control characters")
     return value
 
 
-def bearer_credential(token: str) -> Credential:
-    return Credential(headers={"Authorization": f"Bearer {token}"})
+def bearer_credential(token: str, *, rule: TokenRule | None = None, header_value: str | None = None) -> Credential:
+    """The Authorization header; with a rule, the token is checked and its header added."""
+    headers = {"Authorization": f"Bearer {token}"}
+    if rule is not None:
+        if re.fullmatch(rule.pattern, token) is None:
+            raise CredentialsError(f"malformed credential {rule.argument}: expected {rule.description}")
+        if rule.header and re.fullmatch(rule.header_when, token) is not None:
+            needed_for = f"{rule.header_when_description} needs the {rule.header} header"
+            header_value = require(header_value, rule.header_argument, rule.header_variable, needed_for=needed_for)
+        if rule.header and header_value is not None:
+            headers[rule.header] = require(header_value, rule.header_argument, rule.header_variable)
+    return Credential(headers=headers)
 
 
 def basic_credential(username: str, password: str) -> Credential:
@@ -248,12 +273,19 @@ def encode_body(body: Any, body_type: Any) -> bytes:
     return adapter.dump_json(adapter.validate_python(body), by_alias=True, exclude_unset=True)
 
 
+@functools.cache
+def _field_names(model: type[pydantic.BaseModel]) -> frozenset[str]:
+    """Every name a mapping may use for the model's fields: wire aliases and Python names."""
+    if model.model_config.get("extra") == "allow":
+        return frozenset()
+    return frozenset(model.model_fields) | {info.alias for info in model.model_fields.values() if info.alias}
+
+
 def _reject_unknown_fields(body: Mapping[str, Any], model: type[pydantic.BaseModel]) -> None:
     """A misspelt key in a mapping would be dropped silently; say so instead."""
-    if model.model_config.get("extra") == "allow":
+    known = _field_names(model)
+    if not known:
         return
-    known = set(model.model_fields)
-    known.update(info.alias for info in model.model_fields.values() if info.alias)
     unknown = sorted(str(key) for key in body if key not in known)
     if unknown:
         raise TypeError(f"{model.__name__} has no field {', '.join(map(repr, unknown))}")
@@ -347,6 +379,8 @@ class BaseClient:
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
         self.base_url = httpx.URL(base_url.rstrip("/") + "/")
+        # Paths are appended to this string: cheaper than httpx.URL.join on every call.
+        self._url_prefix = str(self.base_url).rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
         self._credentials = dict(credentials)
@@ -369,13 +403,15 @@ class BaseClient:
         timeout: Timeout | NotGiven,
         extra_headers: Mapping[str, str] | None,
     ) -> httpx.Request:
-        url = self.base_url.join(expand_template(endpoint.path, path_params, quote=True).lstrip("/"))
-        all_headers = {**self._default_headers, **header_values(headers)}
+        url = self._url_prefix + expand_template(endpoint.path, path_params, quote=True)
+        # Later sources win: defaults, then credentials, then this call's parameters.
+        all_headers = dict(self._default_headers)
         params = query_params(query)
         credential = next((self._credentials[s] for s in endpoint.security if s in self._credentials), None)
         if credential is not None:
             all_headers.update(credential.headers)
             params.extend(credential.params.items())
+        all_headers.update(header_values(headers))
         content = None
         if endpoint.body_type is not None and body is not None:
             content = encode_body(body, endpoint.body_type)
@@ -403,18 +439,17 @@ class BaseClient:
         return backoff * (1 - 0.25 * random.random())
 
     def _should_retry_status(self, response: httpx.Response) -> bool:
-        if response.status_code in RETRYABLE_STATUSES or response.status_code >= 500:
-            return response.headers.get("retry-after") is None or _retry_after(response) is not None
-        return False
+        return response.status_code in RETRYABLE_STATUSES or response.status_code >= 500
 
     def _finish(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
-        log.debug(
-            "%s %s -> %s %s",
-            response.request.method,
-            redact_url(response.request.url),
-            response.status_code,
-            response.reason_phrase,
-        )
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s %s -> %s %s",
+                response.request.method,
+                redact_url(response.request.url),
+                response.status_code,
+                response.reason_phrase,
+            )
         if response.is_error:
             body = decode_error_body(response, endpoint.error_types)
             raise error_class_for(response.status_code)(_error_message(response, body), response=response, body=body)

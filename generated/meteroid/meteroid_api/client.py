@@ -81,7 +81,9 @@ def _credentials(
     if token is None:
         token = os.environ.get("METEROID_TOKEN")
     if token is not None:
-        credentials["bearerAuth"] = bearer_credential(require(token, "token", "METEROID_TOKEN"))
+        credentials["bearerAuth"] = bearer_credential(
+            require(token, "token", "METEROID_TOKEN"),
+        )
     if not credentials:
         raise CredentialsError("missing credentials: pass token= ($METEROID_TOKEN)")
     return credentials
@@ -118,9 +120,7 @@ class Client(SyncApiClient):
         """
         super().__init__(
             base_url=_base_url(base_url),
-            credentials=_credentials(
-                token,
-            ),
+            credentials=_credentials(token),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -206,9 +206,7 @@ class AsyncClient(AsyncApiClient):
         """
         super().__init__(
             base_url=_base_url(base_url),
-            credentials=_credentials(
-                token,
-            ),
+            credentials=_credentials(token),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,

@@ -126,10 +126,7 @@ class Client(SyncApiClient):
         """
         super().__init__(
             base_url=_base_url(base_url),
-            credentials=_credentials(
-                username,
-                password,
-            ),
+            credentials=_credentials(username, password),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -219,10 +216,7 @@ class AsyncClient(AsyncApiClient):
         """
         super().__init__(
             base_url=_base_url(base_url),
-            credentials=_credentials(
-                username,
-                password,
-            ),
+            credentials=_credentials(username, password),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,

@@ -1,0 +1,21 @@
+"""`make bench`: every benchmark of the project, printed as figures.
+
+Nothing here asserts a time; the figures are for people to read and compare.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+
+from tests.benchmarks import client_overhead
+
+
+def main() -> None:
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}, {sys.platform}")
+    print()
+    client_overhead.report()
+
+
+if __name__ == "__main__":
+    main()
