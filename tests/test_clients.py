@@ -45,7 +45,7 @@ class Vendor:
 
 def _success_example(name: str) -> tuple[str, int, dict[str, Any]]:
     spec = yaml.safe_load((SPECS / f"{name}.yaml").read_text())
-    ((path, item),) = spec["paths"].items()
+    ((_path, item),) = spec["paths"].items()
     ((method, operation),) = item.items()
     status, response = next((s, r) for s, r in operation["responses"].items() if s.startswith("2"))
     return method.upper(), int(status), response["content"]["application/json"]["example"]
