@@ -96,6 +96,20 @@ def _stale_packages(out_dir: Path, names: set[str]) -> list[Path]:
     return stale
 
 
+def _summary(changes: Sequence[writer.Change], total: int) -> str:
+    """`2 changed (a.py, b.py), 9 unchanged`, `11 added` or `unchanged`."""
+    if not changes:
+        return "unchanged"
+    parts = []
+    for kind in ("added", "changed", "removed"):
+        paths = [c.path for c in changes if c.kind == kind]
+        if paths:
+            listed = f" ({', '.join(paths)})" if kind != "added" and len(paths) <= 3 else ""
+            parts.append(f"{len(paths)} {kind}{listed}")
+    unchanged = total - sum(1 for c in changes if c.kind != "removed")
+    return ", ".join(parts + ([f"{unchanged} unchanged"] if unchanged else []))
+
+
 def command_generate(arguments: argparse.Namespace) -> int:
     started = time.perf_counter()
     specs = _specs_from_arguments(arguments)
@@ -110,11 +124,7 @@ def command_generate(arguments: argparse.Namespace) -> int:
         changes = writer.plan(target, package.files)
         writer.apply(target, package.files, changes)
         written += len(changes)
-        detail = ", ".join(f"{c.kind} {c.path}" for c in changes[:4]) + (" ..." if len(changes) > 4 else "")
-        print(
-            f"{package.spec.name}: {len(changes)} of {len(package.files)} files changed"
-            + (f" ({detail})" if changes else "")
-        )
+        print(f"{package.spec.name}: {_summary(changes, len(package.files))}")
     if not arguments.specs:
         for folder in _stale_packages(out_dir, {p.spec.name for p in packages}):
             writer.apply(folder, {}, writer.plan(folder, {}))

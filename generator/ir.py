@@ -100,6 +100,7 @@ class Parameter:
     description: str
     deprecated: bool = False
     example: Any = None
+    json_schema: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,7 @@ class Body:
     model_name: str | None
     required: bool
     description: str
+    json_schema: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +208,8 @@ class Api:
     operations: tuple[Operation, ...]
     model_names: tuple[str, ...]
     operation_model_names: tuple[str, ...]
-    uses_email: bool
     environment_prefix: str
+    json_schema_defs: Any = None
     error_shapes: tuple[ErrorShape, ...] = ()
     default_error_routes: tuple[ErrorRoute, ...] = ()
 

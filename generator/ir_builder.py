@@ -25,6 +25,7 @@ from generator.ir import (
     ServerVariable,
     TokenRule,
 )
+from generator.json_schema import definitions, to_json_schema
 from generator.normalize import is_json_media, operation_ids
 from generator.types import python_type, ref_name
 from generator.validate import resolve_local
@@ -41,6 +42,10 @@ class _Builder:
     bundle: Bundle
     warnings: list[Diagnostic] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def openapi_30(self) -> bool:
+        return str(self.document.get("openapi", "")).startswith("3.0")
 
     @property
     def components(self) -> dict[str, Any]:
@@ -193,7 +198,11 @@ class _Builder:
                 dict.fromkeys(name for requirement in security if isinstance(requirement, dict) for name in requirement)
             )
             used_schemes.update(schemes)
-            parameters = self.parameters(item.get("parameters"), operation.get("parameters"), at)
+            parameters = tuple(
+                # The idempotency header is the method's own `idempotency_key` argument.
+                replace(p, python_name="idempotency_key") if _is_idempotency_key(p) else p
+                for p in self.parameters(item.get("parameters"), operation.get("parameters"), at)
+            )
             idempotency = next(
                 (
                     p
@@ -259,6 +268,7 @@ class _Builder:
                 example=parameter["example"]
                 if "example" in parameter
                 else example_for(self._parameter_schema(parameter), self.components),
+                json_schema=to_json_schema(self._parameter_schema(parameter), openapi_30=self.openapi_30),
             )
             for (name, location, parameter), python_name in zip(chosen, python_names, strict=True)
         )
@@ -296,6 +306,7 @@ class _Builder:
             model_name=self._model_name(schema),
             required=request_body.get("required") is True,
             description=str(request_body.get("description", "")),
+            json_schema=to_json_schema(schema, openapi_30=self.openapi_30),
         )
         return body, _example(media)
 
@@ -384,6 +395,10 @@ def _names_used(operations: tuple[Operation, ...], components: dict[str, Any]) -
 _PEP440_RELEASE = re.compile(r"^[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?$")
 
 
+def _is_idempotency_key(parameter: Parameter) -> bool:
+    return parameter.location is ParameterLocation.HEADER and parameter.name.lower() == "idempotency-key"
+
+
 def _is_regex(value: Any) -> bool:
     if not isinstance(value, str):
         return False
@@ -423,19 +438,6 @@ def _record_id_path(operation: Operation, components: dict[str, Any]) -> tuple[s
     return ()
 
 
-def _uses_format(node: Any, wanted: str) -> bool:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            if current.get("format") == wanted:
-                return True
-            stack.extend(v for k, v in current.items() if k not in ("example", "examples", "default", "enum", "const"))
-        elif isinstance(current, list):
-            stack.extend(current)
-    return False
-
-
 def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: str) -> tuple[Api, list[Diagnostic]]:
     """The IR of a normalized document, with warnings for what it leaves out."""
     builder = _Builder(document, bundle)
@@ -458,7 +460,7 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
         operations=operations,
         model_names=tuple(builder.components),
         operation_model_names=_names_used(operations, builder.components),
-        uses_email=_uses_format(builder.components, "email"),
+        json_schema_defs=definitions(builder.components, openapi_30=builder.openapi_30),
         environment_prefix=environment_prefix,
         error_shapes=error_shapes,
         default_error_routes=default_error_routes,

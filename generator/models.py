@@ -56,6 +56,10 @@ def render_models(document: dict[str, Any], api: Api, header: str) -> str:
                 use_single_line_docstring=True,
                 capitalise_enum_members=True,
                 keep_model_order=False,
+                # Formats JSON Schema treats as plain strings stay `str`: pydantic's EmailStr
+                # rejects addresses the spec allows (user@example.test), and AnyUrl rewrites
+                # the URLs it is given.
+                type_mappings=["email=string", "idn-email=string", "uri=string", "uri-reference=string", "iri=string"],
             )
         except Exception as exc:  # datamodel-code-generator raises many kinds of error
             raise SpecError(

@@ -7,6 +7,7 @@ escaping filters of `generator.literals` (`literal`, `docstring`, `comment`, `to
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -71,4 +72,21 @@ def render_package(env: jinja2.Environment, api: Api, models_source: str, spec_j
     files[f"{api.package}/models.py"] = models_source
     files[f"{api.package}/py.typed"] = ""
     files[f"{api.package}/openapi.json"] = spec_json
+    files[f"{api.package}/request_schemas.json"] = request_schemas(api)
     return files
+
+
+def request_schemas(api: Api) -> str:
+    """The JSON Schemas the server checks requests against, one entry per operation."""
+    operations = {
+        operation.method_name: {
+            "body": operation.body.json_schema if operation.body else None,
+            "parameters": {
+                p.python_name: {"name": p.name, "in": p.location.value, "schema": p.json_schema}
+                for p in operation.parameters
+                if p.json_schema
+            },
+        }
+        for operation in api.operations
+    }
+    return json.dumps({"$defs": api.json_schema_defs, "operations": operations}, indent=1, ensure_ascii=False) + "\n"

@@ -12,10 +12,10 @@ def test_generate_any_spec_to_any_directory(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run = run_generator("generate", FIXTURES / "specs" / "petstore.yaml", "--out", out, "--name", "pets")
     assert run.returncode == 0, run.stderr
-    assert "pets: 10 of 10 files changed" in run.stdout
+    assert "pets: 11 added" in run.stdout
     assert (out / "pets" / "pets_api" / "client.py").is_file()
     again = run_generator("generate", FIXTURES / "specs" / "petstore.yaml", "--out", out, "--name", "pets")
-    assert "pets: 0 of 10 files changed" in again.stdout
+    assert "pets: unchanged" in again.stdout
     assert "0 files written" in again.stdout
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class CustomerType(StrEnum):
@@ -26,8 +26,8 @@ class CustomerEditRequest(BaseModel):
     first_name: Annotated[str | None, Field(alias="firstName")] = None
     last_name: Annotated[str | None, Field(alias="lastName")] = None
     company_name: Annotated[str | None, Field(alias="companyName")] = None
-    website: AnyUrl | None = None
-    email: EmailStr | None = None
+    website: str | None = None
+    email: str | None = None
     work_phone: Annotated[str | None, Field(alias="workPhone")] = None
     personal_phone: Annotated[str | None, Field(alias="personalPhone")] = None
     note: str | None = None
@@ -40,7 +40,7 @@ class CustomerEditRequest(BaseModel):
     billing_address2: Annotated[str | None, Field(alias="billingAddress2")] = None
     billing_address_city: Annotated[str | None, Field(alias="billingAddressCity")] = None
     billing_address_country: Annotated[str | None, Field(alias="billingAddressCountry")] = None
-    billing_address_email: Annotated[EmailStr | None, Field(alias="billingAddressEmail")] = None
+    billing_address_email: Annotated[str | None, Field(alias="billingAddressEmail")] = None
     billing_address_postcode: Annotated[str | None, Field(alias="billingAddressPostcode")] = None
     billing_address_phone: Annotated[str | None, Field(alias="billingAddressPhone")] = None
     billing_address_state: Annotated[str | None, Field(alias="billingAddressState")] = None
@@ -48,7 +48,7 @@ class CustomerEditRequest(BaseModel):
     shipping_address2: Annotated[str | None, Field(alias="shippingAddress2")] = None
     shipping_address_city: Annotated[str | None, Field(alias="shippingAddressCity")] = None
     shipping_address_country: Annotated[str | None, Field(alias="shippingAddressCountry")] = None
-    shipping_address_email: Annotated[EmailStr | None, Field(alias="shippingAddressEmail")] = None
+    shipping_address_email: Annotated[str | None, Field(alias="shippingAddressEmail")] = None
     shipping_address_postcode: Annotated[str | None, Field(alias="shippingAddressPostcode")] = None
     shipping_address_phone: Annotated[str | None, Field(alias="shippingAddressPhone")] = None
     shipping_address_state: Annotated[str | None, Field(alias="shippingAddressState")] = None
@@ -73,15 +73,15 @@ class Customer(BaseModel):
     last_name: Annotated[str | None, Field(alias="lastName")] = None
     company_name: Annotated[str | None, Field(alias="companyName")] = None
     display_name: Annotated[str, Field(alias="displayName")]
-    email: EmailStr | None = None
+    email: str | None = None
     work_phone: Annotated[str | None, Field(alias="workPhone")] = None
     personal_phone: Annotated[str | None, Field(alias="personalPhone")] = None
-    website: AnyUrl | None = None
+    website: str | None = None
     billing_address1: Annotated[str | None, Field(alias="billingAddress1")] = None
     billing_address2: Annotated[str | None, Field(alias="billingAddress2")] = None
     billing_address_city: Annotated[str | None, Field(alias="billingAddressCity")] = None
     billing_address_country: Annotated[str | None, Field(alias="billingAddressCountry")] = None
-    billing_address_email: Annotated[EmailStr | None, Field(alias="billingAddressEmail")] = None
+    billing_address_email: Annotated[str | None, Field(alias="billingAddressEmail")] = None
     billing_address_postcode: Annotated[str | None, Field(alias="billingAddressPostcode")] = None
     billing_address_phone: Annotated[str | None, Field(alias="billingAddressPhone")] = None
     billing_address_state: Annotated[str | None, Field(alias="billingAddressState")] = None
@@ -89,7 +89,7 @@ class Customer(BaseModel):
     shipping_address2: Annotated[str | None, Field(alias="shippingAddress2")] = None
     shipping_address_city: Annotated[str | None, Field(alias="shippingAddressCity")] = None
     shipping_address_country: Annotated[str | None, Field(alias="shippingAddressCountry")] = None
-    shipping_address_email: Annotated[EmailStr | None, Field(alias="shippingAddressEmail")] = None
+    shipping_address_email: Annotated[str | None, Field(alias="shippingAddressEmail")] = None
     shipping_address_postcode: Annotated[str | None, Field(alias="shippingAddressPostcode")] = None
     shipping_address_phone: Annotated[str | None, Field(alias="shippingAddressPhone")] = None
     shipping_address_state: Annotated[str | None, Field(alias="shippingAddressState")] = None

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Annotated, Any, TypeVar
 
+import jsonschema_rs
 import pydantic
-from fastapi import Body, Depends, FastAPI, Header, Path, Request, Response
+from fastapi import Depends, FastAPI, Header, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -267,6 +268,85 @@ def _problems(exc: RequestValidationError) -> list[FieldProblem]:
     return problems
 
 
+class InvalidRequest(Exception):
+    """A request that does not match the spec; answered with the declared 400 (or 422)."""
+
+    def __init__(self, problems: Sequence[FieldProblem]) -> None:
+        super().__init__(problems)
+        self.problems = list(problems)
+
+
+MAX_PROBLEM_LENGTH = 240
+
+
+def _problem(location: str, message: str) -> FieldProblem:
+    short = message if len(message) <= MAX_PROBLEM_LENGTH else message[: MAX_PROBLEM_LENGTH - 3] + "..."
+    return FieldProblem(location, short)
+
+
+def _pointer(path: Sequence[str | int]) -> str:
+    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+class RequestValidator:
+    """Checks parameters and bodies against the spec's own JSON Schemas.
+
+    The schemas come from `request_schemas.json`, written next to this module by the
+    generator; each operation's validators are compiled when first used.
+    """
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self._definitions = document["$defs"]
+        self._operations: Mapping[str, Any] = document["operations"]
+        self._validators: dict[tuple[str, str], jsonschema_rs.Validator] = {}
+
+    def _validator(self, operation: str, part: str, schema: Mapping[str, Any]) -> jsonschema_rs.Validator:
+        key = (operation, part)
+        if key not in self._validators:
+            definitions = {**self._definitions, **schema.get("$defs", {})}
+            self._validators[key] = jsonschema_rs.validator_for({**schema, "$defs": definitions}, validate_formats=True)
+        return self._validators[key]
+
+    def check_parameters(self, operation: str, values: Mapping[str, Any]) -> None:
+        """Raise InvalidRequest unless every parameter given fits its schema."""
+        declared = self._operations[operation]["parameters"]
+        problems = []
+        for name, value in values.items():
+            if value is None or name not in declared:
+                continue
+            parameter = declared[name]
+            for error in self._validator(operation, name, parameter["schema"]).iter_errors(value):
+                problems.append(_problem(f"{parameter['in']} parameter {parameter['name']}", error.message))
+        if problems:
+            raise InvalidRequest(problems)
+
+    async def body(self, request: Request, operation: str, model: Any, *, required: bool) -> Any:
+        """The request's JSON body, checked against its schema, as the operation's model."""
+        raw = await request.body()
+        if not raw.strip():
+            if required:
+                raise InvalidRequest([FieldProblem("/", "a JSON body is required")])
+            return None
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise InvalidRequest([FieldProblem("/", "the body is not valid JSON")]) from None
+        schema = self._operations[operation]["body"]
+        if schema is not None:
+            errors = self._validator(operation, "body", schema).iter_errors(data)
+            problems = [_problem(_pointer(error.instance_path), error.message) for error in errors]
+            if problems:
+                raise InvalidRequest(problems)
+        try:
+            return _adapter(model).validate_python(data)
+        except pydantic.ValidationError as exc:
+            raise InvalidRequest([_problem(_pointer(e["loc"]), e["msg"]) for e in exc.errors()]) from None
+
+
+def _request_schemas() -> Any:
+    return json.loads(importlib.resources.files(__package__).joinpath("request_schemas.json").read_bytes())
+
+
 # --- credentials ---------------------------------------------------------------------------
 
 
@@ -463,6 +543,7 @@ def create_app(
         redoc_url=None,
     )
     spec_document = _spec_document()
+    validator = RequestValidator(_request_schemas())
 
     @app.exception_handler(HttpError)
     async def on_http_error(request: Request, exc: HttpError) -> Response:
@@ -473,9 +554,10 @@ def create_app(
         return Response(content, exc.status_code, headers=exc.headers, media_type=media_type)
 
     @app.exception_handler(RequestValidationError)
-    async def on_invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    @app.exception_handler(InvalidRequest)
+    async def on_invalid_request(request: Request, exc: Exception) -> Response:
         operation = _operation_of(request)
-        problems = _problems(exc)
+        problems = exc.problems if isinstance(exc, InvalidRequest) else _problems(exc)  # type: ignore[arg-type]
         first = problems[0] if problems else FieldProblem("/", "invalid request")
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         message = f"invalid request: {first.location}: {first.message}{more}"
@@ -495,11 +577,16 @@ def create_app(
         status_code=200,
     )
     async def update_customer(
+        request: Request,
         id: Annotated[int, Path()],
-        body: Annotated[CustomerEditRequest, Body()],
         credentials: Annotated[Credentials | None, Depends(_require_credentials(("bearerAuth",), authenticate))],
         organization_id: Annotated[str | None, Header(alias="organization-id")] = None,
     ) -> Response:
+        validator.check_parameters(
+            "update_customer",
+            {"id": id, "organization_id": organization_id},
+        )
+        body = await validator.body(request, "update_customer", CustomerEditRequest, required=True)
         result = await _run(
             "update_customer",
             handler.update_customer(
@@ -586,6 +673,7 @@ class InMemoryHandler(Handler):
             _UPDATE_CUSTOMER_EXAMPLE,
             id_path=(),
             id_value=id,
+            required_only=True,
         )
         return result
 
@@ -618,10 +706,16 @@ class InMemoryHandler(Handler):
         *,
         id_path: tuple[str, ...],
         id_value: Any,
+        required_only: bool = False,
     ) -> Any:
-        """The record in the response schema: the example, overlaid with the record's fields."""
-        data = copy.deepcopy(dict(example))
+        """The record in the response schema, over the spec's example.
+
+        With `required_only`, only the fields the response requires come from the example:
+        a replaced record does not keep optional values it was not sent.
+        """
         fields = _wire_names(response_type)
+        required = _wire_names(response_type, required_only=True) if required_only else None
+        data = {name: copy.deepcopy(value) for name, value in example.items() if required is None or name in required}
         data.update({name: value for name, value in record.items() if fields is None or name in fields})
         if id_path:
             target = data
@@ -639,9 +733,10 @@ def _as_json(body: Any) -> dict[str, Any]:
     return dumped if isinstance(dumped, dict) else {"value": dumped}
 
 
-def _wire_names(model: Any) -> set[str] | None:
+def _wire_names(model: Any, *, required_only: bool = False) -> set[str] | None:
     if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
-        return {info.alias or name for name, info in model.model_fields.items()}
+        fields = model.model_fields.items()
+        return {info.alias or name for name, info in fields if info.is_required() or not required_only}
     return None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr
+from pydantic import BaseModel, ConfigDict
 
 
 class DeliveryMethod(StrEnum):
@@ -48,7 +48,7 @@ class CustomerUpdate(BaseModel):
     campaign_id: int | None = None
     """Campaign/lead source ID #"""
 
-    superuser_email: EmailStr | None = None
+    superuser_email: str | None = None
     """Main contact e-mail address"""
 
     superuser_name: str | None = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Currency(StrEnum):
@@ -216,10 +216,10 @@ class CustomerPatchRequest(BaseModel):
     )
     alias: str | None = None
     billing_address: Address | None = None
-    billing_email: EmailStr | None = None
+    billing_email: str | None = None
     currency: Currency | None = None
     custom_taxes: list[CustomTax] | None = None
-    invoicing_emails: list[EmailStr] | None = None
+    invoicing_emails: list[str] | None = None
     invoicing_entity_id: Annotated[
         str | None, Field(examples=["ive_7n42DGM5Tflk9n8mt7Fhc7"], pattern="^ive_[0-9A-Za-z]+$")
     ] = None

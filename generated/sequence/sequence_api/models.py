@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class TaxStatus(StrEnum):
@@ -34,17 +34,17 @@ class UpdateCustomerRequest(BaseModel):
         populate_by_name=True,
     )
     address: Address
-    billing_email: Annotated[EmailStr | None, Field(alias="billingEmail")] = None
+    billing_email: Annotated[str | None, Field(alias="billingEmail")] = None
     contact_name: Annotated[str | None, Field(alias="contactName")] = None
     customer_aliases: Annotated[list[str] | None, Field(alias="customerAliases")] = None
-    email: EmailStr
+    email: str
     external_ids: Annotated[list[Any] | None, Field(alias="externalIds")] = None
     label: str | None = None
     legal_name: Annotated[str, Field(alias="legalName")]
     payment_reference: Annotated[str | None, Field(alias="paymentReference")] = None
     tax_status: Annotated[TaxStatus, Field(alias="taxStatus")]
     telephone: str | None = None
-    url: AnyUrl | None = None
+    url: str | None = None
 
 
 class LinkedService(BaseModel):
@@ -61,11 +61,11 @@ class Customer(BaseModel):
         populate_by_name=True,
     )
     address: Address
-    billing_email: Annotated[EmailStr | None, Field(alias="billingEmail")] = None
-    billing_emails: Annotated[list[EmailStr], Field(alias="billingEmails")]
+    billing_email: Annotated[str | None, Field(alias="billingEmail")] = None
+    billing_emails: Annotated[list[str], Field(alias="billingEmails")]
     contact_name: Annotated[str | None, Field(alias="contactName")] = None
     created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
-    email: EmailStr
+    email: str
     id: UUID
     label: str | None = None
     legal_name: Annotated[str, Field(alias="legalName")]
@@ -74,7 +74,7 @@ class Customer(BaseModel):
     sequence_account_id: Annotated[UUID, Field(alias="sequenceAccountId")]
     tax_status: Annotated[TaxStatus, Field(alias="taxStatus")]
     telephone: str | None = None
-    url: AnyUrl | None = None
+    url: str | None = None
 
 
 class ProblemFieldError(BaseModel):

@@ -1,0 +1,62 @@
+"""JSON Schema 2020-12 for request validation, from the spec's schemas.
+
+A generated server checks each request body and parameter against the spec's own schema
+before building models: JSON Schema is what the spec means (a boolean is never 0, a
+nullable field is the only one that takes null), where pydantic's coercions would accept
+more. References point at `#/$defs/<class name>`; OpenAPI 3.0's `nullable` and boolean
+`exclusiveMinimum`/`exclusiveMaximum` become their JSON Schema spellings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.types import SCHEMA_REF_PREFIX
+
+_DATA_KEYWORDS = frozenset({"example", "examples", "default", "enum", "const"})
+# OpenAPI keywords that mean nothing to a JSON Schema validator.
+_DROPPED = frozenset({"nullable", "discriminator", "xml", "externalDocs", "example"})
+
+
+def to_json_schema(schema: Any, *, openapi_30: bool) -> Any:
+    """A copy of `schema` that a JSON Schema 2020-12 validator reads as the spec means it."""
+    if isinstance(schema, list):
+        return [to_json_schema(item, openapi_30=openapi_30) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    converted: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _DATA_KEYWORDS:
+            converted[key] = value
+        elif key == "$ref" and isinstance(value, str) and value.startswith(SCHEMA_REF_PREFIX):
+            converted[key] = "#/$defs/" + value[len(SCHEMA_REF_PREFIX) :]
+        elif key not in _DROPPED and not key.startswith("x-"):
+            converted[key] = to_json_schema(value, openapi_30=openapi_30) if isinstance(value, dict | list) else value
+    if openapi_30:
+        _convert_30(schema, converted)
+    return converted
+
+
+def _convert_30(original: dict[str, Any], converted: dict[str, Any]) -> None:
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        if converted.get(exclusive) is True and bound in converted:
+            converted[exclusive] = converted.pop(bound)
+        elif isinstance(converted.get(exclusive), bool):
+            del converted[exclusive]
+    if original.get("nullable") is not True:
+        return
+    declared = converted.get("type")
+    if isinstance(declared, str):
+        converted["type"] = [declared, "null"]
+    elif isinstance(declared, list) and "null" not in declared:
+        converted["type"] = [*declared, "null"]
+    if isinstance(converted.get("enum"), list) and None not in converted["enum"]:
+        converted["enum"] = [*converted["enum"], None]
+    if declared is None and any(k in converted for k in ("$ref", "allOf", "oneOf", "anyOf")):
+        inner = {k: converted.pop(k) for k in ("$ref", "allOf", "oneOf", "anyOf") if k in converted}
+        converted["anyOf"] = [inner, {"type": "null"}]
+
+
+def definitions(components: dict[str, Any], *, openapi_30: bool) -> dict[str, Any]:
+    """Every component schema, converted, by class name: the `$defs` of all validators."""
+    return {name: to_json_schema(schema, openapi_30=openapi_30) for name, schema in components.items()}
