@@ -8,13 +8,15 @@ from __future__ import annotations
 import platform
 import sys
 
-from tests.benchmarks import client_overhead
+from tests.benchmarks import client_overhead, server_throughput
 
 
 def main() -> None:
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, {sys.platform}")
     print()
     client_overhead.report()
+    print()
+    server_throughput.report()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import argparse
 import base64
 import binascii
 import copy
+import functools
 import importlib.resources
 import json
 import logging
@@ -440,8 +441,10 @@ def _respond(result: Any, response_type: Any, status_code: int) -> Response:
         return Response(status_code=status_code)
     adapter = _adapter(response_type)
     try:
-        content = adapter.dump_json(adapter.validate_python(result), by_alias=True, exclude_unset=True)
-        adapter.validate_json(content)
+        if not (isinstance(response_type, type) and isinstance(result, response_type)):
+            result = adapter.validate_python(result)
+        content = adapter.dump_json(result, by_alias=True, exclude_unset=True, warnings=False)
+        adapter.validate_json(content)  # what leaves is checked, even if built unvalidated
     except pydantic.ValidationError:
         log.exception("the handler's result does not match %s", response_type)
         raise HttpError(500) from None
@@ -480,8 +483,12 @@ class _BodySizeLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_size:
-            await self._too_large(scope, receive, send)
+        if declared is not None and declared.isdigit():
+            # The server reads no more than Content-Length: the declared size is the size.
+            if int(declared) > self.max_body_size:
+                await self._too_large(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
             return
         received = 0
         started = False
@@ -715,12 +722,15 @@ class InMemoryHandler(Handler):
         """
         fields = _wire_names(response_type)
         required = _wire_names(response_type, required_only=True) if required_only else None
-        data = {name: copy.deepcopy(value) for name, value in example.items() if required is None or name in required}
+        # Shallow copies: validation reads `data` without changing it; only the nested
+        # objects on the id's path are copied before the id is written into them.
+        data = {name: value for name, value in example.items() if required is None or name in required}
         data.update({name: value for name, value in record.items() if fields is None or name in fields})
         if id_path:
             target = data
             for step in id_path[:-1]:
-                target = target.setdefault(step, {})
+                target[step] = dict(target.get(step) or {})
+                target = target[step]
             target[id_path[-1]] = id_value
         return _adapter(response_type).validate_python(data)
 
@@ -733,10 +743,11 @@ def _as_json(body: Any) -> dict[str, Any]:
     return dumped if isinstance(dumped, dict) else {"value": dumped}
 
 
-def _wire_names(model: Any, *, required_only: bool = False) -> set[str] | None:
+@functools.cache
+def _wire_names(model: Any, *, required_only: bool = False) -> frozenset[str] | None:
     if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
         fields = model.model_fields.items()
-        return {info.alias or name for name, info in fields if info.is_required() or not required_only}
+        return frozenset(info.alias or name for name, info in fields if info.is_required() or not required_only)
     return None
 
 
