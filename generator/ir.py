@@ -181,6 +181,14 @@ class Operation:
         return {"PUT": "replace", "PATCH": "merge", "POST": "create", "DELETE": "delete"}.get(self.http_method, "read")
 
     @property
+    def server_path(self) -> str:
+        """The path with Python names in its placeholders: routers accept only identifiers."""
+        path = self.path
+        for parameter in self.path_parameters:
+            path = path.replace("{" + parameter.name + "}", "{" + parameter.python_name + "}")
+        return path
+
+    @property
     def path_parameters(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location is ParameterLocation.PATH)
 
