@@ -55,6 +55,7 @@ def render_models(document: dict[str, Any], api: Api, header: str) -> str:
                 use_inline_field_description=True,
                 use_single_line_docstring=True,
                 capitalise_enum_members=True,
+                set_default_enum_member=True,
                 keep_model_order=False,
                 # Formats JSON Schema treats as plain strings stay `str`: pydantic's EmailStr
                 # rejects addresses the spec allows (user@example.test), and AnyUrl rewrites

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-# Names the generated modules define or import; a model or parameter must not shadow them.
+# Names the generated modules define or import; a model must not shadow them.
 GENERATED_SYMBOLS = frozenset(
     {
         "Client",
@@ -67,6 +67,39 @@ GENERATED_SYMBOLS = frozenset(
         "Callable",
         "Awaitable",
         "Object",
+        "Credentials",
+        "BasicCredentials",
+        "BearerCredentials",
+        "ApiKeyCredentials",
+        "Authenticate",
+        "ErrorShape",
+        "FieldProblem",
+        "SecurityScheme",
+        "RequestValidator",
+        "InvalidRequest",
+        "Endpoint",
+        "RawResponse",
+        "TokenRule",
+        "Credential",
+        "NotGiven",
+        "Timeout",
+        "BaseClient",
+        "SyncApiClient",
+        "AsyncApiClient",
+        "CredentialsError",
+        "ApiResponseValidationError",
+        "ClientWithRawResponse",
+        "AsyncClientWithRawResponse",
+        "Final",
+        "Generic",
+        "ParamSpec",
+        "TypeVar",
+        "Self",
+        "Message",
+        "Receive",
+        "Scope",
+        "Send",
+        "ASGIApp",
     }
 )
 _BUILTIN_NAMES = frozenset(dir(builtins))

@@ -106,7 +106,7 @@ def display_path(path: Path) -> str:
         relative = os.path.relpath(path)
     except ValueError:  # pragma: no cover - another drive on Windows
         return str(path)
-    return str(path) if relative.startswith("..") else relative
+    return relative
 
 
 @dataclass(eq=False)
