@@ -18,6 +18,15 @@ GENERATED = ROOT / "generated"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VENDORS = ("bigcapital", "chargeover", "meteroid", "sequence")
 
+# A valid Sequence update, for the tests that drive its client and mock.
+SEQUENCE_ID = "e309e948-088e-4d77-b654-cd85498f1555"
+SEQUENCE_BODY = {
+    "address": {"country": "GB", "line1": "Flat 1", "postCode": "AB1 2EF", "town": "London"},
+    "email": "john@example.com",
+    "legalName": "John Doe",
+    "taxStatus": "TAXED",
+}
+
 
 @dataclass
 class Run:

@@ -18,15 +18,7 @@ import pytest
 import sequence_api
 import sequence_api.server
 
-from tests.support import serve
-
-SEQUENCE_ID = "e309e948-088e-4d77-b654-cd85498f1555"
-SEQUENCE_BODY = {
-    "address": {"country": "GB", "line1": "Flat 1", "postCode": "AB1 2EF", "town": "London"},
-    "email": "john@example.com",
-    "legalName": "John Doe",
-    "taxStatus": "TAXED",
-}
+from tests.support import SEQUENCE_BODY, SEQUENCE_ID, serve
 
 
 @pytest.fixture(scope="module")

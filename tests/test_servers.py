@@ -22,17 +22,10 @@ import sequence_api
 import sequence_api.server as sequence_server
 import yaml
 
-from tests.support import SPECS, serve
+from tests.support import SEQUENCE_BODY, SEQUENCE_ID, SPECS, serve
 
 BASIC = {"Authorization": "Basic " + base64.b64encode(b"user:key").decode()}
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
-SEQUENCE_ID = "e309e948-088e-4d77-b654-cd85498f1555"
-SEQUENCE_BODY = {
-    "address": {"country": "GB", "line1": "Flat 1", "postCode": "AB1 2EF", "town": "London"},
-    "email": "john@example.com",
-    "legalName": "John Doe",
-    "taxStatus": "TAXED",
-}
 
 
 def _only(**accepted: str) -> Any:
