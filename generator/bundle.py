@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from generator import pointers
 from generator.diagnostics import Diagnostic, Location, SpecError, error, has_errors
-from generator.sources import SourceFile, read_source
+from generator.sources import SourceFile, display_path, read_source
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -116,7 +116,7 @@ class _Bundler:
                 source = read_source(path)
             except SpecError as exc:
                 if exc.diagnostics and exc.diagnostics[0].message == "file not found":
-                    self.diagnostics.append(error(referrer, f"$ref points at a missing file {source_display(path)}"))
+                    self.diagnostics.append(error(referrer, f"$ref points at a missing file {display_path(path)}"))
                 else:
                     self.diagnostics.extend(exc.diagnostics)
                 return None
@@ -391,12 +391,6 @@ class _Bundler:
             counter += 1
             name = f"{base}{counter}"
         return name
-
-
-def source_display(path: Path) -> str:
-    from generator.sources import display_path
-
-    return display_path(path)
 
 
 def bundle(root_path: Path) -> tuple[Bundle, list[Diagnostic]]:

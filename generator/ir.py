@@ -19,6 +19,11 @@ class ParameterLocation(enum.StrEnum):
     HEADER = "header"
     COOKIE = "cookie"
 
+    @property
+    def fastapi_marker(self) -> str:
+        """The FastAPI function that reads a parameter from this place: Query, Header, ..."""
+        return self.value.title()
+
 
 class AuthKind(enum.StrEnum):
     BEARER = "bearer"
@@ -82,6 +87,11 @@ class SecurityScheme:
     @property
     def constant_name(self) -> str:
         return naming.constant_name(self.name)
+
+    @property
+    def spec_kind(self) -> str:
+        """The kind as the spec spells it: basic, bearer or apiKey."""
+        return "apiKey" if self.kind is AuthKind.API_KEY else self.kind.value
 
     @property
     def arguments(self) -> tuple[CredentialArgument, ...]:

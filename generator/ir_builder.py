@@ -130,7 +130,7 @@ class _Builder:
         python_name = naming.parameter_name(header["name"], METHOD_ARGUMENTS)
         argument = CredentialArgument(
             python_name,
-            f"{environment_prefix}_{python_name.upper()}",
+            naming.environment_variable(environment_prefix, python_name),
             f"The {header['name']} header, required with {header.get('description', 'some tokens')}.",
         )
         return TokenRule(
@@ -173,7 +173,9 @@ class _Builder:
             )
             credentials = tuple(
                 CredentialArgument(
-                    prefix + c.python_name, f"{environment_prefix}_{(prefix + c.python_name).upper()}", c.description
+                    prefix + c.python_name,
+                    naming.environment_variable(environment_prefix, prefix + c.python_name),
+                    c.description,
                 )
                 for c in scheme.credentials
             )

@@ -177,6 +177,11 @@ def distribution_name(spec_name: str) -> str:
     return package_name(spec_name).replace("_", "-")
 
 
+def environment_variable(prefix: str, argument: str) -> str:
+    """The variable a client reads an argument from: (`BIGCAPITAL`, `token`) -> `BIGCAPITAL_TOKEN`."""
+    return f"{prefix}_{argument.upper()}"
+
+
 def constant_name(value: str) -> str:
     """An UPPER_SNAKE name for a value: `api-key` -> `API_KEY`."""
     return snake_case(value, digit_prefix="value").upper().rstrip("_")

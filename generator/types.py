@@ -26,16 +26,6 @@ def ref_name(schema: Any) -> str | None:
     return None
 
 
-def is_nullable(schema: Any) -> bool:
-    if not isinstance(schema, dict):
-        return False
-    declared = schema.get("type")
-    if schema.get("nullable") is True or declared == "null" or (isinstance(declared, list) and "null" in declared):
-        return True
-    branches = schema.get("oneOf") or schema.get("anyOf") or []
-    return any(isinstance(b, dict) and b.get("type") == "null" for b in branches)
-
-
 def python_type(schema: Any, components: dict[str, Any], *, inline_scalars: bool = False) -> str:
     """An annotation for `schema`; `inline_scalars` spells referenced scalar schemas as builtins."""
     if not isinstance(schema, dict) or not schema:

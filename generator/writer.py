@@ -42,7 +42,10 @@ def _is_build_artefact(relative: Path) -> bool:
 
 def plan(directory: Path, files: dict[str, bytes]) -> list[Change]:
     """The changes that make `directory` hold exactly `files`."""
-    current = existing_files(directory)
+    return _changes(existing_files(directory), files)
+
+
+def _changes(current: dict[str, bytes], files: dict[str, bytes]) -> list[Change]:
     changes = [Change(path, "added") for path in files if path not in current]
     changes += [Change(path, "changed") for path in files if path in current and current[path] != files[path]]
     changes += [Change(path, "removed") for path in current if path not in files]
@@ -75,7 +78,7 @@ def unified_diff(directory: Path, files: dict[str, bytes], label: str) -> str:
     """A readable diff from what is on disk to what should be there."""
     current = existing_files(directory)
     chunks: list[str] = []
-    for change in plan(directory, files):
+    for change in _changes(current, files):
         old = current.get(change.path, b"").decode("utf-8", "replace").splitlines(keepends=True)
         new = files.get(change.path, b"").decode("utf-8", "replace").splitlines(keepends=True)
         name = f"{label}/{change.path}"
