@@ -344,6 +344,8 @@ class _Bundler:
             child_at = pointers.join(at, key)
             if key == "$ref":
                 out[key] = self._schema_ref(value, source, child_at)
+            elif key == "discriminator" and isinstance(value, dict) and isinstance(value.get("mapping"), dict):
+                out[key] = self._discriminator(value, source, child_at)
             elif key in _DATA_VALUED:
                 out[key] = value
             elif key in _SCHEMA_VALUED:
@@ -355,6 +357,17 @@ class _Bundler:
             else:
                 out[key] = value
         return self._keep(out, source, at)
+
+    def _discriminator(self, node: dict[str, Any], source: SourceFile, at: str) -> dict[str, Any]:
+        """Mapping values are references too (`models/pet.yml#/Cat`): point them at the components."""
+        mapping_at = pointers.join(at, "mapping")
+        mapping = {
+            value: target
+            if not _is_reference(target)
+            else self._schema_ref(target, source, pointers.join(mapping_at, value))
+            for value, target in node["mapping"].items()
+        }
+        return self._keep({**node, "mapping": self._keep(mapping, source, mapping_at)}, source, at)
 
     def _schema_map(self, node: dict[str, Any], source: SourceFile, at: str) -> dict[str, Any]:
         """A map of schemas; some specs write the whole map as a `$ref` to a map elsewhere."""
@@ -401,9 +414,18 @@ def bundle(root_path: Path) -> tuple[Bundle, list[Diagnostic]]:
     root = read_source(root_path.resolve())
     bundler = _Bundler(root)
     document = bundler.bundle()
+    loaded = Bundle(document, root, bundler.files, bundler.origins)
     if has_errors(bundler.diagnostics):
-        raise SpecError(_sorted(bundler.diagnostics))
-    return Bundle(document, root, bundler.files, bundler.origins), bundler.diagnostics
+        # The rest of the document is still checked, so one run reports every problem.
+        from generator.validate import validate
+
+        raise SpecError(_sorted(bundler.diagnostics + validate(loaded)))
+    return loaded, bundler.diagnostics
+
+
+def _is_reference(target: Any) -> bool:
+    """A discriminator mapping value that is a reference, not a bare schema name."""
+    return isinstance(target, str) and ("#" in target or "/" in target or target.endswith((".yaml", ".yml", ".json")))
 
 
 def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

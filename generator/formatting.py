@@ -30,5 +30,7 @@ def format_tree(root: Path) -> None:
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             # The templates produced code ruff cannot parse: a bug in a template.
-            message = result.stderr.strip() or result.stdout.strip()
-            raise SpecError([error(Location("templates"), f"generated code does not parse: {message}")])
+            message = (result.stderr.strip() or result.stdout.strip()).replace(f"{root}/", "")
+            raise SpecError(
+                [error(Location("templates"), f"generated code does not parse (a generator bug): {message}")]
+            )

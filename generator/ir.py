@@ -25,6 +25,42 @@ class ParameterLocation(enum.StrEnum):
         return self.value.title()
 
 
+class Encoding(enum.StrEnum):
+    """How a body travels: the generated code reads and writes each kind its own way."""
+
+    JSON = "json"
+    FORM = "form"  # application/x-www-form-urlencoded
+    MULTIPART = "multipart"  # multipart/form-data; bytes fields are file parts
+    BINARY = "binary"  # the raw bytes: application/octet-stream, application/pdf, image/*
+    TEXT = "text"  # text/*, decoded as UTF-8
+
+    @classmethod
+    def of(cls, media_type: str) -> Encoding:
+        base = media_type.split(";")[0].strip().lower()
+        if base.endswith(("/json", "+json")) or base == "*/*":
+            return cls.JSON
+        if base == "application/x-www-form-urlencoded":
+            return cls.FORM
+        if base.startswith("multipart/"):
+            return cls.MULTIPART
+        if base.startswith("text/"):
+            return cls.TEXT
+        return cls.BINARY
+
+    @property
+    def has_fields(self) -> bool:
+        """Whether the body is an object of named fields (a model), not one value."""
+        return self in (Encoding.JSON, Encoding.FORM, Encoding.MULTIPART)
+
+
+def concrete_media_type(media_type: str) -> str:
+    return "application/octet-stream" if "*" in media_type else media_type
+
+
+# Which media type wins when a body offers several: JSON first, raw bytes last.
+ENCODING_PREFERENCE = (Encoding.JSON, Encoding.FORM, Encoding.MULTIPART, Encoding.TEXT, Encoding.BINARY)
+
+
 class AuthKind(enum.StrEnum):
     BEARER = "bearer"
     BASIC = "basic"
@@ -111,6 +147,15 @@ class Parameter:
     deprecated: bool = False
     example: Any = None
     json_schema: Any = None
+    # The spec's default, applied by the server when the parameter is left out. Only for
+    # parameters whose annotation is a builtin or Literal the default can be spelt in.
+    has_default: bool = False
+    default: Any = None
+
+    @property
+    def optional(self) -> bool:
+        """Whether the value a server handler gets may be None."""
+        return not self.required and not self.has_default
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +166,16 @@ class Body:
     required: bool
     description: str
     json_schema: Any = None
+    encoding: Encoding = Encoding.JSON
+    # Wire names of the fields a form or multipart body carries as repeated parts (arrays)
+    # and as JSON text (objects).
+    array_fields: tuple[str, ...] = ()
+    object_fields: tuple[str, ...] = ()
+
+    @property
+    def concrete_media_type(self) -> str:
+        """The Content-Type the client sends: a range such as `image/*` becomes octet-stream."""
+        return concrete_media_type(self.content_type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +188,12 @@ class Response:
     model_name: str | None
     exception_name: str = ""
     example: Any = None
+    encoding: Encoding = Encoding.JSON
+
+    @property
+    def concrete_media_type(self) -> str:
+        """The media type a server answers with: a range such as `image/*` becomes octet-stream."""
+        return concrete_media_type(self.content_type or "application/octet-stream")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +264,10 @@ class Operation:
         return tuple(p for p in self.parameters if p.location is ParameterLocation.PATH)
 
     @property
+    def cookie_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location is ParameterLocation.COOKIE)
+
+    @property
     def keyword_parameters(self) -> tuple[Parameter, ...]:
         """Query, header and cookie parameters, required ones first."""
         others = [
@@ -230,6 +295,17 @@ class Api:
     json_schema_defs: Any = None
     error_shapes: tuple[ErrorShape, ...] = ()
     default_error_routes: tuple[ErrorRoute, ...] = ()
+
+    @property
+    def reads_forms(self) -> bool:
+        """Whether the server parses form or multipart bodies (which needs python-multipart)."""
+        return any(
+            o.body is not None and o.body.encoding in (Encoding.FORM, Encoding.MULTIPART) for o in self.operations
+        )
+
+    @property
+    def has_deprecated_operations(self) -> bool:
+        return any(o.deprecated for o in self.operations)
 
     @property
     def default_server(self) -> Server:

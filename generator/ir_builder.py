@@ -12,10 +12,12 @@ from generator.diagnostics import Diagnostic, SpecError, error, warning
 from generator.error_shapes import attach_error_shapes
 from generator.examples import example_for
 from generator.ir import (
+    ENCODING_PREFERENCE,
     Api,
     AuthKind,
     Body,
     CredentialArgument,
+    Encoding,
     Operation,
     Parameter,
     ParameterLocation,
@@ -26,7 +28,7 @@ from generator.ir import (
     TokenRule,
 )
 from generator.json_schema import definitions, to_json_schema
-from generator.normalize import is_json_media, operation_ids
+from generator.normalize import operation_ids
 from generator.types import python_type, ref_name
 from generator.validate import resolve_local
 
@@ -259,21 +261,33 @@ class _Builder:
             (naming.parameter_name(name, METHOD_ARGUMENTS) for name, _, _ in chosen), taken=METHOD_ARGUMENTS
         )
         return tuple(
-            Parameter(
-                name=name,
-                python_name=python_name,
-                location=location,
-                required=location is ParameterLocation.PATH or parameter.get("required") is True,
-                python_type=python_type(self._parameter_schema(parameter), self.components, inline_scalars=True),
-                description=str(parameter.get("description", "")),
-                deprecated=parameter.get("deprecated") is True,
-                example=parameter["example"]
-                if "example" in parameter
-                else example_for(self._parameter_schema(parameter), self.components),
-                json_schema=to_json_schema(self._parameter_schema(parameter), openapi_30=self.openapi_30),
+            self._with_default(
+                Parameter(
+                    name=name,
+                    python_name=python_name,
+                    location=location,
+                    required=location is ParameterLocation.PATH or parameter.get("required") is True,
+                    python_type=python_type(self._parameter_schema(parameter), self.components, inline_scalars=True),
+                    description=str(parameter.get("description", "")),
+                    deprecated=parameter.get("deprecated") is True,
+                    example=parameter["example"]
+                    if "example" in parameter
+                    else example_for(self._parameter_schema(parameter), self.components),
+                    json_schema=to_json_schema(self._parameter_schema(parameter), openapi_30=self.openapi_30),
+                ),
+                self._parameter_schema(parameter),
             )
             for (name, location, parameter), python_name in zip(chosen, python_names, strict=True)
         )
+
+    @staticmethod
+    def _with_default(parameter: Parameter, schema: Any) -> Parameter:
+        if parameter.required or not isinstance(schema, dict) or schema.get("default") is None:
+            return parameter
+        default = schema["default"]
+        spelt = parameter.python_type in _BUILTIN_SCALARS or parameter.python_type.startswith("Literal[")
+        matches = isinstance(default, _BUILTIN_SCALARS.get(parameter.python_type, (str, int, float, bool)))
+        return replace(parameter, has_default=True, default=default) if spelt and matches else parameter
 
     @staticmethod
     def _parameter_schema(parameter: dict[str, Any]) -> Any:
@@ -290,27 +304,50 @@ class _Builder:
         if not isinstance(request_body, dict):
             return None, None
         content = request_body.get("content") or {}
-        json_types = [media_type for media_type in content if is_json_media(media_type)]
-        if not json_types:
-            if content:
-                self.warn(
-                    pointers.join(at, "content"),
-                    f"request body media types {sorted(content)} are not "
-                    "supported yet; the operation is generated without a body",
-                )
+        media_type = _preferred_media_type(content)
+        if media_type is None:
             return None, None
-        media_type = json_types[0]
+        encoding = Encoding.of(media_type)
         media = content[media_type] if isinstance(content[media_type], dict) else {}
         schema = media.get("schema", {})
         body = Body(
             content_type=media_type,
-            python_type=python_type(schema, self.components),
-            model_name=self._model_name(schema),
+            python_type="bytes",
+            model_name=None,
             required=request_body.get("required") is True,
             description=str(request_body.get("description", "")),
-            json_schema=to_json_schema(schema, openapi_30=self.openapi_30),
+            encoding=encoding,
+        )
+        if encoding is Encoding.BINARY:
+            return body, None
+        json_schema = to_json_schema(schema, openapi_30=self.openapi_30)
+        if encoding is Encoding.TEXT:
+            return replace(body, python_type="str", json_schema=json_schema), None
+        array_fields, object_fields = self._field_kinds(schema) if encoding is not Encoding.JSON else ((), ())
+        body = replace(
+            body,
+            python_type=python_type(schema, self.components),
+            model_name=self._model_name(schema),
+            json_schema=json_schema,
+            array_fields=array_fields,
+            object_fields=object_fields,
         )
         return body, _example(media)
+
+    def _field_kinds(self, schema: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The array-valued and object-valued fields of a form body, by wire name."""
+        target = self.components.get(ref_name(schema) or "", schema)
+        properties = target.get("properties") if isinstance(target, dict) else None
+        arrays, objects = [], []
+        for name, raw in (properties or {}).items():
+            field_schema = self.components.get(ref_name(raw) or "", raw)
+            declared = field_schema.get("type") if isinstance(field_schema, dict) else None
+            kinds = declared if isinstance(declared, list) else [declared]
+            if "array" in kinds:
+                arrays.append(name)
+            elif "object" in kinds or (isinstance(field_schema, dict) and "properties" in field_schema):
+                objects.append(name)
+        return tuple(arrays), tuple(objects)
 
     def responses(self, responses: dict[str, Any], at: str) -> tuple[Response, tuple[Response, ...]]:
         built = {status: self.response(status, raw) for status, raw in responses.items()}
@@ -326,18 +363,27 @@ class _Builder:
         response = response if isinstance(response, dict) else {}
         content = response.get("content") or {}
         code = int(status) if status.isdigit() else None
-        media_type = next((m for m in content if is_json_media(m)), None)
+        description = str(response.get("description", ""))
+        media_type = _preferred_media_type(content)
         if media_type is None:
+            return Response(status, code, description, None, None, None, naming.exception_name(status))
+        encoding = Encoding.of(media_type)
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        if encoding is not Encoding.JSON:
+            # Downloads: the success value is the raw bytes (or text); an error keeps its text.
+            success = status.startswith("2")
+            raw_type = "str" if encoding is Encoding.TEXT else "bytes"
             return Response(
                 status,
                 code,
-                str(response.get("description", "")),
-                next(iter(content), None),
-                None,
+                description,
+                media_type,
+                raw_type if success else None,
                 None,
                 naming.exception_name(status),
+                example=_example(media) if success else None,
+                encoding=encoding,
             )
-        media = content[media_type] if isinstance(content[media_type], dict) else {}
         schema = media.get("schema")
         example = _example(media)
         if example is None and schema is not None and status.startswith("2"):
@@ -345,7 +391,7 @@ class _Builder:
         return Response(
             status=status,
             status_code=code,
-            description=str(response.get("description", "")),
+            description=description,
             content_type=media_type,
             exception_name=naming.exception_name(status),
             python_type=python_type(schema, self.components) if schema else None,
@@ -356,6 +402,14 @@ class _Builder:
     def _model_name(self, schema: Any) -> str | None:
         name = ref_name(schema)
         return name if name is not None and name in self.components else None
+
+
+def _preferred_media_type(content: Any) -> str | None:
+    """The media type the generated code speaks when a body offers several."""
+    if not isinstance(content, dict) or not content:
+        return None
+    rank = {encoding: index for index, encoding in enumerate(ENCODING_PREFERENCE)}
+    return min((str(media_type) for media_type in content), key=lambda media_type: rank[Encoding.of(media_type)])
 
 
 def _example(media: dict[str, Any]) -> Any:
@@ -383,6 +437,7 @@ _CREDENTIALS = {
     AuthKind.BASIC: (("username", "The user name."), ("password", "The password.")),
     AuthKind.API_KEY: (("api_key", "The API key."),),
 }
+_BUILTIN_SCALARS: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "float": (int, float), "bool": bool}
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 

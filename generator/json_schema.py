@@ -34,7 +34,42 @@ def to_json_schema(schema: Any, *, openapi_30: bool) -> Any:
             converted[key] = to_json_schema(value, openapi_30=openapi_30) if isinstance(value, dict | list) else value
     if openapi_30:
         _convert_30(schema, converted)
+    _apply_discriminator(schema, converted)
     return converted
+
+
+def _apply_discriminator(original: dict[str, Any], converted: dict[str, Any]) -> None:
+    """A discriminator picks the one member a value is checked against.
+
+    Plain `oneOf` would refuse a value that also fits another member (a subtype always fits
+    its base); the discriminator's value decides instead, as OpenAPI means it.
+    """
+    discriminator = original.get("discriminator")
+    combinator = "oneOf" if isinstance(converted.get("oneOf"), list) else "anyOf"
+    members = converted.get(combinator)
+    if not isinstance(discriminator, dict) or not isinstance(members, list):
+        return
+    name = discriminator.get("propertyName")
+    mapping = discriminator.get("mapping")
+    if not isinstance(name, str) or not isinstance(mapping, dict):
+        return
+    choices = {
+        str(value): "#/$defs/" + target[len(SCHEMA_REF_PREFIX) :]
+        for value, target in mapping.items()
+        if isinstance(target, str) and target.startswith(SCHEMA_REF_PREFIX)
+    }
+    chosen = set(choices.values())
+    for member in members:  # members the mapping leaves out are named by their own name
+        ref = member.get("$ref") if isinstance(member, dict) else None
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and ref not in chosen:
+            choices[ref[len("#/$defs/") :]] = ref
+    if not choices:
+        return
+    del converted[combinator]
+    converted["anyOf"] = [
+        {"allOf": [{"properties": {name: {"const": value}}, "required": [name]}, {"$ref": target}]}
+        for value, target in choices.items()
+    ]
 
 
 def _convert_30(original: dict[str, Any], converted: dict[str, Any]) -> None:

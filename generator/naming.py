@@ -214,7 +214,7 @@ def unique(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
         while candidate in used:
             counter += 1
             # Class names read best as Pet2; snake_case names as page_size_2.
-            candidate = f"{name}{counter}" if name[:1].isupper() else f"{name}_{counter}"
+            candidate = f"{name}{counter}" if name[:1].isupper() else f"{name.rstrip('_') or name}_{counter}"
         used.add(candidate)
         result.append(candidate)
     return result

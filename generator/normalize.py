@@ -14,14 +14,12 @@ from typing import Any
 
 from generator import naming, pointers
 from generator.bundle import HTTP_METHODS
+from generator.ir import Encoding
 from generator.types import SCHEMA_REF_PREFIX, ref_name
-
-JSON_MEDIA_SUFFIXES = ("/json", "+json")
 
 
 def is_json_media(media_type: str) -> bool:
-    base = media_type.split(";")[0].strip().lower()
-    return base.endswith(JSON_MEDIA_SUFFIXES) or base == "*/*"
+    return Encoding.of(media_type) is Encoding.JSON
 
 
 def operation_ids(document: dict[str, Any]) -> dict[tuple[str, str], str]:
@@ -43,6 +41,10 @@ def normalize(document: dict[str, Any]) -> dict[str, str]:
     components = document.setdefault("components", {})
     schemas: dict[str, Any] = components.setdefault("schemas", {})
     _hoist_body_schemas(document, schemas)
+    _relax_one_way_fields(schemas)
+    if str(document.get("openapi", "")).startswith("3.0"):
+        _drop_null_defaults(schemas)
+    _spell_out_discriminator_mappings(document)
     renames = dict(zip(schemas, naming.unique(naming.class_name(name) for name in schemas), strict=True))
     if any(old != new for old, new in renames.items()):
         components["schemas"] = {renames[name]: schema for name, schema in schemas.items()}
@@ -82,13 +84,91 @@ def _hoist_content(content: Any, name: str, schemas: dict[str, Any]) -> None:
     if not isinstance(content, dict):
         return
     for media_type, media in content.items():
-        if not isinstance(media, dict) or not is_json_media(media_type):
+        if not isinstance(media, dict) or not Encoding.of(media_type).has_fields:
             continue
         schema = media.get("schema")
         if _needs_model(schema):
             unique_name = naming.unique([name], taken=schemas)[0]
             schemas[unique_name] = schema
             media["schema"] = {"$ref": SCHEMA_REF_PREFIX + pointers.escape(unique_name)}
+
+
+def _spell_out_discriminator_mappings(document: dict[str, Any]) -> None:
+    """Members a discriminator's mapping leaves out are named by their schema's name.
+
+    Written out before schemas are renamed to class names, the values stay the spec's.
+    """
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        discriminator = node.get("discriminator")
+        members = node.get("oneOf") or node.get("anyOf")
+        if isinstance(discriminator, dict) and isinstance(members, list):
+            mapping = discriminator.get("mapping")
+            mapping = dict(mapping) if isinstance(mapping, dict) else {}
+            schemas = document.get("components", {}).get("schemas", {})
+            for value, target in mapping.items():  # a bare schema name is a reference too
+                if isinstance(target, str) and target in schemas:
+                    mapping[value] = SCHEMA_REF_PREFIX + pointers.escape(target)
+            named = set(mapping.values())
+            for member in members:
+                name = ref_name(member)
+                if name is not None and member["$ref"] not in named and name not in mapping:
+                    mapping[name] = member["$ref"]
+            if mapping:
+                discriminator["mapping"] = mapping
+        stack.extend(
+            value for key, value in node.items() if key not in ("enum", "const", "default", "example", "examples")
+        )
+
+
+def _relax_one_way_fields(schemas: dict[str, Any]) -> None:
+    """readOnly and writeOnly fields are no longer required.
+
+    One model serves requests and responses: a request cannot carry a required readOnly `id`
+    the server assigns, nor a response the writeOnly `password` it was sent.
+    """
+    stack = list(schemas.values())
+    while stack:
+        schema = stack.pop()
+        if isinstance(schema, list):
+            stack.extend(schema)
+            continue
+        if not isinstance(schema, dict):
+            continue
+        properties, required = schema.get("properties"), schema.get("required")
+        if isinstance(properties, dict) and isinstance(required, list):
+            one_way = {
+                name
+                for name, field in properties.items()
+                if isinstance(field, dict) and (field.get("readOnly") is True or field.get("writeOnly") is True)
+            }
+            if one_way:
+                schema["required"] = [name for name in required if name not in one_way]
+        stack.extend(
+            value for key, value in schema.items() if key not in ("enum", "const", "default", "example", "examples")
+        )
+
+
+def _drop_null_defaults(schemas: dict[str, Any]) -> None:
+    """OpenAPI 3.0's `default: null` on a schema that is not nullable means no default.
+
+    (Validation warns about it.) Left in, the model would default a `list[str]` to None.
+    """
+    stack: list[Any] = list(schemas.values())
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if "default" in node and node["default"] is None and node.get("nullable") is not True:
+                del node["default"]
+            stack.extend(value for key, value in node.items() if key not in ("enum", "example", "examples"))
 
 
 def _needs_model(schema: Any) -> bool:

@@ -90,11 +90,11 @@ def format_packages(packages: Sequence[RenderedPackage]) -> None:
         for index, package in enumerate(packages):
             for path, content in package.files.items():
                 if path.endswith(FORMATTED_SUFFIXES):
-                    target = root / str(index) / path
+                    target = root / f"{index}-{package.spec.name}" / path
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(content)
         format_tree(root)
         for index, package in enumerate(packages):
             for path in package.files:
                 if path.endswith(FORMATTED_SUFFIXES):
-                    package.files[path] = (root / str(index) / path).read_bytes()
+                    package.files[path] = (root / f"{index}-{package.spec.name}" / path).read_bytes()

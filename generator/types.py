@@ -45,6 +45,12 @@ def python_type(schema: Any, components: dict[str, Any], *, inline_scalars: bool
         return f"Literal[{python_literal(schema['const'])}]"
     declared = schema.get("type")
     kinds = declared if isinstance(declared, list) else [declared] if isinstance(declared, str) else []
+    if inline_scalars and isinstance(schema.get("enum"), list) and any(k in ("integer", "number") for k in kinds):
+        # A parameter arrives as text; "2" would never match Literal[2]. The server's JSON
+        # Schema check enforces the enum on the converted number.
+        return _union(
+            [_PRIMITIVES[k] for k in kinds if k in _PRIMITIVES] + (["None"] if None in schema["enum"] else [])
+        )
     if isinstance(schema.get("enum"), list) and schema["enum"]:
         values = [v for v in schema["enum"] if v is not None]
         literal = f"Literal[{', '.join(python_literal(v) for v in values)}]" if values else "None"

@@ -20,11 +20,12 @@ from jsonschema.validators import validator_for
 
 from generator import pointers
 from generator.bundle import HTTP_METHODS, Bundle
-from generator.diagnostics import Diagnostic, error
+from generator.diagnostics import Diagnostic, error, warning
 
 _STATUS_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$")
 _TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
 _SCHEMA_FILES = {"3.0": "v3.0/schema.json", "3.1": "v3.1/schema.json"}
+_LATEST: Any = validator_for({"$schema": "https://json-schema.org/draft/2020-12/schema"})
 
 
 @cache
@@ -65,7 +66,8 @@ def validate(bundle: Bundle) -> list[Diagnostic]:
         for pointer, message in _meta_schema_problems(document, version)
         if not any(other.startswith(pointer) or pointer.startswith(other) for other in explained)
     ]
-    return [error(bundle.locate(pointer), message) for pointer, message in meta + semantic]
+    problems = [error(bundle.locate(pointer), message) for pointer, message in meta + semantic]
+    return problems + list(_default_problems(bundle))
 
 
 def _meta_schema_problems(document: dict[str, Any], version: str) -> Iterator[tuple[str, str]]:
@@ -159,6 +161,79 @@ def _response_problems(responses: Any, at: str) -> Iterator[tuple[str, str]]:
             yield (
                 pointers.join(at, status),
                 (f"bad status code {status!r}: use a code from 100 to 599, a range such as 4XX, or default"),
+            )
+
+
+def _schema_nodes(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema of the document with its pointer: component schemas and every `schema`
+    of a parameter, header or media type, and the schemas nested in those."""
+    stack: list[tuple[str, Any, bool]] = [("", document, False)]
+    while stack:
+        at, node, is_schema = stack.pop()
+        children: list[tuple[str, Any, bool]] = []
+        if isinstance(node, dict):
+            if is_schema:
+                yield at, node
+            for key, value in node.items():
+                child_at = pointers.join(at, key)
+                if is_schema and key in _SCHEMA_MAPS and isinstance(value, dict):
+                    children.extend((pointers.join(child_at, k), v, True) for k, v in value.items())
+                elif is_schema:
+                    # Inside a schema, data keywords hold values, not schemas.
+                    children.append((child_at, value, key not in _SCHEMA_DATA_KEYWORDS))
+                elif key == "schemas" and at == "/components" and isinstance(value, dict):
+                    children.extend((pointers.join(child_at, k), v, True) for k, v in value.items())
+                else:
+                    children.append((child_at, value, key == "schema"))
+        elif isinstance(node, list):
+            children = [(pointers.join(at, index), item, is_schema) for index, item in enumerate(node)]
+        stack.extend(reversed(children))  # popped in document order
+
+
+# Schema keywords whose values map names to schemas.
+_SCHEMA_MAPS = frozenset({"properties", "$defs", "definitions", "patternProperties", "dependentSchemas"})
+# Schema keywords whose values are data (or names), never schemas.
+_SCHEMA_DATA_KEYWORDS = frozenset(
+    {"default", "example", "examples", "enum", "const", "required", "discriminator", "xml", "externalDocs"}
+)
+
+
+def _default_problems(bundle: Bundle) -> Iterator[Diagnostic]:
+    """A `default` must be a value of its own schema: generated code would start from it.
+
+    OpenAPI 3.0 documents often write `default: null` to mean "no default" on a schema that
+    is not nullable; that is a warning, and the default is ignored.
+    """
+    document = bundle.document
+    from generator.json_schema import definitions, to_json_schema  # only needed when a default exists
+
+    openapi_30 = str(document.get("openapi", "")).startswith("3.0")
+    components = (document.get("components") or {}).get("schemas") or {}
+    all_definitions: dict[str, Any] | None = None
+    for at, schema in _schema_nodes(document):
+        if "default" not in schema:
+            continue
+        default = schema["default"]
+        own = to_json_schema({k: v for k, v in schema.items() if k != "default"}, openapi_30=openapi_30)
+        if default is None and openapi_30 and schema.get("nullable") is not True and "$ref" not in schema:
+            yield warning(
+                bundle.locate(pointers.join(at, "default")),
+                "default null on a schema that is not nullable: taken as no default",
+            )
+            continue
+        if "$ref" in json.dumps(own):
+            if all_definitions is None:
+                all_definitions = definitions(components if isinstance(components, dict) else {}, openapi_30=openapi_30)
+            own = {**own, "$defs": all_definitions}
+        try:
+            problem = best_match(validator_for(own, default=_LATEST)(own, format_checker=None).iter_errors(default))
+        except Exception:  # an unresolvable or malformed schema is reported by the other rules
+            continue
+        if problem is not None:
+            shown = json.dumps(default, ensure_ascii=False)
+            yield error(
+                bundle.locate(pointers.join(at, "default")),
+                f"default {shown} does not fit its schema: {problem.message}",
             )
 
 

@@ -72,3 +72,15 @@ def serve(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def mypy_strict(cwd: Path, *targets: str) -> subprocess.CompletedProcess[str]:
+    """`mypy --strict` on generated code, without a cache, as a user's CI would run it."""
+    mypy = Path(sys.executable).parent / "mypy"
+    return subprocess.run(
+        [str(mypy), "--strict", "--no-incremental", "--cache-dir=/dev/null", *targets],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.support import FIXTURES, SPECS, run_generator, snapshot
 
 
@@ -79,3 +81,55 @@ def test_validate_accepts_the_vendor_specs() -> None:
     run = run_generator("validate", *sorted(SPECS.glob("*.yaml")))
     assert run.returncode == 0, run.stderr
     assert run.stdout.count(": valid") == 4
+
+
+# Each invalid fixture and the lines `generate` must print for it: file:line: /pointer: error: ...
+INVALID_FIXTURES = {
+    "yaml_syntax.yaml": ["yaml_syntax.yaml:8: /: error: invalid YAML"],
+    "unresolvable_ref.yaml": [
+        "unresolvable_ref.yaml:15: /paths/~1a/get/responses/200/content/application~1json/schema/$ref: "
+        "error: unresolvable $ref '#/components/schemas/Missing'"
+    ],
+    "missing_file.yaml": ["missing_file.yaml:15: /paths/~1a/get/responses/200/content/application~1json/schema/$ref: "],
+    "duplicate_operation_id.yaml": [
+        "duplicate_operation_id.yaml:14: /paths/~1b/get/operationId: error: duplicate operationId 'fetch'"
+    ],
+    "path_parameters.yaml": [
+        "path_parameters.yaml:7: /paths/~1a~1{id}/get: error: path parameter {id} of '/a/{id}' is not declared",
+        "path_parameters.yaml:16: /paths/~1b~1{id}/get/parameters/0: error: path parameter 'id' must be declared",
+    ],
+    "bad_status.yaml": ["bad_status.yaml:10: /paths/~1a/get/responses/2000: error: bad status code '2000'"],
+    "meta_schema.yaml": ["meta_schema.yaml:11: /paths/~1a/get/parameters/0/in: error: 'body' is not one of"],
+    "default_mismatch.yaml": [
+        "default_mismatch.yaml:12: /paths/~1a/get/parameters/0/schema/default: error: default 0 does not fit",
+        'default_mismatch.yaml:21: /components/schemas/Mode/default: error: default "grey" does not fit',
+    ],
+    "many_problems.yaml": [
+        "many_problems.yaml:7: /paths/~1a~1{id}/get: error: path parameter {id}",
+        "many_problems.yaml:15: /paths/~1a~1{id}/get/responses/200/content/application~1json/schema/$ref: error: "
+        "unresolvable $ref",
+        "many_problems.yaml:18: /paths/~1b/get/operationId: error: duplicate operationId 'fetch'",
+        "many_problems.yaml:20: /paths/~1b/get/responses/20: error: bad status code '20'",
+        'many_problems.yaml:26: /components/schemas/Size/default: error: default "big" does not fit',
+    ],
+}
+
+
+def test_every_invalid_fixture_is_covered() -> None:
+    assert sorted(INVALID_FIXTURES) == sorted(p.name for p in (FIXTURES / "invalid").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("fixture", sorted(INVALID_FIXTURES))
+def test_each_invalid_document_gives_its_lines_and_touches_nothing(fixture: str, tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    (out / "kept").mkdir(parents=True)
+    (out / "kept" / "file.py").write_text("# a package generated earlier\n")
+    before = snapshot(out)
+    run = run_generator("generate", FIXTURES / "invalid" / fixture, "--out", out, "--name", "broken")
+    assert run.returncode == 1
+    errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == len(INVALID_FIXTURES[fixture]), run.stderr
+    for line, expected in zip(errors, INVALID_FIXTURES[fixture], strict=True):
+        assert line.startswith("tests/fixtures/invalid/" + expected), line
+    assert "Traceback" not in run.stderr
+    assert snapshot(out) == before

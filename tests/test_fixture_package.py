@@ -5,7 +5,6 @@ DELETE, a 204, query and header parameters, a dashed path parameter, and no decl
 from __future__ import annotations
 
 import importlib
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ from types import ModuleType
 import httpx
 import pytest
 
-from tests.support import FIXTURES, run_generator, serve
+from tests.support import FIXTURES, mypy_strict, run_generator, serve
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +30,7 @@ def pets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ModuleType,
 
 def test_the_package_type_checks(pets: tuple[ModuleType, ModuleType, Path]) -> None:
     package_dir = pets[2]
-    mypy = Path(sys.executable).parent / "mypy"
-    run = subprocess.run(
-        [str(mypy), "--strict", "--no-incremental", "--cache-dir=/dev/null", "pets_api"],
-        cwd=package_dir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = mypy_strict(package_dir, "pets_api")
     assert run.returncode == 0, run.stdout
 
 

@@ -77,6 +77,9 @@ class Endpoint(Generic[T]):
     security: tuple[str, ...] = ()
     body_type: Any = None
     content_type: str = "application/json"
+    # json, form, multipart, binary or text: how the body is written and the response read.
+    body_encoding: str = "json"
+    response_encoding: str = "json"
     error_types: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -239,8 +242,12 @@ def header_values(values: Mapping[str, Any]) -> dict[str, str]:
     return {name: serialize_value(value) for name, value in values.items() if value is not None}
 
 
-def cookie_header(name: str, value: Any) -> str | None:
-    return None if value is None else f"{name}={urllib.parse.quote(serialize_value(value))}"
+def cookie_header(values: Mapping[str, Any]) -> str | None:
+    """One `Cookie` header for every cookie parameter given."""
+    pairs = [
+        f"{name}={urllib.parse.quote(serialize_value(value))}" for name, value in values.items() if value is not None
+    ]
+    return "; ".join(pairs) or None
 
 
 def check_choice(argument: str, value: str, choices: list[str]) -> None:
@@ -256,28 +263,95 @@ def _adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
     return pydantic.TypeAdapter(type_)
 
 
-def encode_body(body: Any, body_type: Any) -> bytes:
-    """JSON for a request body: a model instance or a plain mapping validated into one.
+@dataclass(frozen=True, slots=True)
+class EncodedBody:
+    """A request body ready for httpx: raw content, form fields, or multipart parts."""
 
-    Only the fields that were set are sent, so a field set to None is sent as null and a
-    field never set is not sent at all.
+    content: bytes | None = None
+    data: Mapping[str, Any] | None = None
+    files: list[tuple[str, tuple[str, bytes, str]]] | None = None
+    # The Content-Type to send; None when httpx writes it (form data, multipart boundary).
+    content_type: str | None = None
+
+
+def encode_body(body: Any, endpoint: Endpoint[Any]) -> EncodedBody:
+    """The request body as the operation's media type wants it.
+
+    JSON, form and multipart bodies take a model instance or a plain mapping validated into
+    one; only the fields that were set are sent, so a field set to None is sent as null and a
+    field never set is not sent at all. Binary bodies take bytes, text bodies a str.
     """
+    if endpoint.body_encoding == "binary":
+        if not isinstance(body, bytes | bytearray | memoryview):
+            raise TypeError(f"body must be bytes, not {type(body).__name__}")
+        return EncodedBody(content=bytes(body), content_type=endpoint.content_type)
+    if endpoint.body_encoding == "text":
+        if not isinstance(body, str):
+            raise TypeError(f"body must be a str, not {type(body).__name__}")
+        return EncodedBody(content=body.encode(), content_type=endpoint.content_type)
+    body_type = endpoint.body_type
     if isinstance(body_type, type) and issubclass(body_type, pydantic.BaseModel):
         if isinstance(body, Mapping):
             _reject_unknown_fields(body, body_type)
             body = body_type.model_validate(body)
         if not isinstance(body, body_type):
             raise TypeError(f"body must be a {body_type.__name__} or a mapping, not {type(body).__name__}")
-        return body.model_dump_json(by_alias=True, exclude_unset=True).encode()
+        if endpoint.body_encoding == "json":
+            return EncodedBody(
+                content=body.model_dump_json(by_alias=True, exclude_unset=True).encode(),
+                content_type=endpoint.content_type,
+            )
+        return _form_body(body.model_dump(by_alias=True, exclude_unset=True), endpoint)
     adapter = _adapter(body_type)
-    return adapter.dump_json(adapter.validate_python(body), by_alias=True, exclude_unset=True)
+    value = adapter.validate_python(body)
+    if endpoint.body_encoding == "json":
+        return EncodedBody(
+            content=adapter.dump_json(value, by_alias=True, exclude_unset=True), content_type=endpoint.content_type
+        )
+    return _form_body(adapter.dump_python(value, by_alias=True, exclude_unset=True), endpoint)
+
+
+def _form_body(fields: Any, endpoint: Endpoint[Any]) -> EncodedBody:
+    """Form fields by wire name: arrays repeat the name, objects travel as JSON text.
+
+    In multipart bodies, bytes values become file parts named after their field.
+    """
+    if not isinstance(fields, Mapping):
+        raise TypeError(f"a {endpoint.body_encoding} body must be an object of fields")
+    data: dict[str, list[str]] = {}
+    files: list[tuple[str, tuple[str, bytes, str]]] = []
+    for name, value in fields.items():
+        if value is None:
+            continue
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, bytes | bytearray) and endpoint.body_encoding == "multipart":
+                files.append((name, (name, bytes(item), "application/octet-stream")))
+            elif isinstance(item, Mapping | list):
+                data.setdefault(name, []).append(_adapter(Any).dump_json(item).decode())
+            else:
+                data.setdefault(name, []).append(serialize_value(item))
+    if endpoint.body_encoding == "multipart" and not files:
+        return _multipart_without_files(data)
+    return EncodedBody(data=data, files=files or None)
+
+
+def _multipart_without_files(data: Mapping[str, list[str]]) -> EncodedBody:
+    """multipart/form-data with text parts only, which httpx writes only next to a file."""
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, values in data.items():
+        quoted = name.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+        for value in values:
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{quoted}"\r\n\r\n{value}\r\n')
+    content = ("".join(parts) + f"--{boundary}--\r\n").encode()
+    return EncodedBody(content=content, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 @functools.cache
 def _field_names(model: type[pydantic.BaseModel]) -> frozenset[str]:
     """Every name a mapping may use for the model's fields: wire aliases and Python names."""
-    if model.model_config.get("extra") == "allow":
-        return frozenset()
+    if model.model_config.get("extra") == "allow" or issubclass(model, pydantic.RootModel):
+        return frozenset()  # any key may be meant: extra fields, or a union's members
     return frozenset(model.model_fields) | {info.alias for info in model.model_fields.values() if info.alias}
 
 
@@ -291,9 +365,13 @@ def _reject_unknown_fields(body: Mapping[str, Any], model: type[pydantic.BaseMod
         raise TypeError(f"{model.__name__} has no field {', '.join(map(repr, unknown))}")
 
 
-def decode_body(response: httpx.Response, type_: Any) -> Any:
+def decode_body(response: httpx.Response, type_: Any, encoding: str = "json") -> Any:
     if type_ is None:
         return None
+    if encoding == "binary":
+        return response.content
+    if encoding == "text":
+        return response.text
     if isinstance(type_, type) and issubclass(type_, pydantic.BaseModel):
         return type_.model_validate_json(response.content)
     return _adapter(type_).validate_json(response.content)
@@ -411,11 +489,15 @@ class BaseClient:
         if credential is not None:
             all_headers.update(credential.headers)
             params.extend(credential.params.items())
+        cookie = all_headers.get("Cookie")
         all_headers.update(header_values(headers))
-        content = None
+        if cookie and "Cookie" in headers and headers["Cookie"]:
+            all_headers["Cookie"] = f"{cookie}; {headers['Cookie']}"  # the credential's and the parameters'
+        encoded = EncodedBody()
         if endpoint.body_type is not None and body is not None:
-            content = encode_body(body, endpoint.body_type)
-            all_headers["Content-Type"] = endpoint.content_type
+            encoded = encode_body(body, endpoint)
+            if encoded.content_type is not None:
+                all_headers["Content-Type"] = encoded.content_type
         all_headers.update(extra_headers or {})
         request_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
         return http_client.build_request(
@@ -423,7 +505,9 @@ class BaseClient:
             url,
             params=tuple(params) if params else None,
             headers=all_headers,
-            content=content,
+            content=encoded.content,
+            data=encoded.data,
+            files=encoded.files,
             timeout=request_timeout,
         )
 
@@ -454,7 +538,7 @@ class BaseClient:
             body = decode_error_body(response, endpoint.error_types)
             raise error_class_for(response.status_code)(_error_message(response, body), response=response, body=body)
         try:
-            parsed = decode_body(response, endpoint.response_type)
+            parsed = decode_body(response, endpoint.response_type, endpoint.response_encoding)
         except (pydantic.ValidationError, ValueError) as exc:
             raise ApiResponseValidationError(
                 f"{response.status_code} response of {response.request.method} {redact_url(response.request.url)} "

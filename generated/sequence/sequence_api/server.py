@@ -21,15 +21,17 @@ import importlib.resources
 import json
 import logging
 import re
+import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, cast, overload
 
 import jsonschema_rs
 import pydantic
 from fastapi import Depends, FastAPI, Header, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -343,6 +345,93 @@ class RequestValidator:
         except pydantic.ValidationError as exc:
             raise InvalidRequest([_problem(_pointer(e["loc"]), e["msg"]) for e in exc.errors()]) from None
 
+    async def form(
+        self,
+        request: Request,
+        model: Any,
+        *,
+        required: bool,
+        multipart: bool,
+        arrays: Sequence[str] = (),
+        objects: Sequence[str] = (),
+    ) -> Any:
+        """A form or multipart body as the operation's model.
+
+        Repeated fields make the `arrays`, the `objects` travel as JSON text, file parts are
+        read as bytes; pydantic turns the texts into the fields' types.
+        """
+        expected = "multipart/form-data" if multipart else "application/x-www-form-urlencoded"
+        if not (await request.body()).strip():
+            if required:
+                raise InvalidRequest([FieldProblem("/", f"a {expected} body is required")])
+            return None
+        if not request.headers.get("content-type", "").lower().startswith(expected):
+            raise InvalidRequest([FieldProblem("/", f"the body must be {expected}")])
+        data: dict[str, Any] = {}
+        try:
+            async with request.form() as form:
+                for name in dict.fromkeys(form.keys()):
+                    values = [await v.read() if isinstance(v, UploadFile) else v for v in form.getlist(name)]
+                    if name in objects:
+                        values = [json.loads(v) for v in values]
+                    data[name] = values if name in arrays else values[-1]
+        except ValueError:
+            raise InvalidRequest([FieldProblem("/", f"the body is not valid {expected}")]) from None
+        except Exception as exc:  # the multipart parser's own errors
+            if type(exc).__name__ not in ("MultiPartException", "HTTPException"):
+                raise
+            raise InvalidRequest([FieldProblem("/", f"the body is not valid {expected}")]) from None
+        try:
+            return _adapter(model).validate_python(data)
+        except pydantic.ValidationError as exc:
+            raise InvalidRequest([_problem(_pointer(e["loc"]), e["msg"]) for e in exc.errors()]) from None
+
+    @overload
+    async def raw(self, request: Request, *, required: Literal[True]) -> bytes: ...
+    @overload
+    async def raw(self, request: Request, *, required: bool) -> bytes | None: ...
+
+    async def raw(self, request: Request, *, required: bool) -> bytes | None:
+        """The body's bytes, as sent."""
+        content = await request.body()
+        if not content:
+            if required:
+                raise InvalidRequest([FieldProblem("/", "a body is required")])
+            return None
+        return content
+
+    @overload
+    async def text(self, request: Request, operation: str, *, required: Literal[True]) -> str: ...
+    @overload
+    async def text(self, request: Request, operation: str, *, required: bool) -> str | None: ...
+
+    async def text(self, request: Request, operation: str, *, required: bool) -> str | None:
+        """The body as UTF-8 text, checked against its schema."""
+        content = await self.raw(request, required=required)
+        if content is None:
+            return None
+        try:
+            text = content.decode()
+        except UnicodeDecodeError:
+            raise InvalidRequest([FieldProblem("/", "the body is not UTF-8 text")]) from None
+        schema = self._operations[operation]["body"]
+        if schema is not None:
+            problems = [_problem("/", e.message) for e in self._validator(operation, "body", schema).iter_errors(text)]
+            if problems:
+                raise InvalidRequest(problems)
+        return text
+
+
+@overload
+def _cookie_value(value: str) -> str: ...
+@overload
+def _cookie_value(value: str | None) -> str | None: ...
+
+
+def _cookie_value(value: str | None) -> str | None:
+    """A cookie parameter as sent: clients percent-encode what a cookie cannot hold."""
+    return None if value is None else urllib.parse.unquote(value)
+
 
 def _request_schemas() -> Any:
     return json.loads(importlib.resources.files(__package__).joinpath("request_schemas.json").read_bytes())
@@ -445,6 +534,16 @@ def _respond(result: Any, response_type: Any, status_code: int) -> Response:
         log.exception("the handler's result does not match %s", response_type)
         raise HttpError(500) from None
     return Response(content, status_code, media_type="application/json")
+
+
+def _respond_content(result: Any, media_type: str, status_code: int) -> Response:
+    """A download: the handler's bytes (or text) as they are, with the declared media type."""
+    if isinstance(result, str):
+        result = result.encode()
+    if not isinstance(result, bytes | bytearray):
+        log.error("the handler returned %s where bytes were declared", type(result).__name__)
+        raise HttpError(500)
+    return Response(bytes(result), status_code, media_type=media_type)
 
 
 _ADAPTERS: dict[Any, pydantic.TypeAdapter[Any]] = {}
@@ -673,6 +772,23 @@ class InMemoryHandler(Handler):
         self.records[key] = record
         return record
 
+    def _store_content(self, key: tuple[str, tuple[Any, ...]], body: bytes | str | None) -> dict[str, Any]:
+        record = {"content": body}
+        self.records[key] = record
+        return record
+
+    @staticmethod
+    def _content(record: Mapping[str, Any], kind: type[T], example: str) -> T:
+        """Stored content (an upload to the same path), else the spec's example."""
+        content = record.get("content")
+        if content is None:
+            content = example
+        if kind is bytes and isinstance(content, str):
+            content = content.encode()
+        elif kind is str and isinstance(content, bytes):
+            content = content.decode(errors="replace")
+        return cast(T, content)
+
     def _merge(self, key: tuple[str, tuple[Any, ...]], body: Any, example: Mapping[str, Any]) -> dict[str, Any]:
         record = self.records.get(key) or copy.deepcopy(dict(example))
         record.update(_as_json(body))
@@ -704,6 +820,9 @@ class InMemoryHandler(Handler):
         With `required_only`, only the fields the response requires come from the example:
         a replaced record does not keep optional values it was not sent.
         """
+        if isinstance(response_type, type) and issubclass(response_type, pydantic.RootModel):
+            # A union or a map: the record stands for itself; fields of two shapes never mix.
+            return _adapter(response_type).validate_python(dict(record) or dict(example))
         fields = _wire_names(response_type)
         required = _wire_names(response_type, required_only=True) if required_only else None
         # Shallow copies: validation reads `data` without changing it; only the nested
@@ -711,12 +830,31 @@ class InMemoryHandler(Handler):
         data = {name: value for name, value in example.items() if required is None or name in required}
         data.update({name: value for name, value in record.items() if fields is None or name in fields})
         if id_path:
+            # The id goes where the response keeps it, inside an envelope that the record
+            # or else the example provides; without one there is nowhere valid to put it.
             target = data
+            source: Any = example
             for step in id_path[:-1]:
-                target[step] = dict(target.get(step) or {})
+                source = source.get(step) if isinstance(source, Mapping) else None
+                inner = target.get(step) or source
+                if not isinstance(inner, Mapping):
+                    break
+                target[step] = dict(inner)  # a copy: the example and the record stay as they are
                 target = target[step]
-            target[id_path[-1]] = id_value
-        return _adapter(response_type).validate_python(data)
+            else:
+                target[id_path[-1]] = id_value
+        adapter = _adapter(response_type)
+        try:
+            return adapter.validate_python(data)
+        except pydantic.ValidationError as exc:
+            # A request field whose namesake in the response has another shape: the
+            # example's value (or nothing) takes its place.
+            for name in {str(error["loc"][0]) for error in exc.errors() if error["loc"]}:
+                if name in example:
+                    data[name] = example[name]
+                else:
+                    data.pop(name, None)
+        return adapter.validate_python(data)
 
 
 def _as_json(body: Any) -> dict[str, Any]:
