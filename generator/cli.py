@@ -9,9 +9,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import writer
+from generator import revisions, settings, spec_diff, writer
 from generator.diagnostics import Diagnostic, Severity, SpecError
-from generator.pipeline import RenderedPackage, SpecInput, check_spec, format_packages, render_spec
+from generator.pipeline import RenderedPackage, SpecInput, check_spec, format_packages, load_spec, render_spec
 from generator.render import environment
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -55,13 +55,15 @@ class _UsageError(Exception):
     pass
 
 
-def _render_all(specs: Sequence[SpecInput], template_dirs: Sequence[Path]) -> list[RenderedPackage] | None:
+def _render_all(
+    specs: Sequence[SpecInput], template_dirs: Sequence[Path], out_dir: Path
+) -> list[RenderedPackage] | None:
     """Render and format every spec; None (after printing why) if any spec has errors."""
     env = environment(template_dirs)
     packages, failed = [], 0
     for spec in specs:
         try:
-            packages.append(render_spec(spec, env))
+            packages.append(render_spec(spec, env, out_dir / spec.name))
         except SpecError as exc:
             failed += 1
             _print_diagnostics(exc.diagnostics)
@@ -111,41 +113,65 @@ def _summary(changes: Sequence[writer.Change], total: int) -> str:
 
 
 def command_generate(arguments: argparse.Namespace) -> int:
-    started = time.perf_counter()
     specs = _specs_from_arguments(arguments)
-    packages = _render_all(specs, arguments.templates)
+    return generate(specs, _template_dirs(arguments), Path(arguments.out), remove_stale=not arguments.specs)
+
+
+def generate(
+    specs: Sequence[SpecInput],
+    template_dirs: Sequence[Path],
+    out_dir: Path,
+    *,
+    remove_stale: bool,
+    one_line: bool = False,
+) -> int:
+    """Write each spec's package, one summary line per package; nothing at all on errors.
+
+    `one_line` (watch mode) puts the time on each package's line instead of a total line.
+    """
+    started = time.perf_counter()
+    packages = _render_all(specs, template_dirs, out_dir)
     if packages is None:
-        print(f"nothing was written to {arguments.out}/", file=sys.stderr)
+        print(f"nothing was written to {out_dir}/", file=sys.stderr)
         return EXIT_PROBLEMS
-    out_dir = Path(arguments.out)
     written = 0
     for package in packages:
         target = out_dir / package.spec.name
         changes = writer.plan(target, package.files)
         writer.apply(target, package.files, changes)
         written += len(changes)
-        print(f"{package.spec.name}: {_summary(changes, len(package.files))}")
-    if not arguments.specs:
+        api = f"; API: {spec_diff.summary(package.changes)}" if package.changes else ""
+        took = f" in {time.perf_counter() - started:.2f}s" if one_line else ""
+        print(f"{package.spec.name}: {_summary(changes, len(package.files))}{api}{took}", flush=True)
+    if remove_stale:
         for folder in _stale_packages(out_dir, {p.spec.name for p in packages}):
             writer.apply(folder, {}, writer.plan(folder, {}))
             print(f"{folder.name}: removed (its spec is gone)")
+    if one_line:
+        return EXIT_OK
     elapsed = time.perf_counter() - started
     print(
-        f"generated {len(packages)} package{'s' if len(packages) != 1 else ''} in {elapsed:.2f}s, {written} file{'s' if written != 1 else ''} written"
+        f"generated {len(packages)} package{'s' if len(packages) != 1 else ''} in {elapsed:.2f}s, "
+        f"{written} file{'s' if written != 1 else ''} written"
     )
     return EXIT_OK
 
 
 def command_check(arguments: argparse.Namespace) -> int:
     specs = _specs_from_arguments(arguments)
-    packages = _render_all(specs, arguments.templates)
+    out_dir = Path(arguments.out)
+    packages = _render_all(specs, _template_dirs(arguments), out_dir)
     if packages is None:
         return EXIT_PROBLEMS
-    out_dir = Path(arguments.out)
     stale_files = []
     for package in packages:
         target = out_dir / package.spec.name
         changes = writer.plan(target, package.files)
+        if changes and package.changes:
+            # What the spec change means for callers, above the files it rewrites.
+            print(f"{package.spec.name}: the spec changed the API ({spec_diff.summary(package.changes)}):")
+            for change in package.changes:
+                print(f"  {change}")
         if changes:
             sys.stdout.write(writer.unified_diff(target, package.files, f"{out_dir.as_posix()}/{package.spec.name}"))
             stale_files += [f"{out_dir.as_posix()}/{package.spec.name}/{c.path} ({c.kind})" for c in changes]
@@ -163,6 +189,65 @@ def command_check(arguments: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     print(f"{out_dir}/ is up to date ({len(packages)} package{'s' if len(packages) != 1 else ''})")
     return EXIT_OK
+
+
+def _template_dirs(arguments: argparse.Namespace) -> list[Path]:
+    """`--templates` directories, else the `templates` setting of pyproject.toml."""
+    if arguments.templates:
+        return list(arguments.templates)
+    configured = settings.templates_setting(Path.cwd())
+    return [configured] if configured is not None else []
+
+
+def command_diff(arguments: argparse.Namespace) -> int:
+    """Print the API-level changes between two versions of specs; exit 1 if any breaks callers."""
+    if arguments.git is not None:
+        paths = [Path(p) for p in arguments.specs] or [s.path for s in discover_specs(Path(arguments.specs_dir))]
+        if not paths:
+            raise _UsageError(f"no specs given and none found in {arguments.specs_dir}/")
+        pairs = [(path.stem, revisions.spec_at(path, arguments.git), path) for path in paths]
+    else:
+        if len(arguments.specs) != 2:
+            raise _UsageError("diff takes OLD and NEW, or --git REV [SPEC ...]")
+        old, new = map(Path, arguments.specs)
+        pairs = [(new.stem, revisions.Checkout(old, None), new)]
+    breaking = False
+    try:
+        breaking = _print_diffs(pairs, arguments.git)
+    except SpecError as exc:
+        _print_diagnostics(exc.diagnostics)
+        return EXIT_PROBLEMS
+    return EXIT_PROBLEMS if breaking else EXIT_OK
+
+
+def _print_diffs(pairs: Sequence[tuple[str, revisions.Checkout, Path]], revision: str | None) -> bool:
+    """Print each pair's API changes; whether any of them breaks callers. Raises SpecError."""
+    breaking = False
+    for name, checkout, new_path in pairs:
+        with checkout as old_path:
+            if old_path is None:
+                print(f"{name}: new spec (not in {revision})")
+                continue
+            old_side = load_spec(SpecInput(old_path, name)).side
+        changes = spec_diff.compare(old_side, load_spec(SpecInput(new_path, name)).side)
+        if not changes:
+            print(f"{name}: no API changes")
+            continue
+        breaking = breaking or spec_diff.has_breaking(changes)
+        print(f"{name}: {spec_diff.summary(changes)}")
+        for change in changes:
+            print(f"  {change}")
+    return breaking
+
+
+def command_watch(arguments: argparse.Namespace) -> int:
+    from generator.watch import watch
+
+    return watch(
+        specs_dir=Path(arguments.specs_dir),
+        out_dir=Path(arguments.out),
+        template_dirs=_template_dirs(arguments),
+    )
 
 
 def command_validate(arguments: argparse.Namespace) -> int:
@@ -207,6 +292,18 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="exit 1 with a diff when the output is not current")
     add_generation_options(check)
     check.set_defaults(run=command_check)
+    diff = commands.add_parser(
+        "diff", help="API changes between two versions of a spec, breaking or compatible (exit 1 if breaking)"
+    )
+    diff.add_argument("specs", nargs="*", metavar="SPEC", help="OLD NEW, or with --git the specs to compare")
+    diff.add_argument("--git", metavar="REV", help="compare each SPEC with its version at git revision REV")
+    diff.add_argument("--specs-dir", default="specs", help="with --git and no SPEC: every spec here")
+    diff.set_defaults(run=command_diff)
+    watch = commands.add_parser("watch", help="regenerate as specs and templates change, until interrupted")
+    watch.add_argument("--specs-dir", default="specs", help="where specs are found (default: specs)")
+    watch.add_argument("--out", default="generated", help="where packages go (default: generated)")
+    watch.add_argument("--templates", type=Path, action="append", default=[], metavar="DIR")
+    watch.set_defaults(run=command_watch)
     validate = commands.add_parser("validate", help="report a spec's problems, generate nothing")
     validate.add_argument("specs", nargs="+", metavar="SPEC")
     validate.set_defaults(run=command_validate)

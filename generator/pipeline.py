@@ -13,9 +13,11 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
+from generator import changelog
 from generator.bundle import bundle
 from generator.diagnostics import Diagnostic, SpecError, has_errors
 from generator.formatting import format_tree
@@ -25,6 +27,7 @@ from generator.literals import comment_text
 from generator.models import render_models
 from generator.normalize import normalize
 from generator.render import notice, render_package
+from generator.spec_diff import ApiChange, Side, compare
 from generator.validate import validate
 
 # ruff formats Python files and the Python code blocks of Markdown files.
@@ -49,6 +52,8 @@ class RenderedPackage:
     api: Api
     files: dict[str, bytes]
     warnings: list[Diagnostic] = field(default_factory=list)
+    changes: list[ApiChange] = field(default_factory=list)  # API-level, since the last generation
+    sources: frozenset[Path] = frozenset()
 
 
 def source_label(path: Path) -> str:
@@ -66,8 +71,23 @@ def check_spec(spec: SpecInput) -> list[Diagnostic]:
     return diagnostics + validate(loaded)
 
 
-def render_spec(spec: SpecInput, env: jinja2.Environment) -> RenderedPackage:
-    """Every file of one spec's package, not yet formatted. Raises SpecError."""
+@dataclass
+class LoadedSpec:
+    """A spec read, validated and normalized, with its IR."""
+
+    api: Api
+    document: dict[str, Any]
+    spec_json: str  # the bundled spec as the user wrote it, before normalization
+    diagnostics: list[Diagnostic]
+    sources: frozenset[Path]  # every file the spec is made of
+
+    @property
+    def side(self) -> Side:
+        return Side(self.api, self.document.get("components", {}).get("schemas") or {})
+
+
+def load_spec(spec: SpecInput) -> LoadedSpec:
+    """Bundle, validate, normalize and build the IR. Raises SpecError."""
     loaded, diagnostics = bundle(spec.path)
     problems = validate(loaded)
     if has_errors(problems):
@@ -76,11 +96,43 @@ def render_spec(spec: SpecInput, env: jinja2.Environment) -> RenderedPackage:
     document = loaded.document
     normalize(document)
     api, warnings = build_api(document, loaded, spec.name, source_label(spec.path))
+    return LoadedSpec(api, document, spec_json, diagnostics + problems + warnings, frozenset(loaded.files))
+
+
+def previous_spec(package_dir: Path, name: str) -> Path | None:
+    """The spec a generated package was made from (its `openapi.json`), if there is one."""
+    found = sorted(package_dir.glob("*/openapi.json")) if package_dir.is_dir() else []
+    return found[0] if found else None
+
+
+def api_changes(loaded: LoadedSpec, previous: Path | None, name: str) -> list[ApiChange]:
+    """What changed for callers since the package in `previous` was generated."""
+    if previous is None or previous.read_text(encoding="utf-8") == loaded.spec_json:
+        return []
+    try:
+        before = load_spec(SpecInput(previous, name))
+    except SpecError:
+        return []  # a package written by an older generator we cannot read back: no entry
+    return compare(before.side, loaded.side)
+
+
+def render_spec(spec: SpecInput, env: jinja2.Environment, package_dir: Path | None = None) -> RenderedPackage:
+    """Every file of one spec's package, not yet formatted. Raises SpecError.
+
+    With `package_dir` (where the package was generated before), the API-level changes
+    since then are added to the package's changelog.
+    """
+    loaded = load_spec(spec)
+    api = loaded.api
+    changes = api_changes(loaded, previous_spec(package_dir, spec.name), spec.name) if package_dir else []
+    history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
     header = "# " + comment_text(notice(api))
-    models_source = render_models(document, api, header)
-    files = render_package(env, api, models_source, spec_json)
+    models_source = render_models(loaded.document, api, header)
+    files = render_package(env, api, models_source, loaded.spec_json, history)
+    if history:
+        files[changelog.FILE_NAME] = changelog.dump(history)
     encoded = {path: text.encode("utf-8") for path, text in files.items()}
-    return RenderedPackage(spec, api, encoded, diagnostics + problems + warnings)
+    return RenderedPackage(spec, api, encoded, loaded.diagnostics, changes, loaded.sources)
 
 
 def format_packages(packages: Sequence[RenderedPackage]) -> None:

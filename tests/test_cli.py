@@ -133,3 +133,36 @@ def test_each_invalid_document_gives_its_lines_and_touches_nothing(fixture: str,
         assert line.startswith("tests/fixtures/invalid/" + expected), line
     assert "Traceback" not in run.stderr
     assert snapshot(out) == before
+
+
+def test_check_explains_api_changes_and_generate_keeps_a_changelog(tmp_path: Path) -> None:
+    specs, out = tmp_path / "specs", tmp_path / "generated"
+    specs.mkdir()
+    spec = specs / "sequence.yaml"
+    shutil.copy(SPECS / "sequence.yaml", spec)
+    assert run_generator("generate", "--specs-dir", specs, "--out", out).returncode == 0
+    assert not (out / "sequence" / "CHANGES.json").exists()
+
+    # A removed enum value breaks callers that send it: check says so above the file diff.
+    spec.write_text(spec.read_text().replace("enum: [TAXED, TAX_EXEMPT, REVERSE_CHARGED]", "enum: [TAXED, TAX_EXEMPT]"))
+    run = run_generator("check", "--specs-dir", specs, "--out", out)
+    assert run.returncode == 1
+    summary = "sequence: the spec changed the API (1 breaking, 0 compatible):"
+    assert summary in run.stdout and run.stdout.index(summary) < run.stdout.index("--- a/")
+    assert "breaking    TaxStatus: enum values removed: 'REVERSE_CHARGED'" in run.stdout
+
+    run = run_generator("generate", "--specs-dir", specs, "--out", out)
+    assert "API: 1 breaking, 0 compatible" in run.stdout
+    readme = (out / "sequence" / "README.md").read_text()
+    assert "## Changes" in readme and "- **Breaking**: TaxStatus: enum values removed: 'REVERSE_CHARGED'" in readme
+
+    # A compatible change joins the same version's entry; the history survives regeneration.
+    spec.write_text(
+        spec.read_text().replace("        telephone:\n", "        fax:\n          type: string\n        telephone:\n")
+    )
+    assert run_generator("generate", "--specs-dir", specs, "--out", out).returncode == 0
+    readme = (out / "sequence" / "README.md").read_text()
+    assert "REVERSE_CHARGED" in readme and "- UpdateCustomerRequest.fax: field added (optional)" in readme
+    again = run_generator("generate", "--specs-dir", specs, "--out", out)
+    assert "sequence: unchanged" in again.stdout
+    assert run_generator("check", "--specs-dir", specs, "--out", out).returncode == 0

@@ -1,0 +1,84 @@
+"""`python -m generator watch`: regenerate what each saved change affects, until stopped.
+
+A spec change regenerates its package (a change to a file it `$ref`s counts too); a
+template change regenerates every package. A save that breaks a spec prints its
+diagnostics and writes nothing; the watcher keeps going.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import cli
+from generator.diagnostics import SpecError
+from generator.pipeline import SpecInput, load_spec
+from generator.render import BUILTIN_TEMPLATES
+
+
+def watch(
+    *,
+    specs_dir: Path,
+    out_dir: Path,
+    template_dirs: Sequence[Path],
+    stop: threading.Event | None = None,
+) -> int:
+    """Watch until interrupted (or `stop` is set); 0 when stopped cleanly."""
+    from watchfiles import watch as file_changes
+
+    watched_templates = [d for d in (*template_dirs, BUILTIN_TEMPLATES) if d.is_dir()]
+    if not specs_dir.is_dir():
+        print(f"error: {specs_dir}/ does not exist", file=sys.stderr)
+        return cli.EXIT_USAGE
+    print(f"watching {specs_dir}/ and {', '.join(_shown(d) for d in watched_templates)}; Ctrl-C stops", flush=True)
+    # First bring the output up to date, so every later line is about one change.
+    cli.generate(cli.discover_specs(specs_dir), template_dirs, out_dir, remove_stale=True)
+    sources = _sources(cli.discover_specs(specs_dir))
+    try:
+        for changes in file_changes(specs_dir, *watched_templates, stop_event=stop, yield_on_timeout=False):
+            paths = {Path(path).resolve() for _, path in changes}
+            specs = cli.discover_specs(specs_dir)
+            if any(_under(path, directory) for path in paths for directory in watched_templates):
+                affected = specs
+            else:
+                affected = [
+                    spec
+                    for spec in specs
+                    if spec.path.resolve() in paths or paths & sources.get(spec.name, frozenset())
+                ]
+            names = {spec.name for spec in specs}
+            gone = [name for name in sources if name not in names]
+            if affected or gone:
+                cli.generate(affected, template_dirs, out_dir, remove_stale=bool(gone), one_line=True)
+                sources = {name: files for name, files in sources.items() if name in names}
+                sources.update(_sources(affected))
+            sys.stdout.flush()
+            sys.stderr.flush()
+    except KeyboardInterrupt:
+        pass
+    print("stopped watching", flush=True)
+    return cli.EXIT_OK
+
+
+def _sources(specs: Sequence[SpecInput]) -> dict[str, frozenset[Path]]:
+    """Every file each spec is made of, so a change to a `$ref`d file finds its spec."""
+    found: dict[str, frozenset[Path]] = {}
+    for spec in specs:
+        try:
+            found[spec.name] = load_spec(SpecInput(spec.path, spec.name)).sources
+        except SpecError:
+            found[spec.name] = frozenset({spec.path.resolve()})
+    return found
+
+
+def _under(path: Path, directory: Path) -> bool:
+    return path.is_relative_to(directory.resolve())
+
+
+def _shown(directory: Path) -> str:
+    try:
+        return directory.resolve().relative_to(Path.cwd()).as_posix() + "/"
+    except ValueError:
+        return directory.as_posix() + "/"
