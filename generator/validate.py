@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import openapi_spec_validator
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
@@ -29,9 +30,15 @@ _LATEST: Any = validator_for({"$schema": "https://json-schema.org/draft/2020-12/
 
 
 @cache
-def _meta_validator(version: str) -> Validator:
+def _meta_schema(version: str) -> dict[str, Any]:
     schemas = Path(openapi_spec_validator.__file__).parent / "resources" / "schemas"
-    schema = json.loads((schemas / _SCHEMA_FILES[version]).read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads((schemas / _SCHEMA_FILES[version]).read_text(encoding="utf-8"))
+    return schema
+
+
+@cache
+def _meta_validator(version: str) -> Validator:
+    schema = _meta_schema(version)
     validator_class = validator_for(schema)
     return validator_class(schema)
 
@@ -70,7 +77,16 @@ def validate(bundle: Bundle) -> list[Diagnostic]:
     return problems + list(_default_problems(bundle))
 
 
+@cache
+def _fast_meta_validator(version: str) -> jsonschema_rs.Validator:
+    return jsonschema_rs.validator_for(_meta_schema(version))
+
+
 def _meta_schema_problems(document: dict[str, Any], version: str) -> Iterator[tuple[str, str]]:
+    # jsonschema-rs answers "valid?" about a hundred times faster; the Python validator's
+    # error tree is only needed to explain a document that is not.
+    if _fast_meta_validator(version).is_valid(document):
+        return
     for problem in _meta_validator(version).iter_errors(document):
         problem = _most_specific(problem)
         pointer = pointers.from_tokens(problem.absolute_path)
