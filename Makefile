@@ -41,4 +41,4 @@ watch: $(STAMP)
 	$(BIN)/python -m generator watch
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .pyapigen_cache

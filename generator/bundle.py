@@ -12,6 +12,7 @@ report a problem at the line the user wrote.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,17 +107,20 @@ class _Bundler:
         self.schemas: dict[str, Any] = {}
         self.schema_names: dict[tuple[Path, str], str] = {}
         self.inlining: list[tuple[Path, str]] = []
+        self._paths: dict[tuple[Path, str], Path] = {}
 
     # --- files and references -------------------------------------------------------------
 
-    def _file(self, path: Path, referrer: Location) -> SourceFile | None:
+    def _file(self, path: Path, referrer: SourceFile, at: str) -> SourceFile | None:
         source = self.files.get(path)
         if source is None:
             try:
                 source = read_source(path)
             except SpecError as exc:
                 if exc.diagnostics and exc.diagnostics[0].message == "file not found":
-                    self.diagnostics.append(error(referrer, f"$ref points at a missing file {display_path(path)}"))
+                    self.diagnostics.append(
+                        error(referrer.location(at), f"$ref points at a missing file {display_path(path)}")
+                    )
                 else:
                     self.diagnostics.extend(exc.diagnostics)
                 return None
@@ -125,28 +129,40 @@ class _Bundler:
 
     def _resolve(self, ref: Any, source: SourceFile, at: str) -> tuple[SourceFile, str, Any] | None:
         """The file, pointer and node a `$ref` names, or None after recording why not."""
-        here = source.location(at)
         if not isinstance(ref, str):
-            self.diagnostics.append(error(here, "$ref must be a string"))
+            self.diagnostics.append(error(source.location(at), "$ref must be a string"))
             return None
         address, _, fragment = ref.partition("#")
         if "://" in address:
-            self.diagnostics.append(error(here, f"remote $ref {ref!r} is not supported; download the file"))
+            self.diagnostics.append(
+                error(source.location(at), f"remote $ref {ref!r} is not supported; download the file")
+            )
             return None
         fragment = unquote(fragment)
         if fragment and not fragment.startswith("/"):
-            self.diagnostics.append(error(here, f"$ref {ref!r}: only JSON-pointer fragments are supported"))
+            self.diagnostics.append(
+                error(source.location(at), f"$ref {ref!r}: only JSON-pointer fragments are supported")
+            )
             return None
-        target = source if not address else self._file((source.path.parent / unquote(address)).resolve(), here)
+        target = source if not address else self._file(self._path(source.path, address), source, at)
         if target is None:
             return None
         try:
             node = pointers.walk(target.data, fragment)
         except KeyError:
             where = f"{target.display}#{fragment}" if address else f"#{fragment}"
-            self.diagnostics.append(error(here, f"unresolvable $ref {ref!r}: nothing at {where}"))
+            self.diagnostics.append(error(source.location(at), f"unresolvable $ref {ref!r}: nothing at {where}"))
             return None
         return target, fragment, node
+
+    def _path(self, referrer: Path, address: str) -> Path:
+        """The file a relative address names. Normalized, not resolved: one lstat per
+        path component for each of DigitalOcean's 22,000 references cost a second."""
+        key = (referrer, address)
+        path = self._paths.get(key)
+        if path is None:
+            path = self._paths[key] = Path(os.path.normpath(referrer.parent / unquote(address)))
+        return path
 
     def _keep(self, node: _Node, source: SourceFile, at: str) -> _Node:
         self.origins[id(node)] = (source, at)

@@ -28,22 +28,11 @@ from generator.models import render_models
 from generator.normalize import normalize
 from generator.render import notice, render_package
 from generator.spec_diff import ApiChange, Side, compare
+from generator.spec_input import SpecInput
 from generator.validate import validate
 
 # ruff formats Python files and the Python code blocks of Markdown files.
 FORMATTED_SUFFIXES = (".py", ".md")
-
-
-@dataclass(frozen=True, slots=True)
-class SpecInput:
-    """A spec to generate: its root file and the name of its package."""
-
-    path: Path
-    name: str
-
-    @classmethod
-    def from_path(cls, path: Path, name: str | None = None) -> SpecInput:
-        return cls(path, name or path.stem)
 
 
 @dataclass

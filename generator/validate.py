@@ -6,6 +6,7 @@ together, so a user fixes a spec in one pass.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from collections.abc import Iterator
@@ -14,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-import openapi_spec_validator
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
@@ -31,7 +31,10 @@ _LATEST: Any = validator_for({"$schema": "https://json-schema.org/draft/2020-12/
 
 @cache
 def _meta_schema(version: str) -> dict[str, Any]:
-    schemas = Path(openapi_spec_validator.__file__).parent / "resources" / "schemas"
+    # Only its schema files are used: finding the package without importing it saves 0.25 s.
+    found = importlib.util.find_spec("openapi_spec_validator")
+    assert found is not None and found.origin is not None, "openapi-spec-validator is a dependency"
+    schemas = Path(found.origin).parent / "resources" / "schemas"
     schema: dict[str, Any] = json.loads((schemas / _SCHEMA_FILES[version]).read_text(encoding="utf-8"))
     return schema
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from generator import cli
 from generator.diagnostics import SpecError
-from generator.pipeline import SpecInput, load_spec
+from generator.pipeline import load_spec
 from generator.render import BUILTIN_TEMPLATES
+from generator.spec_input import SpecInput
 
 
 def watch(

@@ -166,3 +166,23 @@ def test_check_explains_api_changes_and_generate_keeps_a_changelog(tmp_path: Pat
     again = run_generator("generate", "--specs-dir", specs, "--out", out)
     assert "sequence: unchanged" in again.stdout
     assert run_generator("check", "--specs-dir", specs, "--out", out).returncode == 0
+
+
+def test_a_current_package_is_not_regenerated_but_a_hand_edit_is_undone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    spec = tmp_path / "sequence.yaml"
+    shutil.copy(SPECS / "sequence.yaml", spec)
+    assert run_generator("generate", spec, "--out", out, cwd=tmp_path).returncode == 0
+    again = run_generator("generate", spec, "--out", out, cwd=tmp_path)
+    assert "sequence: unchanged" in again.stdout and "0 files written" in again.stdout
+    assert (tmp_path / ".pyapigen_cache").is_dir()  # the stamps, in the working directory
+    client = out / "sequence" / "sequence_api" / "client.py"
+    original = client.read_bytes()
+    client.write_bytes(original + b"# edited by hand\n")
+    restored = run_generator("generate", spec, "--out", out, cwd=tmp_path)
+    assert "1 changed (sequence_api/client.py)" in restored.stdout
+    assert client.read_bytes() == original
+    spec.write_text(spec.read_text().replace("title: Sequence API", "title: Sequence Billing API"))
+    changed = run_generator("generate", spec, "--out", out, cwd=tmp_path)
+    assert "sequence: unchanged" not in changed.stdout
+    assert "Sequence Billing API" in (out / "sequence" / "README.md").read_text()

@@ -6,8 +6,9 @@ import difflib
 from pathlib import Path
 
 from generator import writer
-from generator.pipeline import SpecInput, format_packages, render_spec
+from generator.pipeline import format_packages, render_spec
 from generator.render import environment
+from generator.spec_input import SpecInput
 from tests.support import GENERATED, SPECS
 
 

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.pipeline import SpecInput, load_spec
+from generator.pipeline import load_spec
 from generator.spec_diff import ApiChange, Impact, compare
+from generator.spec_input import SpecInput
 from tests.support import FIXTURES, run_generator
 
 BASE = FIXTURES / "diff" / "shop.yaml"

@@ -8,11 +8,13 @@ from __future__ import annotations
 import platform
 import sys
 
-from tests.benchmarks import client_overhead, server_throughput
+from tests.benchmarks import client_overhead, generation, server_throughput
 
 
 def main() -> None:
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, {sys.platform}")
+    print()
+    generation.report()
     print()
     client_overhead.report()
     print()

@@ -1,0 +1,118 @@
+"""Skipping work that cannot change anything: a stamp per generated package.
+
+After a package is written, its stamp records the hash of every input (the spec's files,
+the templates, the generator's own code and the versions of the tools it runs) and of
+every file written. When all of them still hash the same, regenerating would write the
+same bytes, so `generate` says "unchanged" without loading the spec at all. Stamps live
+in `.pyapigen_cache/` of the working directory and are never needed: without one, the
+package is simply generated.
+
+This module imports nothing heavy: the no-op path must stay cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
+
+CACHE_DIR = Path(".pyapigen_cache")
+_GENERATOR_DIR = Path(__file__).resolve().parent
+_BUILTIN_TEMPLATES = _GENERATOR_DIR.parent / "templates"  # render.BUILTIN_TEMPLATES, without importing jinja2
+_TOOLS = ("datamodel-code-generator", "ruff", "jinja2", "pyyaml")
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _stamp_path(package_dir: Path) -> Path:
+    key = hashlib.sha256(str(package_dir.resolve()).encode()).hexdigest()[:24]
+    return CACHE_DIR / f"{key}.json"
+
+
+def _code_files(template_dirs: Iterable[Path]) -> list[Path]:
+    """The generator's code and every template it may read."""
+    files = sorted(_GENERATOR_DIR.glob("*.py"))
+    for directory in (*template_dirs, _BUILTIN_TEMPLATES):
+        if directory.is_dir():
+            files += sorted(directory.glob("*.jinja"))
+    return files
+
+
+def _tool_versions() -> str:
+    return ";".join(f"{tool}={metadata.version(tool)}" for tool in _TOOLS)
+
+
+def _hash_files(paths: Iterable[Path]) -> dict[str, str] | None:
+    try:
+        return {str(path): _digest(path.read_bytes()) for path in paths}
+    except OSError:
+        return None
+
+
+def is_current(spec_path: Path, package_dir: Path, template_dirs: Iterable[Path]) -> bool:
+    """Whether `package_dir` is exactly what generating `spec_path` would write now."""
+    try:
+        stamp = json.loads(_stamp_path(package_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(stamp, dict) or stamp.get("spec") != str(spec_path.resolve()):
+        return False
+    if stamp.get("tools") != _tool_versions():
+        return False
+    inputs = stamp.get("inputs")
+    if not isinstance(inputs, dict):
+        return False
+    code = _hash_files(_code_files(template_dirs))
+    if code is None or any(inputs.get(path) != digest for path, digest in code.items()):
+        return False
+    sources = _hash_files(Path(path) for path in inputs if path not in code)
+    if sources is None or any(inputs[path] != digest for path, digest in sources.items()):
+        return False
+    return _outputs_match(package_dir, stamp.get("outputs"))
+
+
+def _outputs_match(package_dir: Path, outputs: object) -> bool:
+    if not isinstance(outputs, dict):
+        return False
+    on_disk = {
+        Path(root, name).relative_to(package_dir).as_posix()
+        for root, folders, names in os.walk(package_dir)
+        for name in names
+        if "__pycache__" not in root and ".egg-info" not in root
+    }
+    if on_disk != set(outputs):
+        return False
+    hashed = _hash_files(package_dir / path for path in outputs)
+    return hashed is not None and all(
+        outputs[Path(path).relative_to(package_dir).as_posix()] == digest for path, digest in hashed.items()
+    )
+
+
+def record(
+    spec_path: Path,
+    sources: Iterable[Path],
+    package_dir: Path,
+    files: Mapping[str, bytes],
+    template_dirs: Iterable[Path],
+) -> None:
+    """Write the stamp of a package just written. Failing to write one costs only speed."""
+    inputs = _hash_files([*_code_files(template_dirs), *sources])
+    if inputs is None:
+        return
+    stamp = {
+        "spec": str(spec_path.resolve()),
+        "tools": _tool_versions(),
+        "inputs": inputs,
+        "outputs": {path: _digest(content) for path, content in files.items()},
+    }
+    try:
+        CACHE_DIR.mkdir(exist_ok=True)
+        (CACHE_DIR / ".gitignore").write_text("*\n")
+        _stamp_path(package_dir).write_text(json.dumps(stamp, indent=1, sort_keys=True), encoding="utf-8")
+    except OSError:
+        pass
