@@ -63,7 +63,10 @@ def corpus() -> None:
     if not CORPUS.is_file():
         print(f"  skipped: the corpus is not at {CORPUS.relative_to(ROOT.parent)}")
         return
-    peer = shutil.which("openapi-python-client", path=str(Path(sys.executable).parent))
+    # The peer may live in this environment or anywhere on PATH (its own virtual environment).
+    peer = shutil.which("openapi-python-client", path=str(Path(sys.executable).parent)) or shutil.which(
+        "openapi-python-client"
+    )
     ours: list[Run] = []
     theirs: list[float] = []
     with tempfile.TemporaryDirectory() as scratch:
