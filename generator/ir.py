@@ -252,6 +252,17 @@ class Operation:
         return {"PUT": "replace", "PATCH": "merge", "POST": "create", "DELETE": "delete"}.get(self.http_method, "read")
 
     @property
+    def mock_answer(self) -> str:
+        """What the mock returns: stored `content` (a download), the spec's `example` as it
+        is (a list or a scalar), the `record` in the response model, or `nothing`."""
+        if self.success.encoding is not Encoding.JSON:
+            return "content"
+        if self.success.python_type is None:
+            return "nothing"
+        example = self.success.example
+        return "example" if example is not None and not isinstance(example, dict) else "record"
+
+    @property
     def server_path(self) -> str:
         """The path with Python names in its placeholders: routers accept only identifiers."""
         path = self.path
