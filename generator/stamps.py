@@ -93,6 +93,16 @@ def _outputs_match(package_dir: Path, outputs: object) -> bool:
     )
 
 
+def sources(package_dir: Path) -> frozenset[Path] | None:
+    """The files the package's spec was made of when it was last written, if known."""
+    try:
+        stamp = json.loads(_stamp_path(package_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    listed = stamp.get("sources") if isinstance(stamp, dict) else None
+    return frozenset(Path(path) for path in listed) if isinstance(listed, list) else None
+
+
 def record(
     spec_path: Path,
     sources: Iterable[Path],
@@ -106,6 +116,7 @@ def record(
         return
     stamp = {
         "spec": str(spec_path.resolve()),
+        "sources": sorted(str(path) for path in sources),
         "tools": _tool_versions(),
         "inputs": inputs,
         "outputs": {path: _digest(content) for path, content in files.items()},

@@ -12,9 +12,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import cli
-from generator.diagnostics import SpecError
-from generator.pipeline import load_spec
+from generator import cli, stamps
 from generator.render import BUILTIN_TEMPLATES
 from generator.spec_input import SpecInput
 
@@ -36,7 +34,7 @@ def watch(
     print(f"watching {specs_dir}/ and {', '.join(_shown(d) for d in watched_templates)}; Ctrl-C stops", flush=True)
     # First bring the output up to date, so every later line is about one change.
     cli.generate(cli.discover_specs(specs_dir), template_dirs, out_dir, remove_stale=True)
-    sources = _sources(cli.discover_specs(specs_dir))
+    sources = _sources(cli.discover_specs(specs_dir), out_dir)
     try:
         for changes in file_changes(specs_dir, *watched_templates, stop_event=stop, yield_on_timeout=False):
             paths = {Path(path).resolve() for _, path in changes}
@@ -54,7 +52,7 @@ def watch(
             if affected or gone:
                 cli.generate(affected, template_dirs, out_dir, remove_stale=bool(gone), one_line=True)
                 sources = {name: files for name, files in sources.items() if name in names}
-                sources.update(_sources(affected))
+                sources.update(_sources(affected, out_dir))
             sys.stdout.flush()
             sys.stderr.flush()
     except KeyboardInterrupt:
@@ -63,15 +61,12 @@ def watch(
     return cli.EXIT_OK
 
 
-def _sources(specs: Sequence[SpecInput]) -> dict[str, frozenset[Path]]:
-    """Every file each spec is made of, so a change to a `$ref`d file finds its spec."""
-    found: dict[str, frozenset[Path]] = {}
-    for spec in specs:
-        try:
-            found[spec.name] = load_spec(SpecInput(spec.path, spec.name)).sources
-        except SpecError:
-            found[spec.name] = frozenset({spec.path.resolve()})
-    return found
+def _sources(specs: Sequence[SpecInput], out_dir: Path) -> dict[str, frozenset[Path]]:
+    """Every file each spec is made of, so a change to a `$ref`d file finds its spec.
+
+    The stamp written with each package knows; a spec that has never generated is its own file.
+    """
+    return {spec.name: stamps.sources(out_dir / spec.name) or frozenset({spec.path.resolve()}) for spec in specs}
 
 
 def _under(path: Path, directory: Path) -> bool:
