@@ -333,3 +333,54 @@ class Api:
             for scheme in self.security_schemes
         )
         return f"missing credentials: pass {choices}"
+
+
+# --- models ---------------------------------------------------------------------------------
+
+
+class ModelKind(enum.StrEnum):
+    OBJECT = "object"  # a pydantic BaseModel with fields
+    ENUM = "enum"  # a StrEnum or IntEnum
+    ROOT = "root"  # a RootModel around one type: a union, a list, a dict, a scalar
+
+
+@dataclass(frozen=True, slots=True)
+class ModelField:
+    name: str  # the Python attribute
+    annotation: str
+    field_arguments: tuple[tuple[str, str], ...] = ()  # Field(keyword=<Python expression>)
+    default: str | None = None  # a Python expression; None: the field is required
+    description: str = ""
+
+    @property
+    def declaration(self) -> str:
+        """`name: Annotated[str, Field(alias="Name")] = None`, as the class body spells it."""
+        annotation = self.annotation
+        if self.field_arguments:
+            arguments = ", ".join(f"{keyword}={value}" for keyword, value in self.field_arguments)
+            annotation = f"Annotated[{annotation}, Field({arguments})]"
+        return f"{self.name}: {annotation}" + (f" = {self.default}" if self.default is not None else "")
+
+
+@dataclass(frozen=True, slots=True)
+class EnumMember:
+    name: str
+    value: str  # a Python literal
+
+
+@dataclass(frozen=True, slots=True)
+class ModelClass:
+    name: str
+    kind: ModelKind
+    bases: tuple[str, ...]
+    description: str = ""
+    fields: tuple[ModelField, ...] = ()  # a root model has one, named `root`
+    members: tuple[EnumMember, ...] = ()
+    config: tuple[tuple[str, str], ...] = ()  # ConfigDict(keyword=<Python expression>)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelModule:
+    classes: tuple[ModelClass, ...]
+    imports: tuple[tuple[str, tuple[str, ...]], ...]  # (module, names), in import order
+    narrows_inherited_fields: bool  # a subclass redeclares a field with another type

@@ -24,6 +24,7 @@ GENERATED_SYMBOLS = frozenset(
         "ApiConnectionError",
         "ApiTimeoutError",
         "BaseModel",
+        "ApiModel",
         "ConfigDict",
         "Field",
         "RootModel",

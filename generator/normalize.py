@@ -5,7 +5,7 @@ Two passes over the bundled document, in place:
    `components/schemas` under names derived from the operation (`UpdateCustomerRequest`);
 2. every component schema is renamed to its Python class name, and every reference to it
    follows.
-After this, templates and datamodel-code-generator agree on one name per model.
+After this, the templates and `generator.model_builder` agree on one name per model.
 """
 
 from __future__ import annotations

@@ -23,10 +23,9 @@ from generator.diagnostics import Diagnostic, SpecError, has_errors
 from generator.formatting import format_tree
 from generator.ir import Api
 from generator.ir_builder import build_api
-from generator.literals import comment_text
-from generator.models import render_models
+from generator.model_builder import build_models
 from generator.normalize import normalize
-from generator.render import notice, render_package
+from generator.render import render_package
 from generator.spec_diff import ApiChange, Side, compare
 from generator.spec_input import SpecInput
 from generator.validate import validate
@@ -115,9 +114,7 @@ def render_spec(spec: SpecInput, env: jinja2.Environment, package_dir: Path | No
     api = loaded.api
     changes = api_changes(loaded, previous_spec(package_dir, spec.name), spec.name) if package_dir else []
     history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
-    header = "# " + comment_text(notice(api))
-    models_source = render_models(loaded.document, api, header)
-    files = render_package(env, api, models_source, loaded.spec_json, history)
+    files = render_package(env, api, build_models(loaded.document), loaded.spec_json, history)
     if history:
         files[changelog.FILE_NAME] = changelog.dump(history)
     encoded = {path: text.encode("utf-8") for path, text in files.items()}

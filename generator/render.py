@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from generator import changelog
-from generator.ir import Api
+from generator.ir import Api, ModelModule
 from generator.literals import comment_text, docstring_text, markdown_text, python_literal, toml_string
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -29,6 +29,7 @@ MODULE_TEMPLATES = {
     "_base_client.py": "_base_client.py.jinja",
     "client.py": "client.py.jinja",
     "errors.py": "errors.py.jinja",
+    "models.py": "models.py.jinja",
     "server.py": "server.py.jinja",
 }
 
@@ -61,7 +62,7 @@ def notice(api: Api) -> str:
 def render_package(
     env: jinja2.Environment,
     api: Api,
-    models_source: str,
+    models: ModelModule,
     spec_json: str,
     changes: Sequence[changelog.Entry] = (),
 ) -> dict[str, str]:
@@ -69,6 +70,7 @@ def render_package(
     text = notice(api)
     context = {
         "api": api,
+        "models": models,
         "changes": changes,
         "notice": text,
         "header": "# " + comment_text(text),
@@ -77,7 +79,6 @@ def render_package(
     files = {name: env.get_template(template).render(context) for name, template in PACKAGE_TEMPLATES.items()}
     for name, template in MODULE_TEMPLATES.items():
         files[f"{api.package}/{name}"] = env.get_template(template).render(context)
-    files[f"{api.package}/models.py"] = models_source
     files[f"{api.package}/py.typed"] = ""
     files[f"{api.package}/openapi.json"] = spec_json
     files[f"{api.package}/request_schemas.json"] = request_schemas(api)

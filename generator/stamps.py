@@ -22,7 +22,7 @@ from pathlib import Path
 CACHE_DIR = Path(".pyapigen_cache")
 _GENERATOR_DIR = Path(__file__).resolve().parent
 _BUILTIN_TEMPLATES = _GENERATOR_DIR.parent / "templates"  # render.BUILTIN_TEMPLATES, without importing jinja2
-_TOOLS = ("datamodel-code-generator", "ruff", "jinja2", "pyyaml")
+_TOOLS = ("ruff", "jinja2", "pyyaml")
 
 
 def _digest(content: bytes) -> str:

@@ -9,17 +9,20 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
+class ApiModel(BaseModel):
+    """The base of the object models: fields are read and written by wire name, set by either."""
+
+    model_config = ConfigDict(populate_by_name=True, regex_engine="python-re")
+
+
 class CustomerType(StrEnum):
     BUSINESS = "business"
     INDIVIDUAL = "individual"
 
 
-class CustomerEditRequest(BaseModel):
+class CustomerEditRequest(ApiModel):
     """The editable fields of a customer."""
 
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
     customer_type: Annotated[CustomerType, Field(alias="customerType")]
     display_name: Annotated[str, Field(alias="displayName", min_length=1)]
     salutation: str | None = None
@@ -54,12 +57,9 @@ class CustomerEditRequest(BaseModel):
     shipping_address_state: Annotated[str | None, Field(alias="shippingAddressState")] = None
 
 
-class Customer(BaseModel):
+class Customer(ApiModel):
     """A customer as the API returns it."""
 
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
     balance: float
     currency_code: Annotated[str, Field(alias="currencyCode")]
     """ISO 4217 code of the customer's currency."""
@@ -101,22 +101,16 @@ class Customer(BaseModel):
     closing_balance: Annotated[float, Field(alias="closingBalance")]
 
 
-class ProblemFieldError(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+class ProblemFieldError(ApiModel):
     field: str
     """JSON pointer of the offending field in the request."""
 
     message: str
 
 
-class Problem(BaseModel):
+class Problem(ApiModel):
     """Problem details (RFC 9457)."""
 
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
     type: str = "about:blank"
     """A URI reference that identifies the problem type."""
 

@@ -9,21 +9,22 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 
+class ApiModel(BaseModel):
+    """The base of the object models: fields are read and written by wire name, set by either."""
+
+    model_config = ConfigDict(populate_by_name=True, regex_engine="python-re")
+
+
 class DeliveryMethod(StrEnum):
-    """
-    "email", or "print" for a printed hard-copy.
-    """
+    """ "email", or "print" for a printed hard-copy."""
 
     PRINT = "print"
     EMAIL = "email"
 
 
-class CustomerUpdate(BaseModel):
+class CustomerUpdate(ApiModel):
     """The customer fields to update."""
 
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
     parent_customer_id: int | None = None
     """Parent customer ID #. Null disconnects the customer from its parent."""
 
@@ -193,20 +194,14 @@ class CustomerUpdate(BaseModel):
     """A list of tags"""
 
 
-class UpdatedObject(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+class UpdatedObject(ApiModel):
     id: int
     """The id of the updated customer."""
 
 
-class UpdateCustomerResponse(BaseModel):
+class UpdateCustomerResponse(ApiModel):
     """The envelope of a successful update."""
 
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
     code: int
     status: str
     message: str
@@ -214,12 +209,9 @@ class UpdateCustomerResponse(BaseModel):
     response: UpdatedObject
 
 
-class ErrorEnvelope(BaseModel):
+class ErrorEnvelope(ApiModel):
     """The envelope of a failed request."""
 
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
     code: int
     status: str
     message: str

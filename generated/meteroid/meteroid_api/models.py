@@ -9,10 +9,14 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class ApiModel(BaseModel):
+    """The base of the object models: fields are read and written by wire name, set by either."""
+
+    model_config = ConfigDict(populate_by_name=True, regex_engine="python-re")
+
+
 class Currency(StrEnum):
-    """
-    ISO 4217 currency code.
-    """
+    """ISO 4217 currency code."""
 
     AED = "AED"
     AFN = "AFN"
@@ -175,12 +179,9 @@ class Currency(StrEnum):
     ZWL = "ZWL"
 
 
-class Address(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+class Address(ApiModel):
     city: str | None = None
-    country: Annotated[str | None, Field(examples=["US"])] = None
+    country: str | None = None
     """ISO 3166-1 alpha-2 country code."""
 
     line1: str | None = None
@@ -189,18 +190,12 @@ class Address(BaseModel):
     zip_code: str | None = None
 
 
-class ShippingAddress(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+class ShippingAddress(ApiModel):
     same_as_billing: bool
     address: Address | None = None
 
 
-class CustomTax(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+class CustomTax(ApiModel):
     name: str
     rate: str
     """The tax rate as a decimal string, e.g. "0.20"."""
@@ -208,21 +203,16 @@ class CustomTax(BaseModel):
     tax_code: str
 
 
-class CustomerPatchRequest(BaseModel):
+class CustomerPatchRequest(ApiModel):
     """The fields to change. A field left out is unchanged; a field sent as null is cleared."""
 
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
     alias: str | None = None
     billing_address: Address | None = None
     billing_email: str | None = None
     currency: Currency | None = None
     custom_taxes: list[CustomTax] | None = None
     invoicing_emails: list[str] | None = None
-    invoicing_entity_id: Annotated[
-        str | None, Field(examples=["ive_7n42DGM5Tflk9n8mt7Fhc7"], pattern="^ive_[0-9A-Za-z]+$")
-    ] = None
+    invoicing_entity_id: Annotated[str | None, Field(pattern="^ive_[0-9A-Za-z]+$")] = None
     is_tax_exempt: bool | None = None
     name: Annotated[str | None, Field(min_length=1)] = None
     phone: str | None = None
@@ -230,15 +220,12 @@ class CustomerPatchRequest(BaseModel):
     vat_number: str | None = None
 
 
-class Customer(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+class Customer(ApiModel):
     currency: Currency
     custom_taxes: list[CustomTax]
-    id: Annotated[str, Field(examples=["cus_7n42DGM5Tflk9n8mt7Fhc7"], pattern="^cus_[0-9A-Za-z]+$")]
+    id: Annotated[str, Field(pattern="^cus_[0-9A-Za-z]+$")]
     invoicing_emails: list[str]
-    invoicing_entity_id: Annotated[str, Field(examples=["ive_7n42DGM5Tflk9n8mt7Fhc7"])]
+    invoicing_entity_id: str
     name: str
     alias: str | None = None
     billing_address: Address | None = None
@@ -258,9 +245,6 @@ class ErrorCode(StrEnum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
-class RestErrorResponse(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+class RestErrorResponse(ApiModel):
     code: ErrorCode
     message: str

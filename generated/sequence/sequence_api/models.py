@@ -10,29 +10,29 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
+class ApiModel(BaseModel):
+    """The base of the object models: fields are read and written by wire name, set by either."""
+
+    model_config = ConfigDict(populate_by_name=True, regex_engine="python-re")
+
+
 class TaxStatus(StrEnum):
     TAXED = "TAXED"
     TAX_EXEMPT = "TAX_EXEMPT"
     REVERSE_CHARGED = "REVERSE_CHARGED"
 
 
-class Address(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+class Address(ApiModel):
     line1: str
     line2: str | None = None
     town: str
     state: str | None = None
     post_code: Annotated[str, Field(alias="postCode")]
-    country: Annotated[str, Field(examples=["GB"])]
+    country: str
     """ISO 3166-1 alpha-2 country code."""
 
 
-class UpdateCustomerRequest(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+class UpdateCustomerRequest(ApiModel):
     address: Address
     billing_email: Annotated[str | None, Field(alias="billingEmail")] = None
     contact_name: Annotated[str | None, Field(alias="contactName")] = None
@@ -47,19 +47,13 @@ class UpdateCustomerRequest(BaseModel):
     url: str | None = None
 
 
-class LinkedService(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+class LinkedService(ApiModel):
     external_id: Annotated[str | None, Field(alias="externalId")] = None
     external_service: Annotated[str | None, Field(alias="externalService")] = None
     sync_time: Annotated[AwareDatetime | None, Field(alias="syncTime")] = None
 
 
-class Customer(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+class Customer(ApiModel):
     address: Address
     billing_email: Annotated[str | None, Field(alias="billingEmail")] = None
     billing_emails: Annotated[list[str], Field(alias="billingEmails")]
@@ -77,22 +71,16 @@ class Customer(BaseModel):
     url: str | None = None
 
 
-class ProblemFieldError(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+class ProblemFieldError(ApiModel):
     field: str
     """JSON pointer of the offending field in the request."""
 
     message: str
 
 
-class Problem(BaseModel):
+class Problem(ApiModel):
     """Problem details (RFC 9457)."""
 
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
     type: str = "about:blank"
     """A URI reference that identifies the problem type."""
 
