@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,29 +65,44 @@ def _render_all(
 ) -> list[RenderedPackage] | None:
     """Render and format every spec; None (after printing why) if any spec has errors."""
     # Imported here: a run where every package is current (see stamps) never needs them.
-    from generator.pipeline import format_packages, render_spec
+    from generator.formatting import BackgroundFormatter
+    from generator.pipeline import finish_formatting, render_spec
     from generator.render import environment
 
     env = environment(template_dirs)
     packages, failed = [], 0
-    for spec in specs:
+    with _no_garbage_collection(), BackgroundFormatter() as formatter:
+        for spec in specs:
+            try:
+                packages.append(render_spec(spec, env, formatter, out_dir / spec.name))
+            except SpecError as exc:
+                failed += 1
+                _print_diagnostics(exc.diagnostics)
+                errors = _count(exc.diagnostics, Severity.ERROR)
+                print(f"{spec.path}: {errors} error{'s' if errors != 1 else ''}", file=sys.stderr)
+        for package in packages:
+            _print_diagnostics(package.warnings)
+        if failed:
+            return None
         try:
-            packages.append(render_spec(spec, env, out_dir / spec.name))
+            finish_formatting(packages)
         except SpecError as exc:
-            failed += 1
             _print_diagnostics(exc.diagnostics)
-            errors = _count(exc.diagnostics, Severity.ERROR)
-            print(f"{spec.path}: {errors} error{'s' if errors != 1 else ''}", file=sys.stderr)
-    for package in packages:
-        _print_diagnostics(package.warnings)
-    if failed:
-        return None
-    try:
-        format_packages(packages)
-    except SpecError as exc:
-        _print_diagnostics(exc.diagnostics)
-        return None
+            return None
     return packages
+
+
+@contextlib.contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    """Rendering builds a few million objects and almost no reference cycles; the cycle
+    collector would walk the growing heap again and again for nothing (0.2-0.3 s on
+    DigitalOcean). It runs once at the end instead."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 def _stale_packages(out_dir: Path, names: set[str]) -> list[Path]:

@@ -7,31 +7,27 @@ package of the run has rendered and formatted without error.
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator import changelog
+from generator import changelog, json_text
 from generator.bundle import bundle
 from generator.diagnostics import Diagnostic, SpecError, has_errors
-from generator.formatting import format_tree
+from generator.formatting import BackgroundFormatter
 from generator.ir import Api
 from generator.ir_builder import build_api
 from generator.model_builder import build_models
 from generator.normalize import normalize
-from generator.render import render_package
+from generator.render import data_files, render_code, render_models
 from generator.spec_diff import ApiChange, Side, compare
 from generator.spec_input import SpecInput
 from generator.validate import validate
-
-# ruff formats Python files and the Python code blocks of Markdown files.
-FORMATTED_SUFFIXES = (".py", ".md")
 
 
 @dataclass
@@ -42,6 +38,7 @@ class RenderedPackage:
     warnings: list[Diagnostic] = field(default_factory=list)
     changes: list[ApiChange] = field(default_factory=list)  # API-level, since the last generation
     sources: frozenset[Path] = frozenset()
+    formatting: list[Future[dict[str, bytes]]] = field(default_factory=list)  # ruff, under way
 
 
 def source_label(path: Path) -> str:
@@ -80,7 +77,7 @@ def load_spec(spec: SpecInput) -> LoadedSpec:
     problems = validate(loaded)
     if has_errors(problems):
         raise SpecError(problems)
-    spec_json = json.dumps(loaded.document, indent=2, ensure_ascii=False) + "\n"
+    spec_json = json_text.dumps(loaded.document)
     document = loaded.document
     normalize(document)
     api, warnings = build_api(document, loaded, spec.name, source_label(spec.path))
@@ -104,8 +101,11 @@ def api_changes(loaded: LoadedSpec, previous: Path | None, name: str) -> list[Ap
     return compare(before.side, loaded.side)
 
 
-def render_spec(spec: SpecInput, env: jinja2.Environment, package_dir: Path | None = None) -> RenderedPackage:
-    """Every file of one spec's package, not yet formatted. Raises SpecError.
+def render_spec(
+    spec: SpecInput, env: jinja2.Environment, formatter: BackgroundFormatter, package_dir: Path | None = None
+) -> RenderedPackage:
+    """Every file of one spec's package; its code is being formatted by `formatter` (see
+    `finish_formatting`). Raises SpecError.
 
     With `package_dir` (where the package was generated before), the API-level changes
     since then are added to the package's changelog.
@@ -114,25 +114,24 @@ def render_spec(spec: SpecInput, env: jinja2.Environment, package_dir: Path | No
     api = loaded.api
     changes = api_changes(loaded, previous_spec(package_dir, spec.name), spec.name) if package_dir else []
     history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
-    files = render_package(env, api, build_models(loaded.document), loaded.spec_json, history)
+    # Clients and server first: ruff formats them while the models are built.
+    code = _encoded(render_code(env, api, history))
+    formatting = [formatter.submit(code)]
+    models = _encoded(render_models(env, api, build_models(loaded.document)))
+    formatting.append(formatter.submit(models))
+    files = {**code, **models, **_encoded(data_files(api, loaded.spec_json))}
     if history:
-        files[changelog.FILE_NAME] = changelog.dump(history)
-    encoded = {path: text.encode("utf-8") for path, text in files.items()}
-    return RenderedPackage(spec, api, encoded, loaded.diagnostics, changes, loaded.sources)
+        files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
+    return RenderedPackage(spec, api, files, loaded.diagnostics, changes, loaded.sources, formatting)
 
 
-def format_packages(packages: Sequence[RenderedPackage]) -> None:
-    """Format the Python files of every package with one ruff run, in place."""
-    with tempfile.TemporaryDirectory(prefix="pyapigen-") as scratch:
-        root = Path(scratch)
-        for index, package in enumerate(packages):
-            for path, content in package.files.items():
-                if path.endswith(FORMATTED_SUFFIXES):
-                    target = root / f"{index}-{package.spec.name}" / path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(content)
-        format_tree(root)
-        for index, package in enumerate(packages):
-            for path in package.files:
-                if path.endswith(FORMATTED_SUFFIXES):
-                    package.files[path] = (root / f"{index}-{package.spec.name}" / path).read_bytes()
+def _encoded(files: dict[str, str]) -> dict[str, bytes]:
+    return {path: text.encode("utf-8") for path, text in files.items()}
+
+
+def finish_formatting(packages: Sequence[RenderedPackage]) -> None:
+    """Wait for the formatting of every package and take the formatted files. Raises SpecError."""
+    for package in packages:
+        for batch in package.formatting:
+            package.files.update(batch.result())
+        package.formatting.clear()

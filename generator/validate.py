@@ -12,12 +12,9 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema.exceptions import ValidationError, best_match
-from jsonschema.protocols import Validator
-from jsonschema.validators import validator_for
 
 from generator import pointers
 from generator.bundle import HTTP_METHODS, Bundle
@@ -26,7 +23,13 @@ from generator.diagnostics import Diagnostic, error, warning
 _STATUS_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$")
 _TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
 _SCHEMA_FILES = {"3.0": "v3.0/schema.json", "3.1": "v3.1/schema.json"}
-_LATEST: Any = validator_for({"$schema": "https://json-schema.org/draft/2020-12/schema"})
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+# jsonschema-rs says whether a value is valid; the Python jsonschema package, imported
+# (0.06 s) only when something is not, says why in its well-worded messages.
 
 
 @cache
@@ -41,6 +44,8 @@ def _meta_schema(version: str) -> dict[str, Any]:
 
 @cache
 def _meta_validator(version: str) -> Validator:
+    from jsonschema.validators import validator_for
+
     schema = _meta_schema(version)
     validator_class = validator_for(schema)
     return validator_class(schema)
@@ -98,6 +103,8 @@ def _meta_schema_problems(document: dict[str, Any], version: str) -> Iterator[tu
 
 def _most_specific(problem: ValidationError) -> ValidationError:
     """Within 'not valid under any of the given schemas', the branch that came closest."""
+    from jsonschema.exceptions import best_match
+
     while problem.context:
         closest = best_match(problem.context)
         if closest is None:
@@ -183,29 +190,38 @@ def _response_problems(responses: Any, at: str) -> Iterator[tuple[str, str]]:
             )
 
 
-def _schema_nodes(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every schema of the document with its pointer: component schemas and every `schema`
-    of a parameter, header or media type, and the schemas nested in those."""
-    stack: list[tuple[str, Any, bool]] = [("", document, False)]
+_Tokens = tuple[str | int, ...]  # a JSON pointer, not yet spelt
+
+
+def _schema_nodes(document: dict[str, Any]) -> Iterator[tuple[_Tokens, dict[str, Any]]]:
+    """Every schema of the document with the tokens of its pointer: component schemas and
+    every `schema` of a parameter, header or media type, and the schemas nested in those.
+
+    Tokens, not pointers: a pointer is only spelt for the few nodes a problem is found at.
+    """
+    stack: list[tuple[_Tokens, Any, bool]] = [((), document, False)]
     while stack:
         at, node, is_schema = stack.pop()
-        children: list[tuple[str, Any, bool]] = []
+        children: list[tuple[_Tokens, Any, bool]] = []
         if isinstance(node, dict):
             if is_schema:
                 yield at, node
             for key, value in node.items():
-                child_at = pointers.join(at, key)
+                child_at = (*at, key)
                 if is_schema and key in _SCHEMA_MAPS and isinstance(value, dict):
-                    children.extend((pointers.join(child_at, k), v, True) for k, v in value.items())
+                    children.extend(((*child_at, k), v, True) for k, v in value.items())
                 elif is_schema:
-                    # Inside a schema, data keywords hold values, not schemas.
-                    children.append((child_at, value, key not in _SCHEMA_DATA_KEYWORDS))
-                elif key == "schemas" and at == "/components" and isinstance(value, dict):
-                    children.extend((pointers.join(child_at, k), v, True) for k, v in value.items())
+                    # Inside a schema, data keywords hold values, not schemas: not walked.
+                    if key not in _SCHEMA_DATA_KEYWORDS:
+                        children.append((child_at, value, True))
+                elif key in ("example", "examples") or key.startswith("x-"):
+                    continue  # example payloads and extensions hold no schemas
+                elif key == "schemas" and at == ("components",) and isinstance(value, dict):
+                    children.extend(((*child_at, k), v, True) for k, v in value.items())
                 else:
                     children.append((child_at, value, key == "schema"))
         elif isinstance(node, list):
-            children = [(pointers.join(at, index), item, is_schema) for index, item in enumerate(node)]
+            children = [((*at, index), item, is_schema) for index, item in enumerate(node)]
         stack.extend(reversed(children))  # popped in document order
 
 
@@ -229,9 +245,10 @@ def _default_problems(bundle: Bundle) -> Iterator[Diagnostic]:
     openapi_30 = str(document.get("openapi", "")).startswith("3.0")
     components = (document.get("components") or {}).get("schemas") or {}
     all_definitions: dict[str, Any] | None = None
-    for at, schema in _schema_nodes(document):
+    for tokens, schema in _schema_nodes(document):
         if "default" not in schema:
             continue
+        at = pointers.from_tokens(tokens)
         default = schema["default"]
         own = to_json_schema({k: v for k, v in schema.items() if k != "default"}, openapi_30=openapi_30)
         if default is None and openapi_30 and schema.get("nullable") is not True and "$ref" not in schema:
@@ -244,16 +261,33 @@ def _default_problems(bundle: Bundle) -> Iterator[Diagnostic]:
             if all_definitions is None:
                 all_definitions = definitions(components if isinstance(components, dict) else {}, openapi_30=openapi_30)
             own = {**own, "$defs": all_definitions}
-        try:
-            problem = best_match(validator_for(own, default=_LATEST)(own, format_checker=None).iter_errors(default))
-        except Exception:  # an unresolvable or malformed schema is reported by the other rules
-            continue
+        problem = _why_invalid(own, default)
         if problem is not None:
             shown = json.dumps(default, ensure_ascii=False)
             yield error(
                 bundle.locate(pointers.join(at, "default")),
                 f"default {shown} does not fit its schema: {problem.message}",
             )
+
+
+def _why_invalid(schema: dict[str, Any], value: Any) -> ValidationError | None:
+    """What is wrong with `value` against a 2020-12 `schema`; None when it fits.
+
+    A schema no validator can compile is reported by the other rules, so None then too.
+    """
+    try:
+        if jsonschema_rs.Draft202012Validator(schema).is_valid(value):
+            return None
+    except Exception:  # a schema jsonschema-rs cannot compile: the Python validator decides
+        pass
+    from jsonschema.exceptions import best_match
+    from jsonschema.validators import Draft202012Validator, validator_for
+
+    try:
+        validator = validator_for(schema, default=Draft202012Validator)(schema, format_checker=None)
+        return best_match(validator.iter_errors(value))
+    except Exception:  # an unresolvable or malformed schema
+        return None
 
 
 def resolve_local(document: dict[str, Any], node: Any) -> Any:

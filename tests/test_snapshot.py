@@ -6,7 +6,8 @@ import difflib
 from pathlib import Path
 
 from generator import writer
-from generator.pipeline import format_packages, render_spec
+from generator.formatting import BackgroundFormatter
+from generator.pipeline import finish_formatting, render_spec
 from generator.render import environment
 from generator.spec_input import SpecInput
 from tests.support import GENERATED, SPECS
@@ -14,8 +15,9 @@ from tests.support import GENERATED, SPECS
 
 def test_generated_packages_match_a_fresh_generation() -> None:
     env = environment()
-    packages = [render_spec(SpecInput.from_path(path), env) for path in sorted(SPECS.glob("*.yaml"))]
-    format_packages(packages)
+    with BackgroundFormatter() as formatter:
+        packages = [render_spec(SpecInput.from_path(path), env, formatter) for path in sorted(SPECS.glob("*.yaml"))]
+        finish_formatting(packages)
     problems = []
     for package in packages:
         target = GENERATED / package.spec.name
@@ -32,8 +34,10 @@ def test_generated_packages_match_a_fresh_generation() -> None:
 
 def test_generation_is_deterministic(tmp_path: Path) -> None:
     env = environment()
-    first = render_spec(SpecInput.from_path(SPECS / "meteroid.yaml"), env)
-    second = render_spec(SpecInput.from_path(SPECS / "meteroid.yaml"), env)
+    with BackgroundFormatter() as formatter:
+        first = render_spec(SpecInput.from_path(SPECS / "meteroid.yaml"), env, formatter)
+        second = render_spec(SpecInput.from_path(SPECS / "meteroid.yaml"), env, formatter)
+        finish_formatting([first, second])
     assert first.files == second.files
     for content in first.files.values():
         assert str(Path.cwd()).encode() not in content  # no machine paths in the output
