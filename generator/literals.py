@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from typing import Any
 
 
@@ -40,13 +41,17 @@ def python_literal(value: Any) -> str:
     raise TypeError(f"not JSON-like data: {type(value).__name__}")
 
 
+# Every control character but newline and tab.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def docstring_text(text: str) -> str:
     """Text safe inside a triple-quoted docstring, kept readable.
 
     Backslashes are doubled and triple quotes broken so the docstring cannot end early or
     hold escapes; control characters other than newline and tab are dropped.
     """
-    cleaned = "".join(char for char in text if char in "\n\t" or (ord(char) >= 32 and ord(char) != 127))
+    cleaned = _CONTROL_CHARACTERS.sub("", text)
     cleaned = cleaned.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     cleaned = "\n".join(line.rstrip() for line in cleaned.strip().splitlines())
     if cleaned.endswith('"'):

@@ -24,12 +24,15 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "digitalocean" / "DigitalOcean-publ
 ROUNDS = 3
 SCALES = (10, 100, 1000, 5000)
 
-# Runs the generator in-process and prints its own peak memory last, in KiB.
+# Runs the generator in-process and prints peak memory last, in KiB: its own, and the
+# largest of its child processes (ruff, and the forked validation).
 _WRAPPER = """
 import resource, sys
 from generator.cli import main
 code = main(sys.argv[1:])
-print("maxrss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print("maxrss", own, children, file=sys.stderr)
 sys.exit(code)
 """
 
@@ -37,7 +40,8 @@ sys.exit(code)
 @dataclass
 class Run:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the generator's process
+    helper_peak_mb: float  # its largest child process
     stdout: str
 
 
@@ -54,8 +58,8 @@ def generate(*arguments: str | Path, cwd: Path = ROOT) -> Run:
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise RuntimeError(f"generation failed:\n{result.stderr[-2000:]}")
-    peak = next(int(line.split()[1]) for line in result.stderr.splitlines() if line.startswith("maxrss"))
-    return Run(seconds, peak / 1024, result.stdout)
+    own, children = next(line.split()[1:] for line in result.stderr.splitlines() if line.startswith("maxrss"))
+    return Run(seconds, int(own) / 1024, int(children) / 1024, result.stdout)
 
 
 def corpus() -> None:
@@ -67,8 +71,10 @@ def corpus() -> None:
     peer = shutil.which("openapi-python-client", path=str(Path(sys.executable).parent)) or shutil.which(
         "openapi-python-client"
     )
+    models_peer = shutil.which("datamodel-codegen", path=str(Path(sys.executable).parent))
     ours: list[Run] = []
     theirs: list[float] = []
+    models_only: list[float] = []
     with tempfile.TemporaryDirectory() as scratch:
         bundled = Path(scratch) / "bundled.json"
         for round_ in range(ROUNDS):
@@ -78,8 +84,13 @@ def corpus() -> None:
                 shutil.copy(out / "digitalocean" / "digitalocean_api" / "openapi.json", bundled)
             if peer:
                 theirs.append(_peer(peer, bundled, Path(scratch) / f"peer-{round_}"))
+            if models_peer:
+                models_only.append(_models_peer(models_peer, bundled, Path(scratch) / f"models-{round_}.py"))
     ours_median = statistics.median(r.seconds for r in ours)
-    print(f"  pyapigen: {ours_median:.2f} s median of {ROUNDS}, peak {max(r.peak_mb for r in ours):.0f} MB")
+    print(
+        f"  pyapigen: {ours_median:.2f} s median of {ROUNDS}, peak {max(r.peak_mb for r in ours):.0f} MB "
+        f"(largest helper process {max(r.helper_peak_mb for r in ours):.0f} MB)"
+    )
     if peer:
         peer_median = statistics.median(theirs)
         print(
@@ -87,12 +98,42 @@ def corpus() -> None:
         )
     else:
         print("  openapi-python-client is not installed in this environment: no peer run")
+    if models_only:
+        models_median = statistics.median(models_only)
+        print(
+            f"  datamodel-code-generator (models only, no formatter): {models_median:.2f} s; "
+            f"ours / theirs = {ours_median / models_median:.2f}x"
+        )
+    else:
+        print("  datamodel-code-generator is not installed in this environment: no peer run")
 
 
 def _peer(executable: str, spec: Path, out: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
         [executable, "generate", "--path", str(spec), "--output-path", str(out), "--overwrite"],
+        capture_output=True,
+        check=False,
+    )
+    return time.perf_counter() - started
+
+
+def _models_peer(executable: str, spec: Path, out: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            executable,
+            "--input",
+            str(spec),
+            "--input-file-type",
+            "openapi",
+            "--output-model-type",
+            "pydantic_v2.BaseModel",
+            "--formatters",
+            "builtin",
+            "--output",
+            str(out),
+        ],
         capture_output=True,
         check=False,
     )
