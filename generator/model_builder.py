@@ -148,6 +148,7 @@ class _ModelBuilder:
         A depth-first walk over every use gives the reading order; a topological pass over
         the uses that run at import (bases, enum members as defaults) then makes it valid.
         """
+        finished = {name: index for index, name in enumerate(self.order)}
         walked: list[str] = []
         seen: set[str] = set()
         for start in self.order:
@@ -161,7 +162,7 @@ class _ModelBuilder:
                     continue
                 seen.add(name)
                 stack.append((name, True))
-                uses = sorted(self._uses(name), key=self.order.index, reverse=True)
+                uses = sorted(self._uses(name), key=finished.__getitem__, reverse=True)
                 stack.extend((use, False) for use in uses if use not in seen)
         rank = {name: index for index, name in enumerate(walked)}
         waiting = {name: set(self.hard_dependencies.get(name, ())) & set(rank) for name in walked}
