@@ -14,7 +14,6 @@ discriminated unions. Everything else the server's JSON Schema gate checks.
 from __future__ import annotations
 
 import heapq
-import keyword
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -45,26 +44,6 @@ _STRING_FORMATS = {
     "binary": "bytes",
 }
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
-# A field named like a type its class's annotations use would hide that type from pydantic,
-# which reads the annotations in the class namespace: such fields take a trailing underscore.
-_SHADOWING = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict", "date", "None"})
-# Attributes of pydantic's BaseModel a field must not replace.
-_BASE_MODEL_ATTRIBUTES = frozenset(
-    {
-        "construct",
-        "copy",
-        "dict",
-        "from_orm",
-        "json",
-        "parse_file",
-        "parse_obj",
-        "parse_raw",
-        "schema",
-        "schema_json",
-        "update_forward_refs",
-        "validate",
-    }
-)
 _NAMES = re.compile(r"[A-Za-z_]\w*")
 _CONSTRAINTS = (
     ("minLength", "min_length"),
@@ -73,25 +52,6 @@ _CONSTRAINTS = (
     ("maxItems", "max_length"),
     ("multipleOf", "multiple_of"),
 )
-
-
-def field_name(wire_name: str) -> str:
-    """The Python attribute for a property: snake_case unless already a lower-case identifier.
-
-    Unicode identifiers (`prénom`) are kept as written; keywords, pydantic's own attributes
-    and names that would hide a type get a trailing underscore.
-    """
-    kept = wire_name.isidentifier() and wire_name == wire_name.lower() and not wire_name.startswith("_")
-    name = wire_name if kept else naming.snake_case(wire_name)
-    if (
-        keyword.iskeyword(name)
-        or keyword.issoftkeyword(name)
-        or name in _SHADOWING
-        or name in _BASE_MODEL_ATTRIBUTES
-        or name.startswith("model_")
-    ):
-        name += "_"
-    return name
 
 
 @dataclass
@@ -229,7 +189,7 @@ class _ModelBuilder:
         values = [value for value in _enum_values(schema) or [] if value is not None]
         base = _enum_base(schema) or "StrEnum"
         self.used.add(base)
-        member_names = naming.unique(_member_name(value) for value in values)
+        member_names = naming.unique(naming.enum_member_name(value) for value in values)
         members = tuple(
             EnumMember(member, python_literal(value)) for member, value in zip(member_names, values, strict=True)
         )
@@ -296,7 +256,7 @@ class _ModelBuilder:
             if wire in inherited:
                 python = inherited[wire][0]
             else:
-                python = naming.unique([field_name(wire)], taken=taken_names)[0]
+                python = naming.unique([naming.field_name(wire)], taken=taken_names)[0]
                 taken_names.add(python)
             is_required = wire in required or (wire in inherited and inherited[wire][1])
             model_field = self._field(name, wire, python, property_schema, is_required)
@@ -755,14 +715,6 @@ def _enum_base(schema: dict[str, Any]) -> str | None:
     if all(isinstance(value, int) and not isinstance(value, bool) for value in values):
         return "IntEnum"
     return None
-
-
-def _member_name(value: Any) -> str:
-    if value == "":
-        return "EMPTY"
-    if isinstance(value, int):
-        return f"VALUE_{value}" if value >= 0 else f"MINUS_{-value}"
-    return naming.constant_name(str(value))
 
 
 def _optional(annotation: str) -> str:

@@ -219,3 +219,53 @@ def unique(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
         used.add(candidate)
         result.append(candidate)
     return result
+
+
+# A field named like a type its class's annotations use would hide that type from pydantic,
+# which reads the annotations in the class namespace: such fields take a trailing underscore.
+_SHADOWING = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict", "date", "None"})
+# Attributes of pydantic's BaseModel a field must not replace.
+_BASE_MODEL_ATTRIBUTES = frozenset(
+    {
+        "construct",
+        "copy",
+        "dict",
+        "from_orm",
+        "json",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+    }
+)
+
+
+def field_name(wire_name: str) -> str:
+    """The Python attribute for a property: snake_case unless already a lower-case identifier.
+
+    Unicode identifiers (`prénom`) are kept as written; keywords, pydantic's own attributes
+    and names that would hide a type get a trailing underscore.
+    """
+    kept = wire_name.isidentifier() and wire_name == wire_name.lower() and not wire_name.startswith("_")
+    name = wire_name if kept else snake_case(wire_name)
+    if (
+        keyword.iskeyword(name)
+        or keyword.issoftkeyword(name)
+        or name in _SHADOWING
+        or name in _BASE_MODEL_ATTRIBUTES
+        or name.startswith("model_")
+    ):
+        name += "_"
+    return name
+
+
+def enum_member_name(value: object) -> str:
+    """An enum member for a value: `in-progress` -> `IN_PROGRESS`, `""` -> `EMPTY`, 2 -> `VALUE_2`."""
+    if value == "":
+        return "EMPTY"
+    if isinstance(value, int):
+        return f"VALUE_{value}" if value >= 0 else f"MINUS_{-value}"
+    return constant_name(str(value))
