@@ -378,6 +378,11 @@ class ModelClass:
     members: tuple[EnumMember, ...] = ()
     config: tuple[tuple[str, str], ...] = ()  # ConfigDict(keyword=<Python expression>)
 
+    @property
+    def has_body(self) -> bool:
+        """Whether the class statement has anything to hold; an empty one says `pass`."""
+        return bool(self.description or self.config or self.members or self.fields)
+
 
 @dataclass(frozen=True, slots=True)
 class ModelModule:

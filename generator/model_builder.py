@@ -22,7 +22,7 @@ from generator import naming, pointers
 from generator.ir import EnumMember, ModelClass, ModelField, ModelKind, ModelModule
 from generator.literals import python_literal
 from generator.traverse import objects
-from generator.types import SCHEMA_REF_PREFIX
+from generator.types import SCHEMA_REF_PREFIX, ref_name
 
 BASE_MODEL = "ApiModel"  # the base of every object model (a name naming.GENERATED_SYMBOLS reserves)
 
@@ -657,11 +657,8 @@ def _without_metadata(annotation: str) -> str:
 
 def _ref_component(schema: Any) -> str | None:
     """The component a `#/components/schemas/<name>` reference names (not a pointer deeper in)."""
-    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-        ref: str = schema["$ref"]
-        if ref.startswith(SCHEMA_REF_PREFIX) and "/" not in ref[len(SCHEMA_REF_PREFIX) :]:
-            return pointers.unescape(ref[len(SCHEMA_REF_PREFIX) :])
-    return None
+    name = ref_name(schema)
+    return name if name is not None and "/" not in schema["$ref"][len(SCHEMA_REF_PREFIX) :] else None
 
 
 # Keywords that describe a value without constraining its shape.

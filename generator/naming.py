@@ -223,7 +223,7 @@ def unique(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
 
 # A field named like a type its class's annotations use would hide that type from pydantic,
 # which reads the annotations in the class namespace: such fields take a trailing underscore.
-_SHADOWING = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict", "date", "None"})
+_SHADOWING = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict", "date"})
 # Attributes of pydantic's BaseModel a field must not replace.
 _BASE_MODEL_ATTRIBUTES = frozenset(
     {
