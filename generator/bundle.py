@@ -8,6 +8,12 @@ the root file's own components stay as they are.
 
 Each node of the result remembers the file and pointer it came from, so later stages can
 report a problem at the line the user wrote.
+
+References are confined: they resolve only to files inside the reference roots (the root
+spec's directory, and any `--ref-root`), after symlinks are resolved, so a spec cannot
+make the generator read `/etc/passwd` or `../secrets.yaml` and copy it into a package.
+Inlining is counted against the same node budget as reading: references that multiply
+(ten parameters, each referring ten times to the next, ...) stop at the limit.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ from urllib.parse import unquote
 
 from generator import pointers
 from generator.diagnostics import Diagnostic, Location, SpecError, error, has_errors
-from generator.sources import SourceFile, display_path, read_source
+from generator.limits import DEFAULT, Limits
+from generator.sources import Budget, FileProblem, SourceFile, count_values, display_path, read_source
+from generator.spec_input import LoadOptions
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -68,6 +76,7 @@ class Bundle:
     root: SourceFile
     files: dict[Path, SourceFile]
     origins: dict[int, Origin]
+    limits: Limits = DEFAULT
 
     def locate(self, pointer: str) -> Location:
         """The source location of the node at `pointer` in the bundled document."""
@@ -98,9 +107,16 @@ def _child(node: Any, token: str) -> Any:
     return None
 
 
+class _OverBudget(Exception):
+    """Inlining references made the document grow past the node budget."""
+
+
 class _Bundler:
-    def __init__(self, root: SourceFile) -> None:
+    def __init__(self, root: SourceFile, budget: Budget, ref_roots: tuple[Path, ...]) -> None:
         self.root = root
+        self.budget = budget
+        self.ref_roots = ref_roots
+        self._sizes: dict[int, int] = {}  # data values copied by reference: their size, by id
         self.files: dict[Path, SourceFile] = {root.path: root}
         self.origins: dict[int, Origin] = {}
         self.diagnostics: list[Diagnostic] = []
@@ -114,15 +130,29 @@ class _Bundler:
     def _file(self, path: Path, referrer: SourceFile, at: str) -> SourceFile | None:
         source = self.files.get(path)
         if source is None:
-            try:
-                source = read_source(path)
-            except SpecError as exc:
-                if exc.diagnostics and exc.diagnostics[0].message == "file not found":
-                    self.diagnostics.append(
-                        error(referrer.location(at), f"$ref points at a missing file {display_path(path)}")
+            real = Path(os.path.realpath(path))
+            if not any(real.is_relative_to(root) for root in self.ref_roots):
+                roots = ", ".join(f"{display_path(root)}/" for root in self.ref_roots)
+                link = f" (a link to {real})" if real != path else ""
+                self.diagnostics.append(
+                    error(
+                        referrer.location(at),
+                        f"$ref to {display_path(path)}{link} leaves the reference root ({roots}); refused "
+                        "(widen it with --ref-root DIR)",
                     )
+                )
+                return None
+            try:
+                source = read_source(path, self.budget, read_from=real)
+            except FileProblem as exc:
+                if str(exc) == "file not found":
+                    message = f"$ref points at a missing file {display_path(path)}"
                 else:
-                    self.diagnostics.extend(exc.diagnostics)
+                    message = f"$ref to {display_path(path)}: {exc}"
+                self.diagnostics.append(error(referrer.location(at), message))
+                return None
+            except SpecError as exc:
+                self.diagnostics.extend(exc.diagnostics)
                 return None
             self.files[path] = source
         return source
@@ -166,7 +196,24 @@ class _Bundler:
 
     def _keep(self, node: _Node, source: SourceFile, at: str) -> _Node:
         self.origins[id(node)] = (source, at)
+        self._grow(1)
         return node
+
+    def _grow(self, nodes: int) -> None:
+        budget = self.budget
+        budget.nodes += nodes
+        if budget.nodes > budget.limits.max_nodes:
+            raise _OverBudget
+
+    def _copied(self, value: Any) -> Any:
+        """A data value (an example, a default) placed in the output as it is: it is shared,
+        not copied, but later stages walk it once per place, so it counts once per place."""
+        if isinstance(value, dict | list):
+            size = self._sizes.get(id(value))
+            if size is None:
+                size = self._sizes[id(value)] = count_values(value)
+            self._grow(size)
+        return value
 
     # --- the OpenAPI object tree ------------------------------------------------------------
 
@@ -261,7 +308,7 @@ class _Bundler:
             if walk is not None:
                 out[key] = walk(value, source, pointers.join(at, key))
             elif key in _DATA_VALUED or key == "value" or key.startswith("x-"):
-                out[key] = value
+                out[key] = self._copied(value)
             else:
                 out[key] = self._free_form(value, source, pointers.join(at, key))
         return self._keep(out, source, at)
@@ -278,7 +325,7 @@ class _Bundler:
         if "$ref" in node:
             return self._object(node, source, at, "", {})
         out = {
-            key: value if key.startswith("x-") else self._free_form(value, source, pointers.join(at, key))
+            key: self._copied(value) if key.startswith("x-") else self._free_form(value, source, pointers.join(at, key))
             for key, value in node.items()
         }
         return self._keep(out, source, at)
@@ -363,7 +410,7 @@ class _Bundler:
             elif key == "discriminator" and isinstance(value, dict) and isinstance(value.get("mapping"), dict):
                 out[key] = self._discriminator(value, source, child_at)
             elif key in _DATA_VALUED:
-                out[key] = value
+                out[key] = self._copied(value)
             elif key in _SCHEMA_VALUED:
                 out[key] = self._schema(value, source, child_at)
             elif key in _SCHEMA_LISTS and isinstance(value, list):
@@ -422,15 +469,33 @@ class _Bundler:
         return name
 
 
-def bundle(root_path: Path) -> tuple[Bundle, list[Diagnostic]]:
+def bundle(root_path: Path, options: LoadOptions | None = None) -> tuple[Bundle, list[Diagnostic]]:
     """Load the spec rooted at `root_path` and everything it references.
 
     Raises SpecError when a file cannot be read or a reference cannot be followed.
     """
-    root = read_source(root_path.resolve())
-    bundler = _Bundler(root)
-    document = bundler.bundle()
-    loaded = Bundle(document, root, bundler.files, bundler.origins)
+    options = options or LoadOptions()
+    budget = Budget(options.limits)
+    resolved = root_path.resolve()
+    try:
+        root = read_source(resolved, budget)
+    except FileProblem as exc:
+        raise SpecError([error(Location(display_path(root_path)), str(exc))]) from None
+    ref_roots = (resolved.parent, *(Path(os.path.realpath(root)) for root in options.ref_roots))
+    bundler = _Bundler(root, budget, ref_roots)
+    try:
+        document = bundler.bundle()
+    except _OverBudget:
+        limit = options.limits.max_nodes
+        raise SpecError(
+            [
+                error(
+                    root.location(""),
+                    f"with its $refs followed, the spec grows past {limit:,} values (limit max-nodes)",
+                )
+            ]
+        ) from None
+    loaded = Bundle(document, root, bundler.files, bundler.origins, options.limits)
     if has_errors(bundler.diagnostics):
         # The rest of the document is still checked, so one run reports every problem.
         from generator.validate import validate

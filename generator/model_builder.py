@@ -80,6 +80,8 @@ class _ModelBuilder:
         self.wire_names: dict[str, dict[str, str]] = {}  # class -> Python name -> wire name
         self.used: set[str] = {"BaseModel", "ConfigDict"}  # the ApiModel base
         self.narrows = False
+        self._known_ancestors: dict[str, frozenset[str]] = {}
+        self._known_objects: dict[int, bool] = {}  # id() of a schema -> whether it is an object
         self.object_components = {name for name, schema in self.components.items() if self._is_object(schema)}
         self.component_bases = {name: self._declared_bases(self.components[name]) for name in self.object_components}
         self.discriminated: dict[str, tuple[str, list[Any]]] = {}  # member class -> (property, values)
@@ -125,7 +127,7 @@ class _ModelBuilder:
                 uses = sorted(self._uses(name), key=finished.__getitem__, reverse=True)
                 stack.extend((use, False) for use in uses if use not in seen)
         rank = {name: index for index, name in enumerate(walked)}
-        waiting = {name: set(self.hard_dependencies.get(name, ())) & set(rank) for name in walked}
+        waiting = {name: {d for d in self.hard_dependencies.get(name, ()) if d in rank} for name in walked}
         users: dict[str, list[str]] = {}
         for name, dependencies in waiting.items():
             for dependency in dependencies:
@@ -212,13 +214,17 @@ class _ModelBuilder:
         """Whether a schema becomes a BaseModel: it has properties, or composes objects with allOf."""
         if not isinstance(schema, dict) or id(schema) in seen:
             return False
+        known = self._known_objects.get(id(schema))  # remembered: shared members are asked again and again
+        if known is not None:
+            return known
         if isinstance(schema.get("properties"), dict):
-            return True
-        members = _shaping_members(schema)
-        if members:
-            return any(self._is_object(self._resolve(member), seen | {id(schema)}) for member in members)
-        kinds = _kinds(schema)
-        return kinds == ["object"] and schema.get("additionalProperties") is False
+            answer = True
+        elif members := _shaping_members(schema):
+            answer = any(self._is_object(self._resolve(member), seen | {id(schema)}) for member in members)
+        else:
+            answer = _kinds(schema) == ["object"] and schema.get("additionalProperties") is False
+        self._known_objects[id(schema)] = answer
+        return answer
 
     def _declared_bases(self, schema: dict[str, Any]) -> list[str]:
         members = schema.get("allOf")
@@ -230,12 +236,21 @@ class _ModelBuilder:
             if (name := _ref_component(member)) is not None and self._is_object(self.components.get(name))
         ]
 
-    def _ancestors(self, name: str, seen: frozenset[str] = frozenset()) -> set[str]:
-        found: set[str] = set()
-        for base in self.component_bases.get(name, []):
-            if base not in seen:
-                found |= {base} | self._ancestors(base, seen | {name})
-        return found
+    def _ancestors(self, name: str) -> frozenset[str]:
+        """Every class `name` extends, directly or not (itself excepted, should bases loop)."""
+        known = self._known_ancestors.get(name)
+        if known is None:
+            # Iterative and remembered: a hierarchy where classes share bases (diamonds over
+            # diamonds) would take exponential time walked recursively path by path.
+            found: set[str] = set()
+            stack = list(self.component_bases.get(name, []))
+            while stack:
+                base = stack.pop()
+                if base not in found and base != name:
+                    found.add(base)
+                    stack.extend(self.component_bases.get(base, []))
+            known = self._known_ancestors[name] = frozenset(found)
+        return known
 
     def _object_class(self, name: str, schema: dict[str, Any]) -> None:
         self.taken.add(name)

@@ -28,7 +28,7 @@ from generator.normalize import normalize
 from generator.render import data_files, render_code, render_models
 from generator.spec_diff import ApiChange, Side, compare
 from generator.spec_input import SpecInput
-from generator.validate import validate
+from generator.validate import structural_problems, validate
 
 
 @dataclass
@@ -51,7 +51,7 @@ def source_label(path: Path) -> str:
 def check_spec(spec: SpecInput) -> list[Diagnostic]:
     """Load and validate a spec; every diagnostic, errors and warnings."""
     try:
-        loaded, diagnostics = bundle(spec.path)
+        loaded, diagnostics = bundle(spec.path, spec.load)
     except SpecError as exc:
         return list(exc.diagnostics)
     return diagnostics + validate(loaded)
@@ -74,7 +74,11 @@ class LoadedSpec:
 
 def load_spec(spec: SpecInput) -> LoadedSpec:
     """Bundle, validate, normalize and build the IR. Raises SpecError."""
-    loaded, diagnostics = bundle(spec.path)
+    loaded, diagnostics = bundle(spec.path, spec.load)
+    # Reference cycles and chains longer than the limits would make normalizing them slow.
+    structural = structural_problems(loaded)
+    if has_errors(structural):
+        raise SpecError(structural)
     # Validation and the spec's JSON text need the document as written; they run on the
     # other core while this one normalizes it and builds the IR (DigitalOcean: 0.25 s).
     checked = Aside(lambda: (validate(loaded), json_text.dumps(loaded.document)))

@@ -2,20 +2,56 @@
 
 [tool.pyapigen]
 templates = "house-templates"   # override templates, as --templates DIR
+ref-root = "shared-schemas"     # another directory `$ref`s may reach, as --ref-root DIR
+
+[tool.pyapigen.limits]          # budgets for reading a spec, as --limit NAME=VALUE
+max-depth = 200
 """
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
+
+from generator.limits import DEFAULT, Limits
 
 
-def templates_setting(project_dir: Path) -> Path | None:
-    """The override template directory named in `project_dir/pyproject.toml`, if any."""
+class SettingsError(ValueError):
+    """A setting that cannot be used, in one line naming it."""
+
+
+def _section(project_dir: Path) -> dict[str, Any]:
     pyproject = project_dir / "pyproject.toml"
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
-        return None
-    value = data.get("tool", {}).get("pyapigen", {}).get("templates")
+        return {}
+    section = data.get("tool", {}).get("pyapigen", {})
+    return section if isinstance(section, dict) else {}
+
+
+def templates_setting(project_dir: Path) -> Path | None:
+    """The override template directory named in `project_dir/pyproject.toml`, if any."""
+    value = _section(project_dir).get("templates")
     return project_dir / value if isinstance(value, str) and value else None
+
+
+def ref_roots_setting(project_dir: Path) -> list[Path]:
+    """Directories besides each spec's own that `$ref`s may reach (`ref-root`: one or a list)."""
+    value = _section(project_dir).get("ref-root")
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    if not all(isinstance(item, str) and item for item in values):
+        raise SettingsError("pyproject.toml: [tool.pyapigen] ref-root must be a directory or a list of them")
+    return [project_dir / item for item in values]
+
+
+def limits_setting(project_dir: Path, base: Limits = DEFAULT) -> Limits:
+    """`base` with the `[tool.pyapigen.limits]` of `project_dir/pyproject.toml` applied."""
+    table = _section(project_dir).get("limits", {})
+    if not isinstance(table, dict):
+        raise SettingsError("pyproject.toml: [tool.pyapigen.limits] must be a table")
+    try:
+        return base.with_settings(table, "pyproject.toml [tool.pyapigen.limits]")
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None

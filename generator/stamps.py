@@ -93,14 +93,24 @@ def _outputs_match(package_dir: Path, outputs: object) -> bool:
     )
 
 
-def sources(package_dir: Path) -> frozenset[Path] | None:
-    """The files the package's spec was made of when it was last written, if known."""
+def _read_stamp(package_dir: Path) -> dict[str, object]:
     try:
         stamp = json.loads(_stamp_path(package_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    listed = stamp.get("sources") if isinstance(stamp, dict) else None
+        return {}
+    return stamp if isinstance(stamp, dict) else {}
+
+
+def sources(package_dir: Path) -> frozenset[Path] | None:
+    """The files the package's spec was made of when it was last written, if known."""
+    listed = _read_stamp(package_dir).get("sources")
     return frozenset(Path(path) for path in listed) if isinstance(listed, list) else None
+
+
+def outputs(package_dir: Path) -> frozenset[str]:
+    """The files (relative paths) the generator wrote in the package last time, if known."""
+    written = _read_stamp(package_dir).get("outputs")
+    return frozenset(path for path in written if isinstance(path, str)) if isinstance(written, dict) else frozenset()
 
 
 def record(

@@ -67,22 +67,29 @@ def validate(bundle: Bundle) -> list[Diagnostic]:
     version = openapi_version(document)
     if version is None:
         declared = document.get("openapi", document.get("swagger"))
+        shown = repr(declared) if len(repr(declared)) <= 40 else repr(declared)[:40] + "..."
         return [
-            error(
-                bundle.locate("/openapi"), f"unsupported document version {declared!r}: OpenAPI 3.0 or 3.1 is required"
-            )
+            error(bundle.locate("/openapi"), f"unsupported document version {shown}: OpenAPI 3.0 or 3.1 is required")
         ]
     semantic = list(_semantic_problems(document))
     # Where one of our rules explains a problem, the meta-schema's view of the same node
     # (or of a node around it) only repeats it less clearly.
     explained = [pointer for pointer, _ in semantic]
+    found = list(_meta_schema_problems(document, version))
+    if version == "3.1":
+        found += _json_schema_problems(document)
     meta = [
         (pointer, message)
-        for pointer, message in _meta_schema_problems(document, version)
+        for pointer, message in found
         if not any(other.startswith(pointer) or pointer.startswith(other) for other in explained)
     ]
     problems = [error(bundle.locate(pointer), message) for pointer, message in meta + semantic]
-    return problems + list(_default_problems(bundle))
+    return problems + list(_default_problems(bundle)) + structural_problems(bundle)
+
+
+def structural_problems(bundle: Bundle) -> list[Diagnostic]:
+    """Schemas no model can be built from: checked first, before any stage follows them."""
+    return list(_empty_cycle_problems(bundle)) + list(_long_chain_problems(bundle))
 
 
 @cache
@@ -99,6 +106,28 @@ def _meta_schema_problems(document: dict[str, Any], version: str) -> Iterator[tu
         problem = _most_specific(problem)
         pointer = pointers.from_tokens(problem.absolute_path)
         yield pointer, problem.message.splitlines()[0]
+
+
+def _json_schema_problems(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """OpenAPI 3.1's meta-schema leaves schemas to their dialect, JSON Schema 2020-12, and
+    does not look inside them; generated code needs them well-formed (`required` a list of
+    names, `properties` a mapping), so each outermost schema is checked against 2020-12's
+    own meta-schema. Unknown keywords stay allowed, as 2020-12 allows them."""
+    problems: list[tuple[str, str]] = []
+    outermost: _Tokens | None = None
+    for tokens, schema in _schema_nodes(document):
+        if outermost is not None and tokens[: len(outermost)] == outermost:
+            continue  # inside a schema already checked whole
+        outermost = tokens
+        if jsonschema_rs.meta.is_valid(schema):
+            continue
+        from jsonschema.validators import Draft202012Validator
+
+        for problem in Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(schema):
+            problem = _most_specific(problem)
+            at = pointers.from_tokens((*tokens, *problem.absolute_path))
+            problems.append((at, f"not a valid JSON Schema: {problem.message.splitlines()[0]}"))
+    return problems
 
 
 def _most_specific(problem: ValidationError) -> ValidationError:
@@ -268,6 +297,108 @@ def _default_problems(bundle: Bundle) -> Iterator[Diagnostic]:
                 bundle.locate(pointers.join(at, "default")),
                 f"default {shown} does not fit its schema: {problem.message}",
             )
+
+
+# Keywords that describe a schema without constraining its values.
+_ANNOTATIONS = frozenset(
+    {"$comment", "title", "description", "summary", "deprecated", "readOnly", "writeOnly", "example", "examples"}
+    | {"default", "externalDocs", "xml", "nullable"}
+)
+_COMPONENT_SCHEMA = "#/components/schemas/"
+
+
+def _renamed_component(schema: Any) -> str | None:
+    """The component a schema only refers to (`$ref: X`, or a one-member allOf/anyOf/oneOf
+    of such a reference), adding nothing of its own; None for a schema with content."""
+    if not isinstance(schema, dict):
+        return None
+    keywords = [key for key in schema if key not in _ANNOTATIONS and not key.startswith("x-")]
+    if keywords == ["$ref"]:
+        ref = schema["$ref"]
+    elif len(keywords) == 1 and keywords[0] in ("allOf", "anyOf", "oneOf"):
+        members = schema[keywords[0]]
+        if not (isinstance(members, list) and len(members) == 1):
+            return None
+        return _renamed_component(members[0])
+    else:
+        return None
+    if not isinstance(ref, str) or not ref.startswith(_COMPONENT_SCHEMA) or "/" in ref[len(_COMPONENT_SCHEMA) :]:
+        return None
+    return pointers.unescape(ref[len(_COMPONENT_SCHEMA) :])
+
+
+def _empty_cycle_problems(bundle: Bundle) -> Iterator[Diagnostic]:
+    """Schemas that only refer to each other in a circle (`A: {$ref: A}`) describe no value:
+    no model can be generated for them."""
+    schemas = (bundle.document.get("components") or {}).get("schemas")
+    if not isinstance(schemas, dict):
+        return
+    renames = {name: target for name, schema in schemas.items() if (target := _renamed_component(schema))}
+    walked: set[str] = set()  # each rename is followed once, whichever walk reaches it first
+    for start in renames:
+        chain: dict[str, int] = {}  # this walk's names, by position
+        name: str | None = start
+        while name is not None and name not in walked:
+            walked.add(name)
+            chain[name] = len(chain)
+            name = renames.get(name)
+        if name is None or name not in chain:
+            continue  # ends at a schema with content, or joins a walk already done
+        cycle = list(chain)[chain[name] :]
+        circle = " -> ".join([*cycle, cycle[0]])
+        for name in cycle:
+            yield error(
+                bundle.locate(pointers.join("/components/schemas", name)),
+                f"$ref cycle with no content ({circle}): it describes no value",
+            )
+
+
+def _built_on(schema: Any) -> list[str]:
+    """The components a schema is made of at its top level: its `$ref`, and the references
+    among its allOf/anyOf/oneOf members. Deciding its model means deciding theirs first."""
+    if not isinstance(schema, dict):
+        return []
+    found = [schema["$ref"]] if isinstance(schema.get("$ref"), str) else []
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        members = schema.get(keyword)
+        if isinstance(members, list):
+            found += [m["$ref"] for m in members if isinstance(m, dict) and isinstance(m.get("$ref"), str)]
+    prefix = len(_COMPONENT_SCHEMA)
+    return [pointers.unescape(ref[prefix:]) for ref in found if ref.startswith(_COMPONENT_SCHEMA)]
+
+
+def _long_chain_problems(bundle: Bundle) -> Iterator[Diagnostic]:
+    """Schemas built on schemas built on schemas... nest as surely as written-out nesting
+    does, and the generator follows such a chain to decide each model: longer than the
+    max-depth limit, it is refused like any nesting that deep."""
+    schemas = (bundle.document.get("components") or {}).get("schemas")
+    if not isinstance(schemas, dict):
+        return
+    limit = bundle.limits.max_depth
+    length: dict[str, int] = {}  # the longest chain from each schema, cycles cut
+    for start in schemas:
+        stack: list[tuple[str, bool]] = [(start, False)]
+        on_path: set[str] = set()
+        while stack:
+            name, finished = stack.pop()
+            if finished:
+                on_path.discard(name)
+                below = [length.get(n, 0) for n in _built_on(schemas.get(name)) if n in schemas and n not in on_path]
+                length[name] = 1 + max(below, default=0)
+                continue
+            if name in length or name in on_path:
+                continue
+            on_path.add(name)
+            stack.append((name, True))
+            stack.extend((n, False) for n in _built_on(schemas.get(name)) if n in schemas and n not in length)
+    for name, chain in length.items():
+        if chain > limit:
+            yield error(
+                bundle.locate(pointers.join("/components/schemas", name)),
+                f"schema built on a chain of {chain} schemas, each made of the next ($ref, allOf, anyOf, oneOf); "
+                f"more than {limit} (limit max-depth)",
+            )
+            return  # one is enough: every schema above it in the chain is longer still
 
 
 def _why_invalid(schema: dict[str, Any], value: Any) -> ValidationError | None:

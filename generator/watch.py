@@ -12,9 +12,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import cli, stamps
+from generator import cli, stamps, writer
 from generator.render import BUILTIN_TEMPLATES
-from generator.spec_input import SpecInput
+from generator.spec_input import BadPackageName, LoadOptions, SpecInput
 
 
 def watch(
@@ -23,6 +23,7 @@ def watch(
     out_dir: Path,
     template_dirs: Sequence[Path],
     stop: threading.Event | None = None,
+    load: LoadOptions | None = None,
 ) -> int:
     """Watch until interrupted (or `stop` is set); 0 when stopped cleanly."""
     from watchfiles import watch as file_changes
@@ -33,12 +34,13 @@ def watch(
         return cli.EXIT_USAGE
     print(f"watching {specs_dir}/ and {', '.join(_shown(d) for d in watched_templates)}; Ctrl-C stops", flush=True)
     # First bring the output up to date, so every later line is about one change.
-    cli.generate(cli.discover_specs(specs_dir), template_dirs, out_dir, remove_stale=True)
-    sources = _sources(cli.discover_specs(specs_dir), out_dir)
+    specs = _discover(specs_dir, load)
+    _generate(specs, template_dirs, out_dir, remove_stale=True)
+    sources = _sources(specs, out_dir)
     try:
         for changes in file_changes(specs_dir, *watched_templates, stop_event=stop, yield_on_timeout=False):
             paths = {Path(path).resolve() for _, path in changes}
-            specs = cli.discover_specs(specs_dir)
+            specs = _discover(specs_dir, load)
             if any(_under(path, directory) for path in paths for directory in watched_templates):
                 affected = specs
             else:
@@ -50,7 +52,7 @@ def watch(
             names = {spec.name for spec in specs}
             gone = [name for name in sources if name not in names]
             if affected or gone:
-                cli.generate(affected, template_dirs, out_dir, remove_stale=bool(gone), one_line=True)
+                _generate(affected, template_dirs, out_dir, remove_stale=bool(gone), one_line=True)
                 sources = {name: files for name, files in sources.items() if name in names}
                 sources.update(_sources(affected, out_dir))
             sys.stdout.flush()
@@ -59,6 +61,26 @@ def watch(
         pass
     print("stopped watching", flush=True)
     return cli.EXIT_OK
+
+
+def _discover(specs_dir: Path, load: LoadOptions | None) -> list[SpecInput]:
+    """The specs to watch; a file whose name cannot name a package is said once and skipped."""
+    specs = []
+    for path in sorted(specs_dir.iterdir()):
+        if path.is_file() and path.suffix in cli.SPEC_SUFFIXES:
+            try:
+                specs.append(SpecInput.from_path(path, load=load))
+            except BadPackageName as exc:
+                print(f"error: {exc}", file=sys.stderr)
+    return specs
+
+
+def _generate(specs: Sequence[SpecInput], template_dirs: Sequence[Path], out_dir: Path, **options: bool) -> None:
+    """One generation; an I/O failure is said and the watcher goes on."""
+    try:
+        cli.generate(specs, template_dirs, out_dir, **options)
+    except writer.WriteError as exc:
+        print(f"error: {exc}; no package was changed", file=sys.stderr)
 
 
 def _sources(specs: Sequence[SpecInput], out_dir: Path) -> dict[str, frozenset[Path]]:

@@ -43,12 +43,15 @@ class Run:
     peak_mb: float  # the generator's process
     helper_peak_mb: float  # its largest child process
     stdout: str
+    returncode: int = 0
+    stderr: str = ""
 
 
-def generate(*arguments: str | Path, cwd: Path = ROOT) -> Run:
+def run(command: str, *arguments: str | Path, cwd: Path = ROOT) -> Run:
+    """`python -m generator COMMAND ...` in a fresh process, timed, with its peak memory."""
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, "generate", *map(str, arguments)],
+        [sys.executable, "-c", _WRAPPER, command, *map(str, arguments)],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -56,10 +59,16 @@ def generate(*arguments: str | Path, cwd: Path = ROOT) -> Run:
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     seconds = time.perf_counter() - started
+    peaks = next((line.split()[1:] for line in result.stderr.splitlines() if line.startswith("maxrss")), ["0", "0"])
+    own, children = (int(peak) / 1024 for peak in peaks)
+    return Run(seconds, own, children, result.stdout, result.returncode, result.stderr)
+
+
+def generate(*arguments: str | Path, cwd: Path = ROOT) -> Run:
+    result = run("generate", *arguments, cwd=cwd)
     if result.returncode != 0:
         raise RuntimeError(f"generation failed:\n{result.stderr[-2000:]}")
-    own, children = next(line.split()[1:] for line in result.stderr.splitlines() if line.startswith("maxrss"))
-    return Run(seconds, int(own) / 1024, int(children) / 1024, result.stdout)
+    return result
 
 
 def corpus() -> None:

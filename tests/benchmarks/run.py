@@ -8,13 +8,15 @@ from __future__ import annotations
 import platform
 import sys
 
-from tests.benchmarks import client_overhead, generation, server_throughput
+from tests.benchmarks import client_overhead, generation, hostile, server_throughput
 
 
 def main() -> None:
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, {sys.platform}")
     print()
     generation.report()
+    print()
+    hostile.report()
     print()
     client_overhead.report()
     print()
