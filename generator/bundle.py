@@ -123,6 +123,7 @@ class _Bundler:
         self.schemas: dict[str, Any] = {}
         self.schema_names: dict[tuple[Path, str], str] = {}
         self.inlining: list[tuple[Path, str]] = []
+        self.hoisting = 0  # schemas of other files being hoisted, one inside the next
         self._paths: dict[tuple[Path, str], Path] = {}
 
     # --- files and references -------------------------------------------------------------
@@ -193,6 +194,10 @@ class _Bundler:
         if path is None:
             path = self._paths[key] = Path(os.path.normpath(referrer.parent / unquote(address)))
         return path
+
+    def _chain_too_long(self) -> str:
+        limit = self.budget.limits.max_depth
+        return f"a chain of more than {limit} $refs, each leading to the next (limit max-depth)"
 
     def _keep(self, node: _Node, source: SourceFile, at: str) -> _Node:
         self.origins[id(node)] = (source, at)
@@ -296,6 +301,9 @@ class _Bundler:
             key = (target.path, fragment)
             if key in self.inlining:
                 self.diagnostics.append(error(source.location(at), f"circular $ref {node['$ref']!r}"))
+                return node
+            if len(self.inlining) >= self.budget.limits.max_depth:
+                self.diagnostics.append(error(source.location(at), self._chain_too_long()))
                 return node
             self.inlining.append(key)
             try:
@@ -450,10 +458,17 @@ class _Bundler:
         key = (target.path, fragment)
         name = self.schema_names.get(key)
         if name is None:
+            if self.hoisting >= self.budget.limits.max_depth:
+                self.diagnostics.append(error(source.location(at), self._chain_too_long()))
+                return ref
             name = self._free_name(target, fragment)
             self.schema_names[key] = name
             self.schemas[name] = {}  # reserve the slot: the schema may refer to itself
-            self.schemas[name] = self._schema(target_node, target, fragment)
+            self.hoisting += 1
+            try:
+                self.schemas[name] = self._schema(target_node, target, fragment)
+            finally:
+                self.hoisting -= 1
         return "#/components/schemas/" + pointers.escape(name)
 
     def _free_name(self, target: SourceFile, fragment: str) -> str:
