@@ -21,7 +21,7 @@ import urllib.parse
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final, Generic, ParamSpec, Self, TypeVar, cast
 
 import httpx
@@ -44,7 +44,8 @@ DEFAULT_TIMEOUT: Final = 60.0
 DEFAULT_MAX_RETRIES: Final = 2
 INITIAL_RETRY_DELAY: Final = 0.5
 MAX_RETRY_DELAY: Final = 8.0
-# A Retry-After longer than this is not waited for; the usual backoff applies instead.
+# A Retry-After longer than this is not waited for; the usual backoff applies instead, so
+# no pause is ever longer.
 MAX_RETRY_AFTER: Final = 60.0
 RETRYABLE_STATUSES: Final = frozenset({408, 429})
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -425,21 +426,35 @@ def redact_url(url: httpx.URL) -> str:
 # --- the client core ---------------------------------------------------------------------
 
 
+# Retry-After in delta-seconds; a fraction is read too.
+_DELTA_SECONDS: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
 def _retry_after(response: httpx.Response | None) -> float | None:
-    """Seconds from a Retry-After header (seconds or an HTTP date), when usable."""
-    if response is None:
+    """The pause a Retry-After header asks for: delta-seconds or an HTTP date (RFC 9110).
+
+    None, so that the usual backoff applies, for anything else: no header, a value that is
+    neither (a server's garbage must not break the call), a negative one, a date in the
+    past, or more than MAX_RETRY_AFTER.
+    """
+    value = response.headers.get("retry-after", "").strip() if response is not None else ""
+    if _DELTA_SECONDS.fullmatch(value):
+        seconds: float | None = float(value)
+    else:
+        seconds = _seconds_until(value) if value else None
+    if seconds is None or not 0.0 <= seconds <= MAX_RETRY_AFTER:
         return None
-    value = response.headers.get("retry-after")
-    if value is None:
-        return None
+    return seconds
+
+
+def _seconds_until(http_date: str) -> float | None:
     try:
-        seconds = float(value)
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value.strip() else None
-        if parsed is None:
-            return None
-        seconds = parsed.timestamp() - time.time()
-    return max(seconds, 0.0) if seconds <= MAX_RETRY_AFTER else None
+        moment = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, OverflowError, IndexError):  # which one depends on the garbage
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # "-0000": the zone is unknown, so take UTC
+    return moment.timestamp() - time.time()
 
 
 class BaseClient:

@@ -1,0 +1,316 @@
+"""The generated clients against a hostile or misbehaving server, over real HTTP.
+
+Two apps on two ports of 127.0.0.1 are two origins: `home`, the API the client is made
+for, and `away`, where `home` may redirect. Both keep what they receive. Checked here:
+Retry-After values of every shape.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import importlib
+import re
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from tests.support import FIXTURES, run_generator, serve
+from tests.test_clients import VENDOR_CASES
+
+# Secrets that cannot turn up by chance, and travel unescaped in a query or a cookie.
+SECRET = "sEcReT4f9c1a7e"
+USERINFO_SECRET = "uSeRiNfO8b2d6e"
+ITEM = {"id": 1, "name": "thing"}
+FLAVOURS = pytest.mark.parametrize("flavour", ["sync", "async"])
+
+
+# --- two origins -------------------------------------------------------------------------
+
+
+@dataclass
+class Received:
+    """One request as it arrived."""
+
+    method: str
+    target: str  # path and query, as sent
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return next((value for key, value in self.headers if key == name.lower()), None)
+
+    def wire(self) -> str:
+        """Everything the request carried, as one text to search."""
+        lines = [f"{self.method} {self.target}", *(f"{key}: {value}" for key, value in self.headers)]
+        return "\n".join([*lines, self.body.decode("latin-1")])
+
+
+Answer = Callable[[Received], Awaitable[Response]]
+
+
+async def _item(received: Received) -> Response:
+    return JSONResponse(ITEM)
+
+
+@dataclass
+class Origin:
+    """An ASGI app on its own port: keeps every request and answers with `answer`."""
+
+    url: str = ""
+    received: list[Received] = field(default_factory=list)
+    answer: Answer = _item
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        query = scope["query_string"].decode("latin-1")
+        target = scope["raw_path"].decode("latin-1") + (f"?{query}" if query else "")
+        received = Received(request.method, target, list(request.headers.items()), await request.body())
+        self.received.append(received)
+        response = await self.answer(received)
+        await response(scope, receive, send)
+
+
+@dataclass
+class Origins:
+    home: Origin
+    away: Origin
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[Origins]:
+    origins = Origins(Origin(), Origin())
+    with serve(origins.home) as home_url, serve(origins.away) as away_url:
+        origins.home.url, origins.away.url = home_url, away_url
+        yield origins
+
+
+@pytest.fixture
+def origins(servers: Origins) -> Origins:
+    """The two origins with nothing received yet, answering every request with the item."""
+    for origin in (servers.home, servers.away):
+        origin.received.clear()
+        origin.answer = _item
+    return servers
+
+
+def redirect(status: int, location: str) -> Response:
+    return Response(status_code=status, headers={"Location": location})
+
+
+# --- the packages under test -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def credentials_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    """The package of a spec that takes an API key in a header, the query or a cookie, a
+    bearer token or basic credentials."""
+    out = tmp_path_factory.mktemp("generated")
+    run = run_generator("generate", FIXTURES / "specs" / "credentials.yaml", "--out", out, "--name", "credentials")
+    assert run.returncode == 0, run.stderr
+    folder = str(out / "credentials")
+    sys.path.insert(0, folder)
+    try:
+        yield importlib.import_module("credentials_api")
+    finally:
+        sys.path.remove(folder)
+
+
+def call(
+    flavour: str,
+    module: ModuleType,
+    base_url: str,
+    credentials: dict[str, str],
+    operation: Callable[[Any], Any],
+    *,
+    http_client: dict[str, Any] | None = None,
+    **options: Any,
+) -> Any:
+    """One operation through the package's Client or AsyncClient; `http_client` holds the
+    options of an httpx client of the user's own to pass in."""
+    if flavour == "sync":
+        own = httpx.Client(**http_client) if http_client is not None else None
+        try:
+            with module.Client(base_url, **credentials, http_client=own, **options) as client:
+                return operation(client)
+        finally:
+            if own is not None:
+                own.close()
+
+    async def run() -> Any:
+        own = httpx.AsyncClient(**http_client) if http_client is not None else None
+        try:
+            async with module.AsyncClient(base_url, **credentials, http_client=own, **options) as client:
+                return await operation(client)
+        finally:
+            if own is not None:
+                await own.aclose()
+
+    return asyncio.run(run())
+
+
+def get_item(client: Any) -> Any:
+    return client.get_item(1)
+
+
+# --- Retry-After -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The pauses the client takes on this thread, recorded instead of slept; the servers'
+    threads sleep as usual."""
+    recorded: list[float] = []
+    caller = threading.get_ident()
+    real_sleep, real_async_sleep = time.sleep, asyncio.sleep
+
+    def fake_sleep(seconds: float) -> None:
+        if threading.get_ident() == caller:
+            recorded.append(seconds)
+        else:
+            real_sleep(seconds)
+
+    async def fake_async_sleep(seconds: float, result: Any = None) -> Any:
+        if threading.get_ident() == caller:
+            recorded.append(seconds)
+            return result
+        return await real_async_sleep(seconds, result)
+
+    monkeypatch.setattr(time, "sleep", fake_sleep)
+    monkeypatch.setattr(asyncio, "sleep", fake_async_sleep)
+    return recorded
+
+
+def _backoff(module: ModuleType) -> tuple[float, float]:
+    """The range of the first backoff pause: the initial delay, less up to a quarter of jitter."""
+    initial: float = module._base_client.INITIAL_RETRY_DELAY
+    return 0.75 * initial, initial
+
+
+def _http_date(seconds_from_now: float) -> str:
+    return email.utils.formatdate(time.time() + seconds_from_now, usegmt=True)
+
+
+UNUSABLE_RETRY_AFTER = [
+    "garbage",
+    "",
+    "-5",
+    "nan",
+    "inf",
+    "-inf",
+    "1e3",
+    "3600",
+    "9" * 400,
+    _http_date(-100),  # in the past
+    "Thu, 31 Dec 9999 23:59:59 GMT",
+    "Mon, 32 Foo 2020 99:99:99 GMT",
+]
+
+
+@FLAVOURS
+@pytest.mark.parametrize("retry_after", UNUSABLE_RETRY_AFTER)
+def test_an_unusable_retry_after_falls_back_to_the_usual_backoff(
+    credentials_api: ModuleType, origins: Origins, sleeps: list[float], flavour: str, retry_after: str
+) -> None:
+    async def busy_once(received: Received) -> Response:
+        if len(origins.home.received) == 1:
+            return Response(status_code=503, headers={"Retry-After": retry_after})
+        return JSONResponse(ITEM)
+
+    origins.home.answer = busy_once
+    item = call(flavour, credentials_api, origins.home.url, {"token": SECRET}, get_item)
+    assert item.id == 1 and len(origins.home.received) == 2
+    low, high = _backoff(credentials_api)
+    assert len(sleeps) == 1 and low <= sleeps[0] <= high
+
+
+# Each value is made when its test runs: a date is seconds from then.
+USABLE_RETRY_AFTER: dict[str, tuple[Callable[[], str], float, float]] = {
+    "seconds": (lambda: "7", 7.0, 7.0),
+    "zero": (lambda: "0", 0.0, 0.0),
+    "date": (lambda: _http_date(30), 27.0, 30.0),
+}
+
+
+@FLAVOURS
+@pytest.mark.parametrize("usable", USABLE_RETRY_AFTER)
+def test_a_usable_retry_after_is_waited_for(
+    credentials_api: ModuleType, origins: Origins, sleeps: list[float], flavour: str, usable: str
+) -> None:
+    make_value, low, high = USABLE_RETRY_AFTER[usable]
+    retry_after = make_value()
+
+    async def busy_once(received: Received) -> Response:
+        if len(origins.home.received) == 1:
+            return Response(status_code=429, headers={"Retry-After": retry_after})
+        return JSONResponse(ITEM)
+
+    origins.home.answer = busy_once
+    call(flavour, credentials_api, origins.home.url, {"token": SECRET}, get_item)
+    assert len(sleeps) == 1 and low <= sleeps[0] <= high
+
+
+_HTTP_DATE_FORMATS = (
+    "%a, %d %b %Y %H:%M:%S GMT",  # IMF-fixdate
+    "%A, %d-%b-%y %H:%M:%S GMT",  # RFC 850
+    "%a %b %d %H:%M:%S %Y",  # asctime
+)
+_MOMENTS = st.one_of(
+    st.floats(min_value=-1e6, max_value=1e6).map(lambda seconds: time.time() + seconds),
+    st.datetimes(timezones=st.just(UTC)).map(datetime.timestamp),
+)
+RETRY_AFTER_VALUES = st.one_of(
+    st.text(),
+    st.integers().map(str),
+    st.floats().map(str),
+    st.floats().map(repr),
+    st.tuples(_MOMENTS, st.sampled_from(_HTTP_DATE_FORMATS)).map(
+        lambda moment: datetime.fromtimestamp(moment[0], UTC).strftime(moment[1])
+    ),
+)
+
+
+@settings(
+    max_examples=300,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(retry_after=RETRY_AFTER_VALUES)
+def test_any_retry_after_gives_a_pause_between_zero_and_the_cap(retry_after: str) -> None:
+    vendor = VENDOR_CASES["chargeover"]
+    base = vendor.module._base_client
+    answers = [
+        httpx.Response(503, headers=[(b"Retry-After", retry_after.encode())]),
+        httpx.Response(vendor.success_status, json=vendor.success),
+    ]
+    recorded: list[float] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(base.time, "sleep", recorded.append)
+        transport = httpx.MockTransport(lambda request: answers.pop(0))
+        with vendor.module.Client(
+            "https://api.test", **vendor.credentials, http_client=httpx.Client(transport=transport)
+        ) as client:
+            # A 503 then the answer: whatever the header says, the call succeeds after one pause.
+            assert client.update_customer(vendor.path_id, body=vendor.body) is not None
+    assert len(recorded) == 1
+    assert 0 <= recorded[0] <= base.MAX_RETRY_AFTER
+    text = retry_after.strip()
+    if re.fullmatch(r"[0-9]{1,6}", text) and int(text) <= base.MAX_RETRY_AFTER:
+        assert recorded[0] == int(text)
+    elif re.fullmatch(r"-[0-9.]+", text):
+        low, high = _backoff(vendor.module)
+        assert low <= recorded[0] <= high
