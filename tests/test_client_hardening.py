@@ -2,12 +2,14 @@
 
 Two apps on two ports of 127.0.0.1 are two origins: `home`, the API the client is made
 for, and `away`, where `home` may redirect. Both keep what they receive. Checked here:
-Retry-After values of every shape.
+Retry-After values of every shape, and redirects that would carry credentials or a body
+to another origin.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import email.utils
 import importlib
 import re
@@ -28,8 +30,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from tests.support import FIXTURES, run_generator, serve
-from tests.test_clients import VENDOR_CASES
+from tests.support import FIXTURES, VENDORS, run_generator, serve
+from tests.test_clients import VENDOR_CASES, Vendor
 
 # Secrets that cannot turn up by chance, and travel unescaped in a query or a cookie.
 SECRET = "sEcReT4f9c1a7e"
@@ -129,6 +131,40 @@ def credentials_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Module
         sys.path.remove(folder)
 
 
+def _basic(username: str, password: str) -> str:
+    return base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+# For each scheme of the credentials spec: the client arguments, and what the credential
+# looks like on the wire.
+SCHEMES: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
+    "header-api-key": ({"header_key_api_key": SECRET}, (SECRET,)),
+    "query-api-key": ({"query_key_api_key": SECRET}, (SECRET,)),
+    "cookie-api-key": ({"cookie_key_api_key": SECRET}, (SECRET,)),
+    "bearer": ({"token": SECRET}, (SECRET,)),
+    "basic": ({"username": "api-user", "password": SECRET}, (SECRET, _basic("api-user", SECRET))),
+}
+# Every name a credential may travel under, in any of the spec's schemes.
+CREDENTIAL_HEADERS = ("authorization", "x-api-key", "cookie")
+CREDENTIAL_PARAMS = ("api_key",)
+
+
+def vendor_wire_forms(vendor: Vendor) -> tuple[str, ...]:
+    if "token" in vendor.credentials:
+        return (vendor.credentials["token"],)
+    return (vendor.credentials["password"], _basic(vendor.credentials["username"], vendor.credentials["password"]))
+
+
+def carries_a_credential(received: Received, wire_forms: tuple[str, ...]) -> bool:
+    query = received.target.partition("?")[2]
+    params = {pair.partition("=")[0] for pair in query.split("&") if pair}
+    return (
+        any(form in received.wire() for form in wire_forms)
+        or any(received.header(name) is not None for name in CREDENTIAL_HEADERS)
+        or any(name in params for name in CREDENTIAL_PARAMS)
+    )
+
+
 def call(
     flavour: str,
     module: ModuleType,
@@ -164,6 +200,14 @@ def call(
 
 def get_item(client: Any) -> Any:
     return client.get_item(1)
+
+
+def put_item(client: Any) -> Any:
+    return client.put_item(1, body=ITEM)
+
+
+def update_customer(vendor: Vendor) -> Callable[[Any], Any]:
+    return lambda client: client.update_customer(vendor.path_id, body=vendor.body)
 
 
 # --- Retry-After -------------------------------------------------------------------------
@@ -314,3 +358,154 @@ def test_any_retry_after_gives_a_pause_between_zero_and_the_cap(retry_after: str
     elif re.fullmatch(r"-[0-9.]+", text):
         low, high = _backoff(vendor.module)
         assert low <= recorded[0] <= high
+
+
+# --- redirects ---------------------------------------------------------------------------
+
+
+@FLAVOURS
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("status", [302, 303, 307, 308])
+def test_a_redirect_to_another_origin_leaves_every_credential_behind(
+    credentials_api: ModuleType, origins: Origins, flavour: str, scheme: str, status: int
+) -> None:
+    credentials, wire_forms = SCHEMES[scheme]
+
+    async def elsewhere(received: Received) -> Response:
+        # Like many servers, the redirect keeps the query: a query key is offered back.
+        return redirect(status, origins.away.url + received.target)
+
+    origins.home.answer = elsewhere
+    item = call(flavour, credentials_api, origins.home.url, credentials, get_item)
+    assert item.id == 1
+    (first,) = origins.home.received
+    assert carries_a_credential(first, wire_forms)
+    (followed,) = origins.away.received
+    assert followed.method == "GET" and followed.target.startswith("/items/1")
+    assert not carries_a_credential(followed, wire_forms), followed.wire()
+
+
+@FLAVOURS
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize(("status", "method"), [(303, "GET"), (307, "PUT"), (308, "PUT")])
+def test_a_redirect_within_the_origin_keeps_credentials_and_body(
+    credentials_api: ModuleType, origins: Origins, flavour: str, scheme: str, status: int, method: str
+) -> None:
+    credentials, wire_forms = SCHEMES[scheme]
+
+    async def moved(received: Received) -> Response:
+        if received.target.startswith("/moved/"):
+            return JSONResponse(ITEM)
+        return redirect(status, f"/moved{received.target}")
+
+    origins.home.answer = moved
+    assert call(flavour, credentials_api, origins.home.url, credentials, put_item).id == 1
+    first, followed = origins.home.received
+    assert followed.method == method and followed.target.startswith("/moved/items/1")
+    assert carries_a_credential(followed, wire_forms)
+    assert followed.body == (first.body if method == "PUT" else b"")
+
+
+@FLAVOURS
+@pytest.mark.parametrize("vendor_name", VENDORS)
+@pytest.mark.parametrize("status", [301, 307, 308])
+def test_a_redirect_that_would_send_the_body_to_another_origin_is_refused(
+    origins: Origins, flavour: str, vendor_name: str, status: int
+) -> None:
+    vendor = VENDOR_CASES[vendor_name]
+
+    async def elsewhere(received: Received) -> Response:
+        return redirect(status, origins.away.url + received.target)
+
+    origins.home.answer = elsewhere
+    with pytest.raises(vendor.module.RedirectError) as caught:
+        call(flavour, vendor.module, origins.home.url, vendor.credentials, update_customer(vendor))
+    assert isinstance(caught.value, vendor.module.ApiStatusError) and caught.value.status_code == status
+    assert origins.away.url in str(caught.value)  # says where it would have gone
+    assert origins.away.received == [] and len(origins.home.received) == 1
+
+
+@FLAVOURS
+@pytest.mark.parametrize("vendor_name", VENDORS)
+def test_vendor_clients_follow_a_303_to_another_origin_without_their_credentials(
+    origins: Origins, flavour: str, vendor_name: str
+) -> None:
+    vendor = VENDOR_CASES[vendor_name]
+
+    async def see_other(received: Received) -> Response:
+        if received.method == "GET":
+            return JSONResponse(vendor.success, status_code=vendor.success_status)
+        return redirect(303, origins.away.url + received.target)
+
+    origins.home.answer = origins.away.answer = see_other
+    result = call(flavour, vendor.module, origins.home.url, vendor.credentials, update_customer(vendor))
+    assert result is not None
+    assert carries_a_credential(origins.home.received[0], vendor_wire_forms(vendor))
+    (followed,) = origins.away.received
+    assert followed.method == "GET" and not carries_a_credential(followed, vendor_wire_forms(vendor))
+
+
+@FLAVOURS
+def test_user_info_in_the_base_url_stays_with_its_origin(
+    credentials_api: ModuleType, origins: Origins, flavour: str
+) -> None:
+    async def elsewhere(received: Received) -> Response:
+        return redirect(302, origins.away.url + received.target)
+
+    origins.home.answer = elsewhere
+    base_url = origins.home.url.replace("http://", f"http://api-user:{USERINFO_SECRET}@")
+    call(flavour, credentials_api, base_url, {"token": SECRET}, get_item)
+    wire_forms = (USERINFO_SECRET, _basic("api-user", USERINFO_SECRET), SECRET)
+    assert carries_a_credential(origins.home.received[0], wire_forms)
+    assert not carries_a_credential(origins.away.received[0], wire_forms)
+
+
+@FLAVOURS
+def test_a_users_own_http_client_is_no_way_around(credentials_api: ModuleType, origins: Origins, flavour: str) -> None:
+    """An httpx client that follows redirects itself, with an auth of its own, leaks nothing either."""
+
+    async def elsewhere(received: Received) -> Response:
+        return redirect(302, origins.away.url + received.target)
+
+    origins.home.answer = elsewhere
+    own = {"follow_redirects": True, "auth": httpx.BasicAuth("own-user", USERINFO_SECRET)}
+    credentials, wire_forms = SCHEMES["header-api-key"]
+    call(flavour, credentials_api, origins.home.url, credentials, get_item, http_client=own)
+    all_forms = (*wire_forms, USERINFO_SECRET, _basic("own-user", USERINFO_SECRET))
+    assert carries_a_credential(origins.home.received[0], all_forms)
+    (followed,) = origins.away.received
+    assert not carries_a_credential(followed, all_forms), followed.wire()
+
+
+@FLAVOURS
+def test_an_http_client_that_does_not_follow_redirects_gets_a_redirect_error(
+    credentials_api: ModuleType, origins: Origins, flavour: str
+) -> None:
+    async def moved(received: Received) -> Response:
+        return redirect(302, f"/moved{received.target}")
+
+    origins.home.answer = moved
+    with pytest.raises(credentials_api.RedirectError) as caught:
+        call(flavour, credentials_api, origins.home.url, {"token": SECRET}, get_item, http_client={})
+    assert caught.value.status_code == 302 and len(origins.home.received) == 1
+
+
+@FLAVOURS
+def test_redirects_are_followed_a_bounded_number_of_times(
+    credentials_api: ModuleType, origins: Origins, flavour: str
+) -> None:
+    async def again(received: Received) -> Response:
+        return redirect(307, received.target)
+
+    origins.home.answer = again
+    with pytest.raises(credentials_api.RedirectError) as caught:
+        call(
+            flavour,
+            credentials_api,
+            origins.home.url,
+            {"token": SECRET},
+            get_item,
+            http_client={"follow_redirects": True, "max_redirects": 3},
+        )
+    assert caught.value.status_code == 307
+    assert len(origins.home.received) == 4  # the request and three redirects followed
