@@ -2,8 +2,9 @@
 
 Two apps on two ports of 127.0.0.1 are two origins: `home`, the API the client is made
 for, and `away`, where `home` may redirect. Both keep what they receive. Checked here:
-Retry-After values of every shape, and redirects that would carry credentials or a body
-to another origin.
+Retry-After values of every shape, redirects that would carry credentials or a body to
+another origin, and secrets in the base URL or the query kept out of reprs, errors and
+every log line (httpx's own included).
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import asyncio
 import base64
 import email.utils
 import importlib
+import logging
 import re
+import socket
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -114,6 +118,10 @@ def redirect(status: int, location: str) -> Response:
 
 
 # --- the packages under test -------------------------------------------------------------
+
+# Every vendor package is imported, so that each has put its filter on httpx's logger: the
+# redaction tests then show that the filters of several packages compose.
+VENDOR_MODULES = {name: importlib.import_module(f"{name}_api") for name in VENDORS}
 
 
 @pytest.fixture(scope="module")
@@ -509,3 +517,94 @@ def test_redirects_are_followed_a_bounded_number_of_times(
         )
     assert caught.value.status_code == 307
     assert len(origins.home.received) == 4  # the request and three redirects followed
+
+
+# --- secrets out of reprs, errors and logs -----------------------------------------------
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def _everything_shown(error: BaseException) -> str:
+    """What a user may see of an error: its str, its repr and its traceback with causes."""
+    return "\n".join([str(error), repr(error), *traceback.format_exception(error)])
+
+
+@FLAVOURS
+def test_user_info_and_query_keys_stay_out_of_reprs_errors_and_logs(
+    credentials_api: ModuleType, origins: Origins, flavour: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    secrets = (SECRET, USERINFO_SECRET)
+    with_user_info = origins.home.url.replace("http://", f"http://api-user:{USERINFO_SECRET}@")
+    credentials = {"query_key_api_key": SECRET}
+    client = credentials_api.Client(with_user_info, **credentials)
+    assert origins.home.url.removeprefix("http://") in repr(client)
+    assert not any(secret in repr(client) for secret in secrets)
+    client.close()
+
+    async def refused(received: Received) -> Response:
+        if received.method == "PUT":
+            return redirect(307, origins.away.url + received.target)
+        return JSONResponse({"message": "no"}, status_code=401)
+
+    async def slow(received: Received) -> Response:
+        await asyncio.sleep(2)
+        return JSONResponse(ITEM)
+
+    errors: list[BaseException] = []
+    dead = f"http://api-user:{USERINFO_SECRET}@127.0.0.1:{_closed_port()}"
+    attempts: list[tuple[str, Callable[[Any], Any], dict[str, Any], type[BaseException]]] = [
+        (with_user_info, get_item, {}, credentials_api.AuthenticationError),
+        (with_user_info, put_item, {}, credentials_api.RedirectError),
+        (dead, get_item, {}, credentials_api.ApiConnectionError),
+    ]
+    origins.home.answer = refused
+    for base_url, operation, options, expected in attempts:
+        with pytest.raises(expected) as caught:
+            call(flavour, credentials_api, base_url, credentials, operation, max_retries=0, **options)
+        errors.append(caught.value)
+    origins.home.answer = slow
+    with pytest.raises(credentials_api.ApiTimeoutError) as timed_out:
+        call(flavour, credentials_api, with_user_info, credentials, get_item, max_retries=0, timeout=0.2)
+    errors.append(timed_out.value)
+
+    for error in errors:
+        shown = _everything_shown(error)
+        assert "/items/1" in shown  # still says which request failed
+        assert not any(secret in shown for secret in secrets), shown
+
+    # Every line the client side logs, but httpcore's traces of the response headers: they
+    # show the headers as the server sent them, here a Location that echoes the key back.
+    client_side = [
+        r
+        for r in caplog.records
+        if not r.name.startswith("uvicorn") and not r.getMessage().startswith("receive_response_headers")
+    ]
+    logged = "\n".join(record.getMessage() for record in client_side)
+    assert not any(secret in logged for secret in secrets), logged
+    # The client's logging did not go blind, and httpx's own lines are there, redacted.
+    httpx_lines = [r.getMessage() for r in client_side if r.name == "httpx"]
+    assert any("/items/1" in line and "redacted" in line for line in httpx_lines), httpx_lines
+    own_lines = [r.getMessage() for r in client_side if r.name == "credentials_api"]
+    assert any("GET" in line and "/items/1" in line and "401" in line for line in own_lines), own_lines
+    # Every generated package imported here filters httpx's logger, and they compose.
+    assert len(logging.getLogger("httpx").filters) >= len(VENDOR_MODULES) + 1
+
+
+def test_redact_url_hides_user_info_and_query_keys_and_keeps_the_rest(credentials_api: ModuleType) -> None:
+    credentials_api.Client("https://api.test", query_key_api_key=SECRET).close()  # its key's name is now secret
+    redact_url = credentials_api._base_client.redact_url
+    for url in (
+        f"https://api-user:{USERINFO_SECRET}@api.test/items?api_key={SECRET}&page=2",
+        f"https://{USERINFO_SECRET}@api.test:8443/items?API_KEY={SECRET}",
+    ):
+        shown = redact_url(httpx.URL(url))
+        assert SECRET not in shown and USERINFO_SECRET not in shown and "redacted" in shown
+        assert shown.split("@")[1].split("?")[0] in url  # host, port and path unchanged
+    plain = "https://api.test/items?page=2&name=a%20b"
+    assert redact_url(httpx.URL(plain)) == plain

@@ -421,11 +421,35 @@ def redact_headers(headers: httpx.Headers) -> dict[str, str]:
     }
 
 
+def redacted_url(url: httpx.URL) -> httpx.URL:
+    """The URL without its user info, and with the values of secret query parameters replaced."""
+    if url.userinfo:
+        url = url.copy_with(userinfo=REDACTED.encode())
+    if url.query and any(name.lower() in _secret_names for name in url.params):
+        pairs = [(k, REDACTED if k.lower() in _secret_names else v) for k, v in url.params.multi_items()]
+        url = url.copy_with(query=urllib.parse.urlencode(pairs).encode())
+    return url
+
+
 def redact_url(url: httpx.URL) -> str:
-    if not url.query or not _secret_names:
-        return str(url)
-    pairs = [(k, REDACTED if k.lower() in _secret_names else v) for k, v in url.params.multi_items()]
-    return str(url.copy_with(query=urllib.parse.urlencode(pairs).encode()))
+    return str(redacted_url(url))
+
+
+class _RedactHttpxUrls(logging.Filter):
+    """Redacts the URLs in httpx's own records ("HTTP Request: GET https://...").
+
+    httpx logs every request at INFO with its URL as an argument, user info and query keys
+    included. The redacted arguments stay `httpx.URL`s, so that the filter of another
+    generated package in the same process still redacts its own secret names.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(isinstance(arg, httpx.URL) for arg in record.args):
+            record.args = tuple(redacted_url(arg) if isinstance(arg, httpx.URL) else arg for arg in record.args)
+        return True
+
+
+logging.getLogger("httpx").addFilter(_RedactHttpxUrls())
 
 
 # --- the client core ---------------------------------------------------------------------
@@ -513,7 +537,7 @@ class BaseClient:
             _secret_names.update(name.lower() for name in (*credential.headers, *credential.params))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
+        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r})"
 
     def _build_request(
         self,
