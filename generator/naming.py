@@ -88,6 +88,7 @@ GENERATED_SYMBOLS = frozenset(
         "SyncApiClient",
         "AsyncApiClient",
         "CredentialsError",
+        "RedirectError",
         "ApiResponseValidationError",
         "ClientWithRawResponse",
         "AsyncClientWithRawResponse",

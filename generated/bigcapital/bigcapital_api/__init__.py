@@ -22,6 +22,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     UnprocessableEntityError,
 )
 from .models import (
@@ -58,5 +59,6 @@ __all__ = [
     "ProblemFieldError",
     "RateLimitError",
     "RawResponse",
+    "RedirectError",
     "UnprocessableEntityError",
 ]

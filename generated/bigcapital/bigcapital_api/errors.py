@@ -3,7 +3,8 @@
 
 Every error derives from `ApiError`. A response with an error status raises the
 `ApiStatusError` subclass named after the status; its `body` is the error model the spec
-declares for that status, or the decoded JSON or text when the body does not fit it.
+declares for that status, or the decoded JSON or text when the body does not fit it. A
+redirect the client does not follow raises `RedirectError`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "UnprocessableEntityError",
     "error_class_for",
 ]
@@ -57,13 +59,23 @@ class ApiResponseValidationError(ApiError):
 
 
 class ApiStatusError(ApiError):
-    """The API answered with an error status (4xx or 5xx)."""
+    """The API answered with an error status (4xx or 5xx), or a redirect not followed."""
 
     def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code
         self.body = body
+
+
+class RedirectError(ApiStatusError):
+    """A redirect (3xx) the client does not follow; the message says why.
+
+    One that would send the request body to another origin (a 307 or 308 after a PUT,
+    say): the client never resends a body, nor any credential, to another origin. One past
+    the http_client's `max_redirects`, one to a URL that is not HTTP, or any when the
+    http_client has `follow_redirects=False`.
+    """
 
 
 class BadRequestError(ApiStatusError):

@@ -22,6 +22,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     UnprocessableEntityError,
 )
 from .models import (
@@ -56,6 +57,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
+    "RedirectError",
     "UnprocessableEntityError",
     "UpdateCustomerResponse",
     "UpdatedObject",

@@ -22,6 +22,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     UnprocessableEntityError,
 )
 from .models import (
@@ -62,6 +63,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
+    "RedirectError",
     "RestErrorResponse",
     "ShippingAddress",
     "UnprocessableEntityError",

@@ -22,6 +22,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     UnprocessableEntityError,
 )
 from .models import (
@@ -60,6 +61,7 @@ __all__ = [
     "ProblemFieldError",
     "RateLimitError",
     "RawResponse",
+    "RedirectError",
     "TaxStatus",
     "UnprocessableEntityError",
     "UpdateCustomerRequest",
