@@ -87,6 +87,14 @@ def validate(bundle: Bundle) -> list[Diagnostic]:
     return problems + list(_default_problems(bundle)) + structural_problems(bundle)
 
 
+def component_schemas(document: dict[str, Any]) -> dict[str, Any]:
+    """`components/schemas`, or an empty mapping where the document has no such mapping
+    (a malformed one is the meta-schema's to report, not a reason to stop)."""
+    components = document.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    return schemas if isinstance(schemas, dict) else {}
+
+
 def structural_problems(bundle: Bundle) -> list[Diagnostic]:
     """Schemas no model can be built from: checked first, before any stage follows them."""
     return list(_empty_cycle_problems(bundle)) + list(_long_chain_problems(bundle))
@@ -272,7 +280,7 @@ def _default_problems(bundle: Bundle) -> Iterator[Diagnostic]:
     from generator.json_schema import definitions, to_json_schema  # only needed when a default exists
 
     openapi_30 = str(document.get("openapi", "")).startswith("3.0")
-    components = (document.get("components") or {}).get("schemas") or {}
+    components = component_schemas(document)
     all_definitions: dict[str, Any] | None = None
     for tokens, schema in _schema_nodes(document):
         if "default" not in schema:
@@ -288,7 +296,7 @@ def _default_problems(bundle: Bundle) -> Iterator[Diagnostic]:
             continue
         if "$ref" in json.dumps(own):
             if all_definitions is None:
-                all_definitions = definitions(components if isinstance(components, dict) else {}, openapi_30=openapi_30)
+                all_definitions = definitions(components, openapi_30=openapi_30)
             own = {**own, "$defs": all_definitions}
         problem = _why_invalid(own, default)
         if problem is not None:
@@ -330,9 +338,7 @@ def _renamed_component(schema: Any) -> str | None:
 def _empty_cycle_problems(bundle: Bundle) -> Iterator[Diagnostic]:
     """Schemas that only refer to each other in a circle (`A: {$ref: A}`) describe no value:
     no model can be generated for them."""
-    schemas = (bundle.document.get("components") or {}).get("schemas")
-    if not isinstance(schemas, dict):
-        return
+    schemas = component_schemas(bundle.document)
     renames = {name: target for name, schema in schemas.items() if (target := _renamed_component(schema))}
     walked: set[str] = set()  # each rename is followed once, whichever walk reaches it first
     for start in renames:
@@ -371,9 +377,7 @@ def _long_chain_problems(bundle: Bundle) -> Iterator[Diagnostic]:
     """Schemas built on schemas built on schemas... nest as surely as written-out nesting
     does, and the generator follows such a chain to decide each model: longer than the
     max-depth limit, it is refused like any nesting that deep."""
-    schemas = (bundle.document.get("components") or {}).get("schemas")
-    if not isinstance(schemas, dict):
-        return
+    schemas = component_schemas(bundle.document)
     limit = bundle.limits.max_depth
     length: dict[str, int] = {}  # the longest chain from each schema, cycles cut
     for start in schemas:

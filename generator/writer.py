@@ -112,15 +112,15 @@ def stage(target: Path, files: dict[str, bytes], written_before: Collection[str]
     if not changes:
         return None
     staging = _make_sibling(target, _NEW)
+    writing = ""  # the file being written, for the message should it fail
     try:
-        for relative, content in files.items():
-            _write_file(staging / relative, content)
+        for writing, content in files.items():
+            _write_file(staging / writing, content)
+        writing = ""
         _carry_foreign_files(target, staging, skip=owned.keys())
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        where = exc.filename if isinstance(exc.filename, str) else staging
-        shown = Path(where).relative_to(staging) if Path(where).is_relative_to(staging) else Path(where)
-        raise WriteError(f"cannot write {target / shown}: {exc.strerror or exc}") from None
+        raise WriteError(f"cannot write {target / writing}: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
