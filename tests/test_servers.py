@@ -166,7 +166,7 @@ def test_nested_fields_and_several_problems_are_all_named(urls: dict[str, str]) 
     [
         (b"{not json", "application/json"),
         (b"", "application/json"),
-        (b"hello", "text/plain"),
+        (b'"hello"', "application/json"),  # JSON, but not an object
         (b"[1, 2]", "application/json"),
     ],
 )

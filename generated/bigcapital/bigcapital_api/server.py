@@ -4,9 +4,9 @@
 `InMemoryHandler` is a working mock over a dict. Run it with
 `python -m bigcapital_api.server [--host 127.0.0.1] [--port 8000]`.
 
-Errors are answered in the API's own declared shapes: a bad body or parameter, missing
-credentials, an unknown path, an oversized body or a failing handler never produce
-FastAPI's default bodies or a stack trace.
+Errors are answered in the API's own declared shapes: a bad body or parameter, a body of
+an undeclared media type, missing credentials, an unknown path, an oversized body or a
+failing handler never produce FastAPI's default bodies or a stack trace.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at run
@@ -18,11 +18,13 @@ import binascii
 import copy
 import functools
 import importlib.resources
+import itertools
 import json
 import logging
+import math
 import re
 import urllib.parse
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Annotated, Any, Literal, TypeVar, cast, overload
@@ -58,6 +60,9 @@ log = logging.getLogger("bigcapital_api.server")
 T = TypeVar("T")
 
 DEFAULT_MAX_BODY_SIZE = 1024 * 1024
+# JSON nested deeper is refused before it is parsed: the schema validator and pydantic's
+# JSON parser fail (not refuse) near 255 and 200 levels, and no request body needs 100.
+MAX_JSON_DEPTH = 100
 REALM = "Bigcapital API"
 
 
@@ -165,7 +170,7 @@ class ErrorShape:
             body[self.title_field] = status.phrase
         # A documented example keeps its own wording, except where the message must name
         # the offending input.
-        if self.message_field and (not self.from_example or problems or status_code in (400, 413, 422)):
+        if self.message_field and (not self.from_example or problems or status_code in (400, 413, 415, 422)):
             body[self.message_field] = message
         if self.details_field and problems:
             if self.details_item_location and self.details_item_message:
@@ -283,19 +288,170 @@ MAX_PROBLEM_LENGTH = 240
 
 
 def _problem(location: str, message: str) -> FieldProblem:
-    short = message if len(message) <= MAX_PROBLEM_LENGTH else message[: MAX_PROBLEM_LENGTH - 3] + "..."
-    return FieldProblem(location, short)
+    return FieldProblem(location, _shorten(message))
+
+
+def _shorten(text: str, length: int = MAX_PROBLEM_LENGTH) -> str:
+    return text if len(text) <= length else text[: length - 3] + "..."
 
 
 def _pointer(path: Sequence[str | int]) -> str:
     return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
+# --- reading bodies ---------------------------------------------------------------------------
+
+# RFC 9110 (section 8.3): a body without a Content-Type may be taken for octet-stream.
+UNTYPED_BODY = "application/octet-stream"
+
+
+def _check_media_type(request: Request, accepted: Sequence[str], *, utf8: bool) -> None:
+    """HttpError(415) unless the body's Content-Type is one the operation declares.
+
+    Parameters do not change the type, but JSON and text are read as UTF-8 (RFC 8259), so
+    another charset is refused too.
+    """
+    header = request.headers.get("content-type", UNTYPED_BODY)
+    if header in accepted:
+        return  # the common case: exactly a declared type, without parameters
+    media_type, _, parameters = header.lower().partition(";")
+    declared = any(_media_type_matches(media_type.strip(), pattern) for pattern in accepted)
+    if declared and (not utf8 or _charset(parameters) in (None, "utf-8")):
+        return
+    wanted = " or ".join(accepted) + (" in UTF-8" if utf8 else "")
+    raise HttpError(415, message=f"the body must be {wanted}, not {_shorten(header, 80)}")
+
+
+def _media_type_matches(media_type: str, declared: str) -> bool:
+    """Whether a media type is the declared one or falls in a declared range (`image/*`)."""
+    kind, _, subtype = declared.partition("/")
+    if subtype != "*":
+        return media_type == declared
+    return kind == "*" or media_type.startswith(kind + "/")
+
+
+def _charset(parameters: str) -> str | None:
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip() == "charset":
+            return value.strip().strip('"')
+    return None
+
+
+# Only a \ud800-\udfff escape puts a lone surrogate into parsed JSON: UTF-8 cannot hold one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _parse_json(content: bytes | str, location: str = "/", what: str = "the body") -> Any:
+    """JSON text as Python values, or InvalidRequest for what the validators cannot take.
+
+    The text must be UTF-8 (a byte order mark is ignored, as RFC 8259 allows), nest no
+    deeper than MAX_JSON_DEPTH, hold no number beyond a double and no lone surrogate.
+    """
+    raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequest([FieldProblem(location, f"{what} is not UTF-8 (byte {exc.start})")]) from None
+    if _nests_too_deep(raw):
+        message = f"{what} nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"
+        raise InvalidRequest([FieldProblem(location, message)])
+    try:
+        data = _JSON_DECODER.decode(text)
+    except ValueError as exc:  # the decoder's errors, the hooks' and integers too long to convert
+        raise InvalidRequest([_problem(location, f"{what} is not valid JSON: {exc}")]) from None
+    if _SURROGATE_ESCAPE.search(text):
+        path = _lone_surrogate(data)
+        if path is not None:
+            # The pointer may hold the surrogate itself: escaped, it can be written out.
+            pointer = location.rstrip("/") + _pointer(path) if path else location
+            escaped = pointer.encode("utf-8", "backslashreplace").decode()
+            raise InvalidRequest([FieldProblem(escaped, "a lone surrogate is not a Unicode character")])
+    return data
+
+
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))
+_OBJECTS_AS_ARRAYS = bytes.maketrans(b"{}", b"[]")
+_BRACKET_STEPS = {ord("["): 1, ord("]"): -1}
+
+
+def _nests_too_deep(raw: bytes) -> bool:
+    """Whether JSON text nests arrays and objects deeper than MAX_JSON_DEPTH, before parsing.
+
+    Every step runs in C, in time linear in the size of the body, whatever its shape.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
+        return False  # too few brackets to nest that deep: nearly every body stops here
+    # Brackets inside strings do not count. Without escaped backslashes and quotes, each
+    # quote left opens or closes a string; `""` (an empty string, or one string's end and
+    # the next one's start) can go, and what is between the quotes still left is inside.
+    unescaped = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = unescaped.translate(_OBJECTS_AS_ARRAYS, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in brackets:
+        brackets = b"".join(brackets.split(b'"')[::2])
+    # Each pass takes away the innermost level; a few leave little of most bodies.
+    levels = 0
+    while levels < 4:
+        if b"[" * (MAX_JSON_DEPTH - levels + 1) in brackets:
+            return True
+        shorter = brackets.replace(b"[]", b"")
+        if len(shorter) == len(brackets):
+            break  # nothing left, or brackets that do not pair up: the parser will say
+        brackets, levels = shorter, levels + 1
+    # What is left, bracket by bracket; `any` stops at the first level too deep.
+    depths = itertools.accumulate(map(_BRACKET_STEPS.__getitem__, brackets))
+    return any(map((MAX_JSON_DEPTH - levels).__lt__, depths))
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"{_shorten(text, 40)} is beyond the range of a double")
+    return number
+
+
+# Python's decoder takes NaN and Infinity, which JSON does not have, and reads 1e400 as an
+# infinity, which no response can carry back: both are refused.
+_JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
+
+
+def _lone_surrogate(data: Any) -> tuple[str | int, ...] | None:
+    """The path to the first key or string that holds a lone surrogate, if any."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return _surrogate_path(data, ())
+    return None  # checked in C: escaped pairs made whole characters
+
+
+def _surrogate_path(value: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    if isinstance(value, str):
+        return path if _SURROGATE.search(value) else None
+    items: Iterable[tuple[str | int, Any]] = ()
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    for key, item in items:
+        if isinstance(key, str) and _SURROGATE.search(key):
+            return (*path, key)
+        found = _surrogate_path(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
 class RequestValidator:
     """Checks parameters and bodies against the spec's own JSON Schemas.
 
     The schemas come from `request_schemas.json`, written next to this module by the
-    generator; each operation's validators are compiled when first used.
+    generator; each operation's validators are compiled when first used. Each body reader
+    takes the media types the operation declares and answers 415 to any other.
     """
 
     def __init__(self, document: Mapping[str, Any]) -> None:
@@ -323,17 +479,17 @@ class RequestValidator:
         if problems:
             raise InvalidRequest(problems)
 
-    async def body(self, request: Request, operation: str, model: Any, *, required: bool) -> Any:
+    async def body(
+        self, request: Request, operation: str, model: Any, *, required: bool, media_types: Sequence[str]
+    ) -> Any:
         """The request's JSON body, checked against its schema, as the operation's model."""
         raw = await request.body()
         if not raw.strip():
             if required:
                 raise InvalidRequest([FieldProblem("/", "a JSON body is required")])
             return None
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            raise InvalidRequest([FieldProblem("/", "the body is not valid JSON")]) from None
+        _check_media_type(request, media_types, utf8=True)
+        data = _parse_json(raw)
         schema = self._operations[operation]["body"]
         if schema is not None:
             errors = self._validator(operation, "body", schema).iter_errors(data)
@@ -351,7 +507,7 @@ class RequestValidator:
         model: Any,
         *,
         required: bool,
-        multipart: bool,
+        media_types: Sequence[str],
         arrays: Sequence[str] = (),
         objects: Sequence[str] = (),
     ) -> Any:
@@ -360,20 +516,19 @@ class RequestValidator:
         Repeated fields make the `arrays`, the `objects` travel as JSON text, file parts are
         read as bytes; pydantic turns the texts into the fields' types.
         """
-        expected = "multipart/form-data" if multipart else "application/x-www-form-urlencoded"
+        expected = " or ".join(media_types)
         if not (await request.body()).strip():
             if required:
                 raise InvalidRequest([FieldProblem("/", f"a {expected} body is required")])
             return None
-        if not request.headers.get("content-type", "").lower().startswith(expected):
-            raise InvalidRequest([FieldProblem("/", f"the body must be {expected}")])
+        _check_media_type(request, media_types, utf8=False)
         data: dict[str, Any] = {}
         try:
             async with request.form() as form:
                 for name in dict.fromkeys(form.keys()):
                     values = [await v.read() if isinstance(v, UploadFile) else v for v in form.getlist(name)]
                     if name in objects:
-                        values = [json.loads(v) for v in values]
+                        values = [_parse_json(v, _pointer([name]), f"the field {name}") for v in values]
                     data[name] = values if name in arrays else values[-1]
         except ValueError:
             raise InvalidRequest([FieldProblem("/", f"the body is not valid {expected}")]) from None
@@ -387,27 +542,26 @@ class RequestValidator:
             raise InvalidRequest([_problem(_pointer(e["loc"]), e["msg"]) for e in exc.errors()]) from None
 
     @overload
-    async def raw(self, request: Request, *, required: Literal[True]) -> bytes: ...
+    async def raw(self, request: Request, *, required: Literal[True], media_types: Sequence[str]) -> bytes: ...
     @overload
-    async def raw(self, request: Request, *, required: bool) -> bytes | None: ...
+    async def raw(self, request: Request, *, required: bool, media_types: Sequence[str]) -> bytes | None: ...
 
-    async def raw(self, request: Request, *, required: bool) -> bytes | None:
+    async def raw(self, request: Request, *, required: bool, media_types: Sequence[str]) -> bytes | None:
         """The body's bytes, as sent."""
-        content = await request.body()
-        if not content:
-            if required:
-                raise InvalidRequest([FieldProblem("/", "a body is required")])
-            return None
-        return content
+        return await self._content(request, required=required, media_types=media_types, utf8=False)
 
     @overload
-    async def text(self, request: Request, operation: str, *, required: Literal[True]) -> str: ...
+    async def text(
+        self, request: Request, operation: str, *, required: Literal[True], media_types: Sequence[str]
+    ) -> str: ...
     @overload
-    async def text(self, request: Request, operation: str, *, required: bool) -> str | None: ...
+    async def text(
+        self, request: Request, operation: str, *, required: bool, media_types: Sequence[str]
+    ) -> str | None: ...
 
-    async def text(self, request: Request, operation: str, *, required: bool) -> str | None:
+    async def text(self, request: Request, operation: str, *, required: bool, media_types: Sequence[str]) -> str | None:
         """The body as UTF-8 text, checked against its schema."""
-        content = await self.raw(request, required=required)
+        content = await self._content(request, required=required, media_types=media_types, utf8=True)
         if content is None:
             return None
         try:
@@ -420,6 +574,16 @@ class RequestValidator:
             if problems:
                 raise InvalidRequest(problems)
         return text
+
+    @staticmethod
+    async def _content(request: Request, *, required: bool, media_types: Sequence[str], utf8: bool) -> bytes | None:
+        content = await request.body()
+        if not content:
+            if required:
+                raise InvalidRequest([FieldProblem("/", "a body is required")])
+            return None
+        _check_media_type(request, media_types, utf8=utf8)
+        return content
 
 
 @overload
@@ -692,7 +856,13 @@ def create_app(
             "update_customer",
             {"id": id, "organization_id": organization_id},
         )
-        body = await validator.body(request, "update_customer", CustomerEditRequest, required=True)
+        body = await validator.body(
+            request,
+            "update_customer",
+            CustomerEditRequest,
+            required=True,
+            media_types=("application/json",),
+        )
         result = await _run(
             "update_customer",
             handler.update_customer(

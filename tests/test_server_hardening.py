@@ -1,0 +1,269 @@
+"""Hostile request bodies to each vendor's generated server, over real HTTP on 127.0.0.1.
+
+Each case here was once answered with a 500 or wrongly accepted: deeply nested JSON, lone
+surrogates, bytes that are not UTF-8, numbers beyond a double, bodies of media types the
+operation does not declare. Each must be refused with a 4xx in the error shape the spec
+declares for that status (an RFC 9457 problem where it declares none).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import importlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http import HTTPStatus
+from types import ModuleType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+import yaml
+
+from tests.support import SEQUENCE_BODY, SPECS, VENDORS, serve
+
+# A valid body for each operation, and credentials of each API's scheme. The servers
+# accept any well-formed credentials, so requests reach the body checks.
+VALID_BODIES: dict[str, dict[str, Any]] = {
+    "bigcapital": {"customerType": "business", "displayName": "Acme"},
+    "chargeover": {"company": "Acme"},
+    "meteroid": {"name": "Acme"},
+    "sequence": SEQUENCE_BODY,
+}
+CREDENTIALS = {
+    "basic": "Basic " + base64.b64encode(b"ann:secret-one").decode(),
+    "bearer": "Bearer bc_hardening",  # Bigcapital's x-token rule wants a bc_ prefix
+}
+OTHER_CALLER = "Basic " + base64.b64encode(b"bob:secret-two").decode()
+
+DEEP_ARRAY = b"[" * 256 + b"]" * 256  # 512 bytes
+DEEP_OBJECT = b'{"a":' * 256 + b"1" + b"}" * 256
+
+
+@dataclass(frozen=True, repr=False)
+class Api:
+    """One vendor's operation as its spec declares it, served by its in-memory mock."""
+
+    name: str
+    spec: dict[str, Any]
+    method: str
+    path: str  # the operation's path with the spec's example id
+    operation: dict[str, Any]
+    scheme: str  # "basic" or "bearer"
+    server: ModuleType
+    models: ModuleType
+    handler: Any
+    url: str
+    http: httpx.Client
+
+    def __repr__(self) -> str:
+        return f"Api({self.name!r})"
+
+    @property
+    def credentials(self) -> str:
+        return CREDENTIALS[self.scheme]
+
+    def send(
+        self,
+        content: bytes,
+        content_type: str | None = "application/json",
+        *,
+        authorization: str | bytes | None = None,
+        path: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        if authorization is None:
+            authorization = self.credentials
+        sent = {"Authorization": authorization, **(headers or {})}
+        if content_type is not None:
+            sent["Content-Type"] = content_type
+        # As bytes: a header value may hold any byte an HTTP client can send.
+        raw = [
+            (name.encode(), value if isinstance(value, bytes) else value.encode("latin-1"))
+            for name, value in sent.items()
+        ]
+        return self.http.request(self.method, self.url + (path or self.path), content=content, headers=raw)
+
+    def send_json(self, body: Any, **options: Any) -> httpx.Response:
+        return self.send(json.dumps(body).encode(), **options)
+
+
+def _load(name: str, handler: Any, server: ModuleType, url: str, http: httpx.Client) -> Api:
+    spec = yaml.safe_load((SPECS / f"{name}.yaml").read_text())
+    ((path, item),) = spec["paths"].items()
+    ((method, operation),) = ((m, o) for m, o in item.items() if m in ("put", "patch", "post"))
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path":
+            path = path.replace("{" + parameter["name"] + "}", quote(str(parameter["example"]), safe=""))
+    (scheme,) = spec["components"]["securitySchemes"].values()
+    models = importlib.import_module(f"{name}_api.models")
+    return Api(name, spec, method.upper(), path, operation, scheme["scheme"], server, models, handler, url, http)
+
+
+@pytest.fixture(scope="module")
+def apis() -> Iterator[dict[str, Api]]:
+    with contextlib.ExitStack() as stack:
+        http = stack.enter_context(httpx.Client())  # one connection pool: each request is cheap
+        loaded = {}
+        for name in VENDORS:
+            server = importlib.import_module(f"{name}_api.server")
+            handler = server.InMemoryHandler()
+            url = stack.enter_context(serve(server.create_app(handler)))
+            loaded[name] = _load(name, handler, server, url, http)
+        yield loaded
+
+
+@pytest.fixture(params=VENDORS)
+def api(request: pytest.FixtureRequest, apis: dict[str, Api]) -> Api:
+    return apis[request.param]
+
+
+def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = spec
+        for step in node["$ref"].removeprefix("#/").split("/"):
+            target = target[step]
+        node = target
+    return node
+
+
+def assert_declared_error(api: Api, response: httpx.Response, status: int, reason: str = "") -> dict[str, Any]:
+    """`response` has `status` and the body the spec declares for it, else an RFC 9457 problem.
+
+    `reason`, when given, is a word the message must hold: the refusal says why.
+    """
+    assert response.status_code == status, response.text
+    assert "Traceback" not in response.text
+    responses = api.operation["responses"]
+    declared = next(
+        (responses[key] for key in (str(status), f"{status // 100}XX", "default") if key in responses), None
+    )
+    body: dict[str, Any] = response.json()
+    if declared is None:
+        assert response.headers["content-type"] == "application/problem+json"
+        assert (body["status"], body["title"]) == (status, HTTPStatus(status).phrase)
+    else:
+        ((media_type, media),) = _resolve(api.spec, declared)["content"].items()
+        assert response.headers["content-type"].split(";")[0] == media_type
+        model = getattr(api.models, media["schema"]["$ref"].rsplit("/", 1)[1])
+        model.model_validate(body)  # raises unless the body is the declared model
+    if reason:
+        assert reason.lower() in response.text.lower(), response.text
+    return body
+
+
+def assert_challenge(api: Api, response: httpx.Response) -> None:
+    assert response.headers["www-authenticate"].startswith(f'{api.scheme.title()} realm="')
+
+
+# --- nesting ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [DEEP_ARRAY, DEEP_OBJECT], ids=["array", "object"])
+def test_json_nested_256_deep_is_400(api: Api, content: bytes) -> None:
+    response = api.send(content)
+    assert_declared_error(api, response, 400, reason="nest")
+
+
+@pytest.mark.parametrize("wrapper", ["[{}]", '{{"a":{}}}'], ids=["array", "object"])
+def test_the_nesting_limit_is_exact(api: Api, wrapper: str) -> None:
+    def nested(depth: int) -> bytes:
+        text = "1"
+        for _ in range(depth):
+            text = wrapper.format(text)
+        return text.encode()
+
+    limit = api.server.MAX_JSON_DEPTH
+    at_limit = api.send(nested(limit))
+    # Parsed and checked: accepted, or refused for what it holds, never for its depth.
+    assert at_limit.status_code < 500 and "nest" not in at_limit.text, at_limit.text
+    assert_declared_error(api, api.send(nested(limit + 1)), 400, reason="nest")
+
+
+def test_a_megabyte_of_brackets_is_400(api: Api) -> None:
+    half = 512 * 1024 - 1
+    assert_declared_error(api, api.send(b"[" * half + b"]" * half), 400, reason="nest")
+
+
+# --- text that is not Unicode ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        rb'{"\udfff": 1}',
+        rb'{"\ud800x": 1}',
+        rb'{"a": {"b": ["\udfff"]}}',
+        rb'"\udc00"',
+        rb'["\ud83d"]',  # a high surrogate that no low one follows
+    ],
+    ids=["key", "key-prefix", "nested-value", "top-level", "unpaired-high"],
+)
+def test_lone_surrogates_are_400(api: Api, content: bytes) -> None:
+    assert_declared_error(api, api.send(content), 400, reason="surrogate")
+
+
+def test_a_lone_surrogate_in_a_field_value_is_400_naming_the_field(apis: dict[str, Api]) -> None:
+    api = apis["meteroid"]
+    body = assert_declared_error(api, api.send(rb'{"name": "Acme \udfff"}'), 400, reason="surrogate")
+    assert "/name" in body["message"]
+
+
+def test_a_surrogate_pair_is_one_character_and_accepted(apis: dict[str, Api]) -> None:
+    api = apis["meteroid"]
+    response = api.send(rb'{"name": "Acme \ud83d\ude00"}')
+    assert response.status_code == 200, response.text
+    assert response.json()["name"] == "Acme \U0001f600"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'{"name": "\xff"}', b'{"\xc3": 1}', b'{"name": "\xed\xbf\xbf"}', '{"name": "Acme"}'.encode("utf-16")],
+    ids=["invalid-byte", "truncated-sequence", "encoded-surrogate", "utf-16"],
+)
+def test_bodies_that_are_not_utf8_are_400(api: Api, content: bytes) -> None:
+    assert_declared_error(api, api.send(content), 400, reason="UTF-8")
+
+
+def test_a_byte_order_mark_is_ignored(apis: dict[str, Api]) -> None:
+    # RFC 8259 lets a parser ignore a byte order mark; it is UTF-8 all the same.
+    api = apis["meteroid"]
+    assert api.send('{"name": "Acme"}'.encode("utf-8-sig")).status_code == 200
+
+
+@pytest.mark.parametrize("content", [b"NaN", b'{"a": Infinity}', b"[-Infinity]", b"[1e400]"])
+def test_numbers_beyond_a_double_are_400(api: Api, content: bytes) -> None:
+    assert_declared_error(api, api.send(content), 400)
+
+
+# --- media types -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "text/plain",
+        "application/xml",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/merge-patch+json",  # a +json type the operation does not declare
+        "application/json; charset=latin-1",  # JSON is read as UTF-8 only
+        "*/*",
+        "application",
+    ],
+)
+def test_undeclared_media_types_are_415(api: Api, content_type: str | None) -> None:
+    response = api.send_json(VALID_BODIES[api.name], content_type=content_type)
+    assert_declared_error(api, response, 415, reason="application/json")
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", 'APPLICATION/Json ; Charset="UTF-8"']
+)
+def test_declared_media_types_with_parameters_are_read(api: Api, content_type: str) -> None:
+    response = api.send_json(VALID_BODIES[api.name], content_type=content_type)
+    assert response.is_success, response.text
