@@ -3,7 +3,8 @@
 Each case here was once answered with a 500 or wrongly accepted: deeply nested JSON, lone
 surrogates, bytes that are not UTF-8, numbers beyond a double, bodies of media types the
 operation does not declare. Each must be refused with a 4xx in the error shape the spec
-declares for that status (an RFC 9457 problem where it declares none).
+declares for that status (an RFC 9457 problem where it declares none). An exception the
+server does not expect is a 500 in the declared shape, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import base64
 import contextlib
 import importlib
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -20,6 +22,8 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import meteroid_api
+import meteroid_api.server as meteroid_server
 import pytest
 import yaml
 
@@ -267,3 +271,41 @@ def test_undeclared_media_types_are_415(api: Api, content_type: str | None) -> N
 def test_declared_media_types_with_parameters_are_read(api: Api, content_type: str) -> None:
     response = api.send_json(VALID_BODIES[api.name], content_type=content_type)
     assert response.is_success, response.text
+
+
+# --- the server's own failures ---------------------------------------------------------------
+
+
+def test_an_unexpected_exception_is_a_declared_500_without_a_trace(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    def authenticate(credentials: Any) -> bool:
+        raise RuntimeError("directory unreachable: password=hunter2")
+
+    app = api.server.create_app(api.server.InMemoryHandler(), authenticate=authenticate)
+    uvicorn_log = logging.getLogger("uvicorn.error")  # uvicorn's loggers do not propagate
+    with serve(app) as url, caplog.at_level(logging.ERROR):
+        uvicorn_log.addHandler(caplog.handler)
+        try:
+            response = httpx.request(
+                api.method, url + api.path, json=VALID_BODIES[api.name], headers={"Authorization": api.credentials}
+            )
+        finally:
+            uvicorn_log.removeHandler(caplog.handler)
+    assert_declared_error(api, response, 500)
+    assert "hunter2" not in response.text
+    ours = [record for record in caplog.records if record.name == f"{api.name}_api.server"]
+    assert len(ours) == 1 and ours[0].exc_info is not None  # logged by the server, for its operators
+    assert not [record for record in caplog.records if record.name.startswith("uvicorn")]  # no ASGI traceback
+
+
+class Unavailable(meteroid_server.InMemoryHandler):
+    async def update_customer(self, *args: Any, **kwargs: Any) -> meteroid_api.Customer:
+        error = meteroid_api.RestErrorResponse(code=meteroid_api.ErrorCode.INTERNAL_SERVER_ERROR, message="planned")
+        raise meteroid_server.HttpError(500, error)
+
+
+def test_a_deliberate_500_keeps_its_declared_body(apis: dict[str, Api]) -> None:
+    api = apis["meteroid"]
+    with serve(meteroid_server.create_app(Unavailable())) as url:
+        response = httpx.patch(url + api.path, json={}, headers={"Authorization": api.credentials})
+    assert response.status_code == 500
+    assert response.json() == {"code": "INTERNAL_SERVER_ERROR", "message": "planned"}

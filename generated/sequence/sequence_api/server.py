@@ -5,8 +5,9 @@
 `python -m sequence_api.server [--host 127.0.0.1] [--port 8000]`.
 
 Errors are answered in the API's own declared shapes: a bad body or parameter, a body of
-an undeclared media type, missing credentials, an unknown path, an oversized body or a
-failing handler never produce FastAPI's default bodies or a stack trace.
+an undeclared media type, missing credentials, an unknown path, an oversized body, a
+failing handler or an error of the server's own never produce FastAPI's default bodies or
+a stack trace.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at run
@@ -35,6 +36,7 @@ from fastapi import Depends, FastAPI, Header, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .models import (
@@ -232,8 +234,8 @@ def _shape_for(operation: str | None, status_code: int) -> ErrorShape:
     return PROBLEM
 
 
-def _operation_of(request: Request) -> str | None:
-    route = request.scope.get("route")
+def _operation_of(scope: Scope) -> str | None:
+    route = scope.get("route")
     return getattr(route, "name", None)
 
 
@@ -730,8 +732,13 @@ async def _run(operation: str, call: Awaitable[T]) -> T:
         raise HttpError(500) from None
 
 
-class _BodySizeLimit:
-    """Answer 413 when a request body is larger than the limit, before the route reads it."""
+class _Safeguards:
+    """The app's outermost layer: the answers the routes cannot give themselves.
+
+    A body larger than the limit is a 413 before a route reads it. An exception that
+    nothing answered (a bug of the server's own, or a callback such as `authenticate`
+    failing) is logged and answered with a 500 in the declared shape, never a traceback.
+    """
 
     def __init__(self, app: ASGIApp, max_body_size: int) -> None:
         self.app = app
@@ -746,19 +753,11 @@ class _BodySizeLimit:
             # The server reads no more than Content-Length: the declared size is the size.
             if int(declared) > self.max_body_size:
                 await self._too_large(scope, receive, send)
-            else:
-                await self.app(scope, receive, send)
-            return
-        received = 0
+                return
+            inner_receive = receive
+        else:
+            inner_receive = self._counting(receive)
         started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_body_size:
-                raise _BodyTooLarge
-            return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
@@ -766,10 +765,31 @@ class _BodySizeLimit:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, inner_receive, tracking_send)
         except _BodyTooLarge:
             if not started:
                 await self._too_large(scope, receive, send)
+        except ClientDisconnect:
+            pass  # nobody is left to answer
+        except Exception:
+            log.exception("%s %s failed", scope["method"], scope["path"])
+            if started:
+                raise  # half an answer has left: only closing the connection can tell
+            await error_response(_operation_of(scope), 500, "the server failed")(scope, receive, send)
+
+    def _counting(self, receive: Receive) -> Receive:
+        """`receive`, raising _BodyTooLarge once the body read passes the limit."""
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_body_size:
+                raise _BodyTooLarge
+            return message
+
+        return counting_receive
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"the request body is larger than {self.max_body_size} bytes"
@@ -814,15 +834,15 @@ def create_app(
     @app.exception_handler(HttpError)
     async def on_http_error(request: Request, exc: HttpError) -> Response:
         if exc.body is None:
-            return error_response(_operation_of(request), exc.status_code, exc.message, exc.problems, exc.headers)
+            return error_response(_operation_of(request.scope), exc.status_code, exc.message, exc.problems, exc.headers)
         content = _adapter(type(exc.body)).dump_json(exc.body, by_alias=True, exclude_unset=True)
-        media_type = _shape_for(_operation_of(request), exc.status_code).content_type
+        media_type = _shape_for(_operation_of(request.scope), exc.status_code).content_type
         return Response(content, exc.status_code, headers=exc.headers, media_type=media_type)
 
     @app.exception_handler(RequestValidationError)
     @app.exception_handler(InvalidRequest)
     async def on_invalid_request(request: Request, exc: Exception) -> Response:
-        operation = _operation_of(request)
+        operation = _operation_of(request.scope)
         problems = exc.problems if isinstance(exc, InvalidRequest) else _problems(exc)  # type: ignore[arg-type]
         first = problems[0] if problems else FieldProblem("/", "invalid request")
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -831,7 +851,7 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def on_routing_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_response(_operation_of(request), exc.status_code, str(exc.detail), headers=exc.headers)
+        return error_response(_operation_of(request.scope), exc.status_code, str(exc.detail), headers=exc.headers)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi_document() -> Response:
@@ -870,7 +890,7 @@ def create_app(
         )
         return _respond(result, Customer, 200)
 
-    app.add_middleware(_BodySizeLimit, max_body_size=max_body_size)
+    app.add_middleware(_Safeguards, max_body_size=max_body_size)
     return app
 
 
