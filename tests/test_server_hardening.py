@@ -1,16 +1,18 @@
-"""Hostile request bodies to each vendor's generated server, over real HTTP on 127.0.0.1.
+"""Hostile requests to each vendor's generated server, over real HTTP on 127.0.0.1.
 
 Each case here was once answered with a 500 or wrongly accepted: deeply nested JSON, lone
 surrogates, bytes that are not UTF-8, numbers beyond a double, bodies of media types the
-operation does not declare. Each must be refused with a 4xx in the error shape the spec
-declares for that status (an RFC 9457 problem where it declares none). An exception the
-server does not expect is a 500 in the declared shape, never a traceback.
+operation does not declare, malformed credentials. Each must be refused with a 4xx in the
+error shape the spec declares for that status (an RFC 9457 problem where it declares
+none). An exception the server does not expect is a 500 in the declared shape, never a
+traceback.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import http.client
 import importlib
 import json
 import logging
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from types import ModuleType
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 import meteroid_api
@@ -309,3 +311,55 @@ def test_a_deliberate_500_keeps_its_declared_body(apis: dict[str, Api]) -> None:
         response = httpx.patch(url + api.path, json={}, headers={"Authorization": api.credentials})
     assert response.status_code == 500
     assert response.json() == {"code": "INTERNAL_SERVER_ERROR", "message": "planned"}
+
+
+# --- malformed credentials -------------------------------------------------------------------
+
+MALFORMED_CREDENTIALS = [
+    b"Basic " + base64.b64encode(b"\xffann:secret"),  # not UTF-8 once decoded
+    b"Basic " + base64.b64encode("ann:sécret".encode("latin-1")),
+    b"Basic \xff\xfe",  # not ASCII
+    b"Basic !!!not-base64",
+    b"Basic dXNlcjprZXk",  # "user:key" without its padding
+    b"Basic " + base64.b64encode(b"no-colon"),
+    b"Basic " + base64.b64encode(b"ann\x00:secret"),  # a control character
+    b"Basic " + base64.b64encode(b"ann:sec\nret"),
+    b"Basic",
+    b"Basic a b",
+    b"Bearer a b c",
+    b"Bearer",
+    b"Bearer \xff",
+    b"Bearer to,ken",
+    b"Bearer =token",
+    b"Bearer bc_\xe9",
+    b"Digest username=ann",
+    b"\xff\xfe",
+    b"bc_hardening",
+]
+
+
+@pytest.mark.parametrize("authorization", MALFORMED_CREDENTIALS, ids=lambda value: repr(value)[2:-1])
+def test_malformed_credentials_are_401_with_a_challenge(api: Api, authorization: bytes) -> None:
+    response = api.send_json(VALID_BODIES[api.name], authorization=authorization)
+    assert_declared_error(api, response, 401)
+    assert_challenge(api, response)
+
+
+@pytest.mark.parametrize("authorization", [b"Bearer ", b"Basic ", b"Bearer \t ", b"   "])
+def test_empty_credentials_are_401_with_a_challenge(api: Api, authorization: bytes) -> None:
+    # httpx refuses to send a header value ending in whitespace; http.client sends it as is.
+    location = urlsplit(api.url)
+    connection = http.client.HTTPConnection(location.hostname or "", location.port)
+    try:
+        body = json.dumps(VALID_BODIES[api.name]).encode()
+        connection.putrequest(api.method, api.path)
+        for name, value in (("Authorization", authorization), ("Content-Type", b"application/json")):
+            connection.putheader(name, value)
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        answer = connection.getresponse()
+        response = httpx.Response(answer.status, headers=answer.getheaders(), content=answer.read())
+    finally:
+        connection.close()
+    assert_declared_error(api, response, 401)
+    assert_challenge(api, response)

@@ -4,10 +4,10 @@
 `InMemoryHandler` is a working mock over a dict. Run it with
 `python -m meteroid_api.server [--host 127.0.0.1] [--port 8000]`.
 
-Errors are answered in the API's own declared shapes: a bad body or parameter, a body of
-an undeclared media type, missing credentials, an unknown path, an oversized body, a
-failing handler or an error of the server's own never produce FastAPI's default bodies or
-a stack trace.
+Errors are answered in the API's own declared shapes: a bad body or parameter, missing
+or malformed credentials, a body of an undeclared media type, an unknown path, an
+oversized body, a failing handler or an error of the server's own never produce FastAPI's
+default bodies or a stack trace.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at run
@@ -739,6 +739,12 @@ _SECURITY_SCHEMES: dict[str, SecurityScheme] = {
 }
 
 
+# RFC 9110's token68, the one form of a Basic or Bearer credential (RFC 7617, RFC 6750).
+_TOKEN68 = re.compile(r"[A-Za-z0-9._~+/-]+=*")
+# RFC 7617: a user-id or password holds no control character.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _read_credentials(request: Request, scheme: SecurityScheme) -> Credentials | None:
     """The credentials a request carries for one scheme; HttpError(401) when malformed."""
     if scheme.kind == "apiKey":
@@ -749,23 +755,30 @@ def _read_credentials(request: Request, scheme: SecurityScheme) -> Credentials |
     if not header:
         return None
     kind, _, value = header.partition(" ")
-    value = value.strip()
+    value = value.strip(" \t")
     if kind.lower() != scheme.kind or not value:
         raise HttpError(401, message=f"expected {scheme.kind.title()} credentials", headers=_challenge(scheme.kind))
+    if _TOKEN68.fullmatch(value) is None:
+        raise _malformed(scheme.kind)
     if scheme.kind == "bearer":
         if scheme.token_pattern and re.fullmatch(scheme.token_pattern, value) is None:
-            raise HttpError(401, message="malformed bearer token", headers=_challenge(scheme.kind))
+            raise _malformed(scheme.kind)
         if scheme.header and re.fullmatch(scheme.header_when, value) and not request.headers.get(scheme.header):
             message = f"the {scheme.header} header is required with {scheme.header_when_description}"
             raise HttpError(400, message=message, detail_location=f"header parameter {scheme.header}")
         return BearerCredentials(value)
     try:
-        username, separator, password = base64.b64decode(value, validate=True).decode().partition(":")
+        decoded = base64.b64decode(value, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
-        raise HttpError(401, message="malformed Basic credentials", headers=_challenge(scheme.kind)) from None
-    if not separator:
-        raise HttpError(401, message="malformed Basic credentials", headers=_challenge(scheme.kind))
+        raise _malformed(scheme.kind) from None
+    username, separator, password = decoded.partition(":")
+    if not separator or _CONTROL.search(decoded):
+        raise _malformed(scheme.kind)
     return BasicCredentials(username, password)
+
+
+def _malformed(kind: str) -> HttpError:
+    return HttpError(401, message=f"malformed {kind.title()} credentials", headers=_challenge(kind))
 
 
 def _require_credentials(
