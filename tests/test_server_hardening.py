@@ -2,10 +2,10 @@
 
 Each case here was once answered with a 500 or wrongly accepted: deeply nested JSON, lone
 surrogates, bytes that are not UTF-8, numbers beyond a double, bodies of media types the
-operation does not declare, malformed credentials. Each must be refused with a 4xx in the
-error shape the spec declares for that status (an RFC 9457 problem where it declares
-none). An exception the server does not expect is a 500 in the declared shape, never a
-traceback.
+operation does not declare, malformed credentials, Idempotency-Key replays across callers,
+paths and bodies. Each must be refused with a 4xx in the error shape the spec declares for
+that status (an RFC 9457 problem where it declares none). An exception the server does
+not expect is a 500 in the declared shape, never a traceback.
 """
 
 from __future__ import annotations
@@ -363,3 +363,55 @@ def test_empty_credentials_are_401_with_a_challenge(api: Api, authorization: byt
         connection.close()
     assert_declared_error(api, response, 401)
     assert_challenge(api, response)
+
+
+# --- Idempotency-Key replays (Sequence declares the header) ----------------------------------
+
+
+@pytest.fixture
+def sequence(apis: dict[str, Api]) -> Api:
+    return apis["sequence"]
+
+
+def _customer_path(customer_id: str) -> str:
+    return f"/customers/{customer_id}"
+
+
+def test_a_replay_is_the_first_answer_for_the_same_request(sequence: Api) -> None:
+    key = {"Idempotency-Key": "replay-same"}
+    first = sequence.send_json({**SEQUENCE_BODY, "legalName": "First"}, headers=key)
+    sequence.send_json({**SEQUENCE_BODY, "legalName": "Meanwhile"})  # the record changes
+    again = sequence.send_json({**SEQUENCE_BODY, "legalName": "First"}, headers=key)
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+
+
+def test_a_key_reused_with_another_body_is_422(sequence: Api) -> None:
+    key = {"Idempotency-Key": "replay-body"}
+    assert sequence.send_json({**SEQUENCE_BODY, "legalName": "First"}, headers=key).status_code == 200
+    response = sequence.send_json({**SEQUENCE_BODY, "legalName": "Second"}, headers=key)
+    assert_declared_error(sequence, response, 422, reason="Idempotency-Key")
+
+
+def test_a_key_reused_by_another_caller_is_not_their_replay(sequence: Api) -> None:
+    key = {"Idempotency-Key": "replay-caller"}
+    mine = sequence.send_json({**SEQUENCE_BODY, "legalName": "Ann"}, headers=key)
+    theirs = sequence.send_json({**SEQUENCE_BODY, "legalName": "Bob"}, headers=key, authorization=OTHER_CALLER)
+    assert (mine.status_code, theirs.status_code) == (200, 200)
+    assert (mine.json()["legalName"], theirs.json()["legalName"]) == ("Ann", "Bob")
+
+
+def test_a_key_reused_for_another_customer_is_not_a_replay(sequence: Api) -> None:
+    key = {"Idempotency-Key": "replay-path"}
+    other_id = "7d0b7c2e-1f4e-4a51-9c1e-4f7a0e6b2d11"
+    first = sequence.send_json(SEQUENCE_BODY, headers=key)
+    other = sequence.send_json(SEQUENCE_BODY, headers=key, path=_customer_path(other_id))
+    assert (first.status_code, other.status_code) == (200, 200)
+    assert other.json()["id"] == other_id != first.json()["id"]
+
+
+def test_replays_keep_no_credential_in_clear(sequence: Api) -> None:
+    sequence.send_json(SEQUENCE_BODY, headers={"Idempotency-Key": "replay-secret"})
+    kept = repr(sequence.handler.replies)
+    assert "replay-secret" in kept  # the key itself is no secret
+    assert "secret-one" not in kept and CREDENTIALS["basic"].split()[1] not in kept

@@ -954,6 +954,9 @@ _UPDATE_CUSTOMER_EXAMPLE: dict[str, Any] = {
 }
 
 
+RecordKey = tuple[str, tuple[Any, ...]]  # the operation's path and its path parameters
+
+
 class InMemoryHandler(Handler):
     """A working mock: records live in `self.records`, keyed by path and path parameters.
 
@@ -963,8 +966,7 @@ class InMemoryHandler(Handler):
     """
 
     def __init__(self) -> None:
-        self.records: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
-        self.replies: dict[tuple[str, str], Any] = {}
+        self.records: dict[RecordKey, dict[str, Any]] = {}
 
     async def update_customer(
         self,
@@ -986,12 +988,12 @@ class InMemoryHandler(Handler):
         )
         return result
 
-    def _replace(self, key: tuple[str, tuple[Any, ...]], body: Any) -> dict[str, Any]:
+    def _replace(self, key: RecordKey, body: Any) -> dict[str, Any]:
         record = _as_json(body)
         self.records[key] = record
         return record
 
-    def _store_content(self, key: tuple[str, tuple[Any, ...]], body: bytes | str | None) -> dict[str, Any]:
+    def _store_content(self, key: RecordKey, body: bytes | str | None) -> dict[str, Any]:
         record = {"content": body}
         self.records[key] = record
         return record
@@ -1008,18 +1010,18 @@ class InMemoryHandler(Handler):
             content = content.decode(errors="replace")
         return cast(T, content)
 
-    def _merge(self, key: tuple[str, tuple[Any, ...]], body: Any, example: Mapping[str, Any]) -> dict[str, Any]:
+    def _merge(self, key: RecordKey, body: Any, example: Mapping[str, Any]) -> dict[str, Any]:
         record = self.records.get(key) or copy.deepcopy(dict(example))
         record.update(_as_json(body))
         self.records[key] = record
         return record
 
-    def _read(self, key: tuple[str, tuple[Any, ...]]) -> dict[str, Any]:
+    def _read(self, key: RecordKey) -> dict[str, Any]:
         if key not in self.records:
             raise HttpError(404)
         return self.records[key]
 
-    def _delete(self, key: tuple[str, tuple[Any, ...]]) -> dict[str, Any]:
+    def _delete(self, key: RecordKey) -> dict[str, Any]:
         if key not in self.records:
             raise HttpError(404)
         return self.records.pop(key)

@@ -18,12 +18,14 @@ import base64
 import binascii
 import copy
 import functools
+import hmac
 import importlib.resources
 import itertools
 import json
 import logging
 import math
 import re
+import secrets
 import urllib.parse
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -934,17 +936,36 @@ _UPDATE_CUSTOMER_EXAMPLE: dict[str, Any] = {
 }
 
 
+RecordKey = tuple[str, tuple[Any, ...]]  # the operation's path and its path parameters
+ReplayKey = tuple[str, str, RecordKey, str]  # caller, method, record (the path), Idempotency-Key
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An answer kept for replays, with the body of the request it answered."""
+
+    body: Any
+    result: Any
+
+
 class InMemoryHandler(Handler):
     """A working mock: records live in `self.records`, keyed by path and path parameters.
 
     PUT replaces a record (creating it), PATCH merges the fields sent into it (null clears
     a field; a new record starts from the spec's example), POST creates, GET reads and
     DELETE removes. The response is the stored record in the response schema.
+
+    A request that repeats an Idempotency-Key gets the first answer again, unchanged, when
+    it comes from the same caller to the same method and path; with another body it is a
+    422, as the IETF Idempotency-Key draft says. Another caller, method or path is another
+    request.
     """
 
     def __init__(self) -> None:
-        self.records: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
-        self.replies: dict[tuple[str, str], Any] = {}
+        self.records: dict[RecordKey, dict[str, Any]] = {}
+        self.replies: dict[ReplayKey, Reply] = {}
+        # Callers are told apart by a keyed digest of their credentials: no secret is kept.
+        self._caller_key = secrets.token_bytes(32)
 
     async def update_customer(
         self,
@@ -954,9 +975,10 @@ class InMemoryHandler(Handler):
         idempotency_key: str | None,
         credentials: Credentials | None,
     ) -> Customer:
-        if idempotency_key is not None and ("update_customer", idempotency_key) in self.replies:
-            return self.replies[("update_customer", idempotency_key)]  # type: ignore[no-any-return]
         key = ("/customers/{id}", (id,))
+        replay_key = self._replay_key(credentials, "PUT", key, idempotency_key)
+        if (reply := self._replay(replay_key, body)) is not None:
+            return reply.result  # type: ignore[no-any-return]
         record = self._replace(key, body)
         result: Customer = self._as_response(
             Customer,
@@ -966,16 +988,43 @@ class InMemoryHandler(Handler):
             id_value=id,
             required_only=True,
         )
-        if idempotency_key is not None:
-            self.replies[("update_customer", idempotency_key)] = result
+        if replay_key is not None:
+            self.replies[replay_key] = Reply(_as_sent(body), result)
         return result
 
-    def _replace(self, key: tuple[str, tuple[Any, ...]], body: Any) -> dict[str, Any]:
+    def _replay_key(
+        self, credentials: Credentials | None, method: str, key: RecordKey, idempotency_key: str | None
+    ) -> ReplayKey | None:
+        """Where the answer to this request is kept; None without an Idempotency-Key."""
+        if idempotency_key is None:
+            return None
+        return (self._caller(credentials), method, key, idempotency_key)
+
+    def _replay(self, replay_key: ReplayKey | None, body: Any) -> Reply | None:
+        """The answer kept for this key, if any; HttpError(422) when it answered another body."""
+        reply = self.replies.get(replay_key) if replay_key is not None else None
+        if reply is not None and reply.body != _as_sent(body):
+            raise HttpError(422, message="this Idempotency-Key was already used with another body")
+        return reply
+
+    def _caller(self, credentials: Credentials | None) -> str:
+        """Who sent a request: a keyed digest of the credentials, or "" without any."""
+        if credentials is None:
+            return ""
+        if isinstance(credentials, BasicCredentials):
+            identity = f"basic\0{credentials.username}\0{credentials.password}"
+        elif isinstance(credentials, BearerCredentials):
+            identity = f"bearer\0{credentials.token}"
+        else:
+            identity = f"apiKey\0{credentials.api_key}"
+        return hmac.digest(self._caller_key, identity.encode("utf-8", "surrogatepass"), "sha256").hex()
+
+    def _replace(self, key: RecordKey, body: Any) -> dict[str, Any]:
         record = _as_json(body)
         self.records[key] = record
         return record
 
-    def _store_content(self, key: tuple[str, tuple[Any, ...]], body: bytes | str | None) -> dict[str, Any]:
+    def _store_content(self, key: RecordKey, body: bytes | str | None) -> dict[str, Any]:
         record = {"content": body}
         self.records[key] = record
         return record
@@ -992,18 +1041,18 @@ class InMemoryHandler(Handler):
             content = content.decode(errors="replace")
         return cast(T, content)
 
-    def _merge(self, key: tuple[str, tuple[Any, ...]], body: Any, example: Mapping[str, Any]) -> dict[str, Any]:
+    def _merge(self, key: RecordKey, body: Any, example: Mapping[str, Any]) -> dict[str, Any]:
         record = self.records.get(key) or copy.deepcopy(dict(example))
         record.update(_as_json(body))
         self.records[key] = record
         return record
 
-    def _read(self, key: tuple[str, tuple[Any, ...]]) -> dict[str, Any]:
+    def _read(self, key: RecordKey) -> dict[str, Any]:
         if key not in self.records:
             raise HttpError(404)
         return self.records[key]
 
-    def _delete(self, key: tuple[str, tuple[Any, ...]]) -> dict[str, Any]:
+    def _delete(self, key: RecordKey) -> dict[str, Any]:
         if key not in self.records:
             raise HttpError(404)
         return self.records.pop(key)
@@ -1058,6 +1107,11 @@ class InMemoryHandler(Handler):
                 else:
                     data.pop(name, None)
         return adapter.validate_python(data)
+
+
+def _as_sent(body: Any) -> Any:
+    """A request body as the fields it set, to tell a retry from another request."""
+    return _adapter(type(body)).dump_python(body, by_alias=True, exclude_unset=True)
 
 
 def _as_json(body: Any) -> dict[str, Any]:
