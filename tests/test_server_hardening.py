@@ -5,7 +5,8 @@ surrogates, bytes that are not UTF-8, numbers beyond a double, bodies of media t
 operation does not declare, malformed credentials, Idempotency-Key replays across callers,
 paths and bodies. Each must be refused with a 4xx in the error shape the spec declares for
 that status (an RFC 9457 problem where it declares none). An exception the server does
-not expect is a 500 in the declared shape, never a traceback.
+not expect is a 500 in the declared shape, never a traceback. The property tests then send
+random bodies, media types and credentials to every server: never a 5xx.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import meteroid_api
 import meteroid_api.server as meteroid_server
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.support import SEQUENCE_BODY, SPECS, VENDORS, serve
 
@@ -415,3 +418,141 @@ def test_replays_keep_no_credential_in_clear(sequence: Api) -> None:
     kept = repr(sequence.handler.replies)
     assert "replay-secret" in kept  # the key itself is no secret
     assert "secret-one" not in kept and CREDENTIALS["basic"].split()[1] not in kept
+
+
+# --- property tests: nothing any client sends is a 5xx ---------------------------------------
+
+PROPERTIES = settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,  # the same examples on every run and in CI
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+# Any character, with extra weight on the awkward ones: lone surrogates (which JSON can
+# escape but UTF-8 cannot hold), NUL, separators, a byte-order mark, astral characters.
+ODD_CHARACTERS = st.characters(exclude_categories=()) | st.sampled_from(
+    ["\udfff", "\ud800", "\ud83d", "\x00", "\u2028", "\ufeff", "\U0001f600", '"', "\\"]
+)
+JSON_TEXT = st.text(ODD_CHARACTERS, max_size=12)
+JSON_SCALARS = (
+    st.none() | st.booleans() | st.integers() | st.floats() | st.sampled_from([10**400, -(2**63), 1e308]) | JSON_TEXT
+)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(JSON_TEXT, inner, max_size=4),
+    max_leaves=24,
+)
+
+
+def _nest(value: Any, depth: int, containers: str) -> Any:
+    """`value` inside `depth` arrays or objects, `containers` taking turns."""
+    for level in range(depth):
+        value = [value] if containers[level % len(containers)] == "[" else {"a": value}
+    return value
+
+
+# Deep nesting around a value, and values set into a valid body, so that both the checks
+# before parsing and the models after it see odd input.
+NESTED = st.builds(_nest, JSON_VALUES, st.integers(0, 400), st.sampled_from(["[", "{", "[{"]))
+
+
+@st.composite
+def json_bodies(draw: st.DrawFn, name: str) -> bytes:
+    value = draw(JSON_VALUES | NESTED)
+    if draw(st.booleans()):
+        value = {**VALID_BODIES[name], draw(st.sampled_from([*VALID_BODIES[name], "extra"]) | JSON_TEXT): value}
+    # ensure_ascii=False writes lone surrogates as raw code points, which "surrogatepass"
+    # encodes into bytes that are not UTF-8.
+    text = json.dumps(value, ensure_ascii=draw(st.booleans()))
+    return text.encode("utf-8", "surrogatepass")
+
+
+CONTENT_TYPES = st.sampled_from(
+    [
+        "application/json",
+        "application/json; charset=utf-8",
+        "application/json; charset=utf-16",
+        "application/merge-patch+json",
+        "application/problem+json",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=b",
+        "application/octet-stream",
+    ]
+) | st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=30)
+
+# What an HTTP header value may carry: visible ASCII, bytes above 0x7f, inner spaces and tabs.
+HEADER_BYTES = st.binary(max_size=60).map(
+    lambda raw: bytes(b for b in raw if b == 0x09 or 0x20 <= b <= 0x7E or b >= 0x80).strip(b" \t")
+)
+AUTHORIZATIONS = (
+    st.tuples(st.sampled_from([b"Basic ", b"Bearer ", b"basic ", b"BEARER ", b"Bearer bc_", b""]), HEADER_BYTES).map(
+        lambda parts: b"".join(parts).strip(b" \t")
+    )
+    | st.binary(min_size=1, max_size=40).map(lambda raw: b"Basic " + base64.b64encode(raw))
+    | st.binary(min_size=1, max_size=40).map(lambda raw: b"Bearer " + base64.b64encode(raw))
+)
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, list | dict):
+        items = value.values() if isinstance(value, dict) else value
+        return 1 + max(map(_depth, items), default=0)
+    return 0
+
+
+# Strings full of what the depth check must see past: brackets, quotes and backslashes.
+TRICKY_TEXT = st.text(st.sampled_from('[]{}"\\ 0'), max_size=8)
+TRICKY_VALUES = st.recursive(
+    st.none() | st.integers() | TRICKY_TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TRICKY_TEXT, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@PROPERTIES
+@given(value=st.builds(_nest, TRICKY_VALUES, st.integers(90, 110), st.sampled_from(["[", "{", "[{"])))
+def test_the_nesting_limit_holds_whatever_the_strings_hold(apis: dict[str, Api], value: Any) -> None:
+    api = apis["chargeover"]  # the check is the same code in every package
+    response = api.send_json(value)
+    too_deep = "nests arrays and objects deeper" in response.text
+    assert too_deep == (_depth(value) > api.server.MAX_JSON_DEPTH), response.text
+
+
+def _assert_no_5xx(api: Api, response: httpx.Response) -> None:
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        assert_declared_error(api, response, response.status_code)
+
+
+@pytest.mark.parametrize("name", VENDORS)
+@PROPERTIES
+@given(data=st.data())
+def test_random_json_bodies_are_never_5xx(apis: dict[str, Api], name: str, data: st.DataObject) -> None:
+    api = apis[name]
+    content = data.draw(json_bodies(name), label="body")
+    content_type = data.draw(st.none() | CONTENT_TYPES, label="content type")
+    # A few keys used again and again: replays of odd bodies, and the same key with others.
+    key = data.draw(st.none() | st.sampled_from(["k1", "k2"]), label="Idempotency-Key")
+    _assert_no_5xx(api, api.send(content, content_type, headers={"Idempotency-Key": key} if key else None))
+
+
+@pytest.mark.parametrize("name", VENDORS)
+@PROPERTIES
+@given(content=st.binary(max_size=300), content_type=st.none() | CONTENT_TYPES)
+def test_random_bytes_are_never_5xx(apis: dict[str, Api], name: str, content: bytes, content_type: str | None) -> None:
+    api = apis[name]
+    _assert_no_5xx(api, api.send(content, content_type))
+
+
+@pytest.mark.parametrize("name", VENDORS)
+@PROPERTIES
+@given(authorization=AUTHORIZATIONS)
+def test_random_credentials_are_never_5xx(apis: dict[str, Api], name: str, authorization: bytes) -> None:
+    api = apis[name]
+    response = api.send_json(VALID_BODIES[name], authorization=authorization)
+    _assert_no_5xx(api, response)
+    if response.status_code == 401:
+        assert_challenge(api, response)
