@@ -458,7 +458,7 @@ def _parse_json(content: bytes | str, location: str = "/", what: str = "the body
     """
     raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode().removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise InvalidRequest([FieldProblem(location, f"{what} is not UTF-8 (byte {exc.start})")]) from None
     if _nests_too_deep(raw):
