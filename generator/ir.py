@@ -171,6 +171,9 @@ class Body:
     # and as JSON text (objects).
     array_fields: tuple[str, ...] = ()
     object_fields: tuple[str, ...] = ()
+    # The declared media types the server reads (those of `encoding`), lowercased and
+    # without parameters; ranges such as `image/*` stay ranges.
+    media_types: tuple[str, ...] = ()
 
     @property
     def concrete_media_type(self) -> str:

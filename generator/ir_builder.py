@@ -317,6 +317,7 @@ class _Builder:
             required=request_body.get("required") is True,
             description=str(request_body.get("description", "")),
             encoding=encoding,
+            media_types=_media_types(content, encoding),
         )
         if encoding is Encoding.BINARY:
             return body, None
@@ -410,6 +411,12 @@ def _preferred_media_type(content: Any) -> str | None:
         return None
     rank = {encoding: index for index, encoding in enumerate(ENCODING_PREFERENCE)}
     return min((str(media_type) for media_type in content), key=lambda media_type: rank[Encoding.of(media_type)])
+
+
+def _media_types(content: dict[str, Any], encoding: Encoding) -> tuple[str, ...]:
+    """The body's media types of one encoding: the server reads those and refuses the rest."""
+    bases = (str(media_type).split(";")[0].strip().lower() for media_type in content)
+    return tuple(dict.fromkeys(base for base in bases if Encoding.of(base) is encoding))
 
 
 def _example(media: dict[str, Any]) -> Any:

@@ -270,12 +270,21 @@ def test_form_multipart_binary_and_text_bodies(generated: Generated) -> None:
         assert client.get_blob("report") == pdf
         assert client.put_note("n", body="héllo\nwörld") == "héllo\nwörld"
         # The server reads what the spec declares, and says what is wrong otherwise.
+        text = {"Content-Type": "text/plain; charset=utf-8"}
         assert httpx.post(f"{url}/login", data={"username": "ann"}).status_code == 400  # password missing
-        assert httpx.post(f"{url}/login", json={"username": "ann", "password": "pw"}).status_code == 400
         assert httpx.post(f"{url}/documents", files={"file": ("f", b"x")}).status_code == 400  # title missing
-        assert httpx.put(f"{url}/notes/n", content="x" * 101).status_code == 400  # maxLength
-        assert httpx.put(f"{url}/notes/n", content=b"\xff\xfe").status_code == 400  # not UTF-8
+        assert httpx.put(f"{url}/notes/n", content="x" * 101, headers=text).status_code == 400  # maxLength
+        assert httpx.put(f"{url}/notes/n", content=b"\xff\xfe", headers=text).status_code == 400  # not UTF-8
         assert httpx.put(f"{url}/blobs/b").status_code == 400  # a required body
+        # A media type the operation does not declare is a 415; a body without a
+        # Content-Type is application/octet-stream (RFC 9110), which only the blob declares.
+        assert httpx.post(f"{url}/login", json={"username": "ann", "password": "pw"}).status_code == 415
+        assert httpx.post(f"{url}/documents", content=b"title=t", headers=text).status_code == 415
+        assert httpx.put(f"{url}/notes/n", content="short").status_code == 415
+        assert httpx.put(f"{url}/notes/n", content="short", headers={"Content-Type": "text/html"}).status_code == 415
+        assert httpx.put(f"{url}/blobs/untyped", content=b"\x00\x01").status_code == 204
+        assert client.get_blob("untyped") == b"\x00\x01"
+        assert httpx.put(f"{url}/blobs/b", content=b"x", headers=text).status_code == 415
 
 
 def test_downloads_are_bytes_and_text(generated: Generated) -> None:

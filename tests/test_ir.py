@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from generator.bundle import bundle
 from generator.ir import Api, AuthKind, ParameterLocation
 from generator.ir_builder import build_api
@@ -55,3 +57,39 @@ def test_security_servers_and_environment() -> None:
     (variable,) = api.default_server.variables
     assert (variable.python_name, variable.default, variable.enum) == ("region", "eu", ("eu", "us"))
     assert api.package == "petstore_api" and api.distribution == "petstore-api" and api.package_version == "1.2"
+
+
+def test_a_body_keeps_the_media_types_the_server_reads(tmp_path: Path) -> None:
+    spec = tmp_path / "bodies.yaml"
+    spec.write_text(
+        """
+openapi: 3.1.0
+info: {title: Bodies, version: "1"}
+paths:
+  /notes:
+    post:
+      operationId: postNote
+      requestBody:
+        content:
+          text/plain: {schema: {type: string}}
+          Application/JSON: {schema: {type: object}}
+          application/vnd.acme+json; charset=utf-8: {schema: {type: object}}
+          application/x-www-form-urlencoded: {schema: {type: object}}
+      responses: {"204": {description: Stored.}}
+  /scans:
+    put:
+      operationId: putScan
+      requestBody:
+        content:
+          image/*: {schema: {type: string, format: binary}}
+          application/pdf: {schema: {type: string, format: binary}}
+      responses: {"204": {description: Stored.}}
+"""
+    )
+    loaded, _ = bundle(spec)
+    normalize(loaded.document)
+    api, _ = build_api(loaded.document, loaded, "bodies", "bodies.yaml")
+    note, scan = (operation.body for operation in api.operations)
+    # JSON is read, so only JSON types are accepted: form and text would be refused with 415.
+    assert note is not None and note.media_types == ("application/json", "application/vnd.acme+json")
+    assert scan is not None and scan.media_types == ("image/*", "application/pdf")

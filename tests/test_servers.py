@@ -166,7 +166,7 @@ def test_nested_fields_and_several_problems_are_all_named(urls: dict[str, str]) 
     [
         (b"{not json", "application/json"),
         (b"", "application/json"),
-        (b"hello", "text/plain"),
+        (b'"hello"', "application/json"),  # JSON, but not an object
         (b"[1, 2]", "application/json"),
     ],
 )
@@ -271,10 +271,14 @@ def test_put_replaces_the_record(urls: dict[str, str]) -> None:
 def test_a_repeated_idempotency_key_replays_the_first_response(urls: dict[str, str]) -> None:
     url = f"{urls['sequence']}/customers/{SEQUENCE_ID}"
     first = httpx.put(url, json={**SEQUENCE_BODY, "legalName": "First"}, headers={**BASIC, "Idempotency-Key": "k-77"})
-    again = httpx.put(url, json={**SEQUENCE_BODY, "legalName": "Second"}, headers={**BASIC, "Idempotency-Key": "k-77"})
+    httpx.put(url, json={**SEQUENCE_BODY, "legalName": "Between"}, headers=BASIC)
+    again = httpx.put(url, json={**SEQUENCE_BODY, "legalName": "First"}, headers={**BASIC, "Idempotency-Key": "k-77"})
     assert first.status_code == again.status_code == 200
     assert again.json() == first.json()
     assert again.json()["legalName"] == "First"
+    # The same key with another body is another request: refused, as the IETF draft says.
+    other = httpx.put(url, json={**SEQUENCE_BODY, "legalName": "Second"}, headers={**BASIC, "Idempotency-Key": "k-77"})
+    assert other.status_code == 422
     fresh = httpx.put(url, json={**SEQUENCE_BODY, "label": "L"}, headers={**BASIC, "Idempotency-Key": "k-78"})
     assert fresh.json()["legalName"] == "John Doe"  # the replayed update was not applied again
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from tests.benchmarks import client_overhead, generation, hostile, server_throughput
+from tests.benchmarks import client_overhead, generation, hostile, hostile_bodies, server_throughput
 
 
 def main() -> None:
@@ -21,6 +21,8 @@ def main() -> None:
     client_overhead.report()
     print()
     server_throughput.report()
+    print()
+    hostile_bodies.report()
 
 
 if __name__ == "__main__":

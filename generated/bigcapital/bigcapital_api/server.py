@@ -5,8 +5,9 @@
 `python -m bigcapital_api.server [--host 127.0.0.1] [--port 8000]`.
 
 Errors are answered in the API's own declared shapes: a bad body or parameter, missing
-credentials, an unknown path, an oversized body or a failing handler never produce
-FastAPI's default bodies or a stack trace.
+or malformed credentials, a body of an undeclared media type, an unknown path, an
+oversized body, a failing handler or an error of the server's own never produce FastAPI's
+default bodies or a stack trace.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at run
@@ -18,11 +19,13 @@ import binascii
 import copy
 import functools
 import importlib.resources
+import itertools
 import json
 import logging
+import math
 import re
 import urllib.parse
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Annotated, Any, Literal, TypeVar, cast, overload
@@ -33,6 +36,7 @@ from fastapi import Depends, FastAPI, Header, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .models import (
@@ -58,6 +62,9 @@ log = logging.getLogger("bigcapital_api.server")
 T = TypeVar("T")
 
 DEFAULT_MAX_BODY_SIZE = 1024 * 1024
+# JSON nested deeper is refused before it is parsed: the schema validator and pydantic's
+# JSON parser fail (not refuse) near 255 and 200 levels, and no request body needs 100.
+MAX_JSON_DEPTH = 100
 REALM = "Bigcapital API"
 
 
@@ -165,7 +172,7 @@ class ErrorShape:
             body[self.title_field] = status.phrase
         # A documented example keeps its own wording, except where the message must name
         # the offending input.
-        if self.message_field and (not self.from_example or problems or status_code in (400, 413, 422)):
+        if self.message_field and (not self.from_example or problems or status_code in (400, 413, 415, 422)):
             body[self.message_field] = message
         if self.details_field and problems:
             if self.details_item_location and self.details_item_message:
@@ -227,8 +234,8 @@ def _shape_for(operation: str | None, status_code: int) -> ErrorShape:
     return PROBLEM
 
 
-def _operation_of(request: Request) -> str | None:
-    route = request.scope.get("route")
+def _operation_of(scope: Scope) -> str | None:
+    route = scope.get("route")
     return getattr(route, "name", None)
 
 
@@ -283,19 +290,170 @@ MAX_PROBLEM_LENGTH = 240
 
 
 def _problem(location: str, message: str) -> FieldProblem:
-    short = message if len(message) <= MAX_PROBLEM_LENGTH else message[: MAX_PROBLEM_LENGTH - 3] + "..."
-    return FieldProblem(location, short)
+    return FieldProblem(location, _shorten(message))
+
+
+def _shorten(text: str, length: int = MAX_PROBLEM_LENGTH) -> str:
+    return text if len(text) <= length else text[: length - 3] + "..."
 
 
 def _pointer(path: Sequence[str | int]) -> str:
     return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
+# --- reading bodies ---------------------------------------------------------------------------
+
+# RFC 9110 (section 8.3): a body without a Content-Type may be taken for octet-stream.
+UNTYPED_BODY = "application/octet-stream"
+
+
+def _check_media_type(request: Request, accepted: Sequence[str], *, utf8: bool) -> None:
+    """HttpError(415) unless the body's Content-Type is one the operation declares.
+
+    Parameters do not change the type, but JSON and text are read as UTF-8 (RFC 8259), so
+    another charset is refused too.
+    """
+    header = request.headers.get("content-type", UNTYPED_BODY)
+    if header in accepted:
+        return  # the common case: exactly a declared type, without parameters
+    media_type, _, parameters = header.lower().partition(";")
+    declared = any(_media_type_matches(media_type.strip(), pattern) for pattern in accepted)
+    if declared and (not utf8 or _charset(parameters) in (None, "utf-8")):
+        return
+    wanted = " or ".join(accepted) + (" in UTF-8" if utf8 else "")
+    raise HttpError(415, message=f"the body must be {wanted}, not {_shorten(header, 80)}")
+
+
+def _media_type_matches(media_type: str, declared: str) -> bool:
+    """Whether a media type is the declared one or falls in a declared range (`image/*`)."""
+    kind, _, subtype = declared.partition("/")
+    if subtype != "*":
+        return media_type == declared
+    return kind == "*" or media_type.startswith(kind + "/")
+
+
+def _charset(parameters: str) -> str | None:
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip() == "charset":
+            return value.strip().strip('"')
+    return None
+
+
+# Only a \ud800-\udfff escape puts a lone surrogate into parsed JSON: UTF-8 cannot hold one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _parse_json(content: bytes | str, location: str = "/", what: str = "the body") -> Any:
+    """JSON text as Python values, or InvalidRequest for what the validators cannot take.
+
+    The text must be UTF-8 (a byte order mark is ignored, as RFC 8259 allows), nest no
+    deeper than MAX_JSON_DEPTH, hold no number beyond a double and no lone surrogate.
+    """
+    raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    try:
+        text = raw.decode().removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequest([FieldProblem(location, f"{what} is not UTF-8 (byte {exc.start})")]) from None
+    if _nests_too_deep(raw):
+        message = f"{what} nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"
+        raise InvalidRequest([FieldProblem(location, message)])
+    try:
+        data = _JSON_DECODER.decode(text)
+    except ValueError as exc:  # the decoder's errors, the hooks' and integers too long to convert
+        raise InvalidRequest([_problem(location, f"{what} is not valid JSON: {exc}")]) from None
+    if _SURROGATE_ESCAPE.search(text):
+        path = _lone_surrogate(data)
+        if path is not None:
+            # The pointer may hold the surrogate itself: escaped, it can be written out.
+            pointer = location.rstrip("/") + _pointer(path) if path else location
+            escaped = pointer.encode("utf-8", "backslashreplace").decode()
+            raise InvalidRequest([FieldProblem(escaped, "a lone surrogate is not a Unicode character")])
+    return data
+
+
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))
+_OBJECTS_AS_ARRAYS = bytes.maketrans(b"{}", b"[]")
+_BRACKET_STEPS = {ord("["): 1, ord("]"): -1}
+
+
+def _nests_too_deep(raw: bytes) -> bool:
+    """Whether JSON text nests arrays and objects deeper than MAX_JSON_DEPTH, before parsing.
+
+    Every step runs in C, in time linear in the size of the body, whatever its shape.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
+        return False  # too few brackets to nest that deep: nearly every body stops here
+    # Brackets inside strings do not count. Without escaped backslashes and quotes, each
+    # quote left opens or closes a string; `""` (an empty string, or one string's end and
+    # the next one's start) can go, and what is between the quotes still left is inside.
+    unescaped = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = unescaped.translate(_OBJECTS_AS_ARRAYS, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in brackets:
+        brackets = b"".join(brackets.split(b'"')[::2])
+    # Each pass takes away the innermost level; a few leave little of most bodies.
+    levels = 0
+    while levels < 4:
+        if b"[" * (MAX_JSON_DEPTH - levels + 1) in brackets:
+            return True
+        shorter = brackets.replace(b"[]", b"")
+        if len(shorter) == len(brackets):
+            break  # nothing left, or brackets that do not pair up: the parser will say
+        brackets, levels = shorter, levels + 1
+    # What is left, bracket by bracket; `any` stops at the first level too deep.
+    depths = itertools.accumulate(map(_BRACKET_STEPS.__getitem__, brackets))
+    return any(map((MAX_JSON_DEPTH - levels).__lt__, depths))
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"{_shorten(text, 40)} is beyond the range of a double")
+    return number
+
+
+# Python's decoder takes NaN and Infinity, which JSON does not have, and reads 1e400 as an
+# infinity, which no response can carry back: both are refused.
+_JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
+
+
+def _lone_surrogate(data: Any) -> tuple[str | int, ...] | None:
+    """The path to the first key or string that holds a lone surrogate, if any."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return _surrogate_path(data, ())
+    return None  # checked in C: escaped pairs made whole characters
+
+
+def _surrogate_path(value: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    if isinstance(value, str):
+        return path if _SURROGATE.search(value) else None
+    items: Iterable[tuple[str | int, Any]] = ()
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    for key, item in items:
+        if isinstance(key, str) and _SURROGATE.search(key):
+            return (*path, key)
+        found = _surrogate_path(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
 class RequestValidator:
     """Checks parameters and bodies against the spec's own JSON Schemas.
 
     The schemas come from `request_schemas.json`, written next to this module by the
-    generator; each operation's validators are compiled when first used.
+    generator; each operation's validators are compiled when first used. Each body reader
+    takes the media types the operation declares and answers 415 to any other.
     """
 
     def __init__(self, document: Mapping[str, Any]) -> None:
@@ -323,17 +481,17 @@ class RequestValidator:
         if problems:
             raise InvalidRequest(problems)
 
-    async def body(self, request: Request, operation: str, model: Any, *, required: bool) -> Any:
+    async def body(
+        self, request: Request, operation: str, model: Any, *, required: bool, media_types: Sequence[str]
+    ) -> Any:
         """The request's JSON body, checked against its schema, as the operation's model."""
         raw = await request.body()
         if not raw.strip():
             if required:
                 raise InvalidRequest([FieldProblem("/", "a JSON body is required")])
             return None
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            raise InvalidRequest([FieldProblem("/", "the body is not valid JSON")]) from None
+        _check_media_type(request, media_types, utf8=True)
+        data = _parse_json(raw)
         schema = self._operations[operation]["body"]
         if schema is not None:
             errors = self._validator(operation, "body", schema).iter_errors(data)
@@ -351,7 +509,7 @@ class RequestValidator:
         model: Any,
         *,
         required: bool,
-        multipart: bool,
+        media_types: Sequence[str],
         arrays: Sequence[str] = (),
         objects: Sequence[str] = (),
     ) -> Any:
@@ -360,20 +518,19 @@ class RequestValidator:
         Repeated fields make the `arrays`, the `objects` travel as JSON text, file parts are
         read as bytes; pydantic turns the texts into the fields' types.
         """
-        expected = "multipart/form-data" if multipart else "application/x-www-form-urlencoded"
+        expected = " or ".join(media_types)
         if not (await request.body()).strip():
             if required:
                 raise InvalidRequest([FieldProblem("/", f"a {expected} body is required")])
             return None
-        if not request.headers.get("content-type", "").lower().startswith(expected):
-            raise InvalidRequest([FieldProblem("/", f"the body must be {expected}")])
+        _check_media_type(request, media_types, utf8=False)
         data: dict[str, Any] = {}
         try:
             async with request.form() as form:
                 for name in dict.fromkeys(form.keys()):
                     values = [await v.read() if isinstance(v, UploadFile) else v for v in form.getlist(name)]
                     if name in objects:
-                        values = [json.loads(v) for v in values]
+                        values = [_parse_json(v, _pointer([name]), f"the field {name}") for v in values]
                     data[name] = values if name in arrays else values[-1]
         except ValueError:
             raise InvalidRequest([FieldProblem("/", f"the body is not valid {expected}")]) from None
@@ -387,27 +544,26 @@ class RequestValidator:
             raise InvalidRequest([_problem(_pointer(e["loc"]), e["msg"]) for e in exc.errors()]) from None
 
     @overload
-    async def raw(self, request: Request, *, required: Literal[True]) -> bytes: ...
+    async def raw(self, request: Request, *, required: Literal[True], media_types: Sequence[str]) -> bytes: ...
     @overload
-    async def raw(self, request: Request, *, required: bool) -> bytes | None: ...
+    async def raw(self, request: Request, *, required: bool, media_types: Sequence[str]) -> bytes | None: ...
 
-    async def raw(self, request: Request, *, required: bool) -> bytes | None:
+    async def raw(self, request: Request, *, required: bool, media_types: Sequence[str]) -> bytes | None:
         """The body's bytes, as sent."""
-        content = await request.body()
-        if not content:
-            if required:
-                raise InvalidRequest([FieldProblem("/", "a body is required")])
-            return None
-        return content
+        return await self._content(request, required=required, media_types=media_types, utf8=False)
 
     @overload
-    async def text(self, request: Request, operation: str, *, required: Literal[True]) -> str: ...
+    async def text(
+        self, request: Request, operation: str, *, required: Literal[True], media_types: Sequence[str]
+    ) -> str: ...
     @overload
-    async def text(self, request: Request, operation: str, *, required: bool) -> str | None: ...
+    async def text(
+        self, request: Request, operation: str, *, required: bool, media_types: Sequence[str]
+    ) -> str | None: ...
 
-    async def text(self, request: Request, operation: str, *, required: bool) -> str | None:
+    async def text(self, request: Request, operation: str, *, required: bool, media_types: Sequence[str]) -> str | None:
         """The body as UTF-8 text, checked against its schema."""
-        content = await self.raw(request, required=required)
+        content = await self._content(request, required=required, media_types=media_types, utf8=True)
         if content is None:
             return None
         try:
@@ -420,6 +576,16 @@ class RequestValidator:
             if problems:
                 raise InvalidRequest(problems)
         return text
+
+    @staticmethod
+    async def _content(request: Request, *, required: bool, media_types: Sequence[str], utf8: bool) -> bytes | None:
+        content = await request.body()
+        if not content:
+            if required:
+                raise InvalidRequest([FieldProblem("/", "a body is required")])
+            return None
+        _check_media_type(request, media_types, utf8=utf8)
+        return content
 
 
 @overload
@@ -472,6 +638,12 @@ _SECURITY_SCHEMES: dict[str, SecurityScheme] = {
 }
 
 
+# RFC 9110's token68, the one form of a Basic or Bearer credential (RFC 7617, RFC 6750).
+_TOKEN68 = re.compile(r"[A-Za-z0-9._~+/-]+=*")
+# RFC 7617: a user-id or password holds no control character.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _read_credentials(request: Request, scheme: SecurityScheme) -> Credentials | None:
     """The credentials a request carries for one scheme; HttpError(401) when malformed."""
     if scheme.kind == "apiKey":
@@ -482,23 +654,30 @@ def _read_credentials(request: Request, scheme: SecurityScheme) -> Credentials |
     if not header:
         return None
     kind, _, value = header.partition(" ")
-    value = value.strip()
+    value = value.strip(" \t")
     if kind.lower() != scheme.kind or not value:
         raise HttpError(401, message=f"expected {scheme.kind.title()} credentials", headers=_challenge(scheme.kind))
+    if _TOKEN68.fullmatch(value) is None:
+        raise _malformed(scheme.kind)
     if scheme.kind == "bearer":
         if scheme.token_pattern and re.fullmatch(scheme.token_pattern, value) is None:
-            raise HttpError(401, message="malformed bearer token", headers=_challenge(scheme.kind))
+            raise _malformed(scheme.kind)
         if scheme.header and re.fullmatch(scheme.header_when, value) and not request.headers.get(scheme.header):
             message = f"the {scheme.header} header is required with {scheme.header_when_description}"
             raise HttpError(400, message=message, detail_location=f"header parameter {scheme.header}")
         return BearerCredentials(value)
     try:
-        username, separator, password = base64.b64decode(value, validate=True).decode().partition(":")
+        decoded = base64.b64decode(value, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
-        raise HttpError(401, message="malformed Basic credentials", headers=_challenge(scheme.kind)) from None
-    if not separator:
-        raise HttpError(401, message="malformed Basic credentials", headers=_challenge(scheme.kind))
+        raise _malformed(scheme.kind) from None
+    username, separator, password = decoded.partition(":")
+    if not separator or _CONTROL.search(decoded):
+        raise _malformed(scheme.kind)
     return BasicCredentials(username, password)
+
+
+def _malformed(kind: str) -> HttpError:
+    return HttpError(401, message=f"malformed {kind.title()} credentials", headers=_challenge(kind))
 
 
 def _require_credentials(
@@ -570,8 +749,13 @@ async def _run(operation: str, call: Awaitable[T]) -> T:
         raise HttpError(500) from None
 
 
-class _BodySizeLimit:
-    """Answer 413 when a request body is larger than the limit, before the route reads it."""
+class _Safeguards:
+    """The app's outermost layer: the answers the routes cannot give themselves.
+
+    A body larger than the limit is a 413 before a route reads it. An exception that
+    nothing answered (a bug of the server's own, or a callback such as `authenticate`
+    failing) is logged and answered with a 500 in the declared shape, never a traceback.
+    """
 
     def __init__(self, app: ASGIApp, max_body_size: int) -> None:
         self.app = app
@@ -586,19 +770,11 @@ class _BodySizeLimit:
             # The server reads no more than Content-Length: the declared size is the size.
             if int(declared) > self.max_body_size:
                 await self._too_large(scope, receive, send)
-            else:
-                await self.app(scope, receive, send)
-            return
-        received = 0
+                return
+            inner_receive = receive
+        else:
+            inner_receive = self._counting(receive)
         started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_body_size:
-                raise _BodyTooLarge
-            return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
@@ -606,10 +782,31 @@ class _BodySizeLimit:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, inner_receive, tracking_send)
         except _BodyTooLarge:
             if not started:
                 await self._too_large(scope, receive, send)
+        except ClientDisconnect:
+            pass  # nobody is left to answer
+        except Exception:
+            log.exception("%s %s failed", scope["method"], scope["path"])
+            if started:
+                raise  # half an answer has left: only closing the connection can tell
+            await error_response(_operation_of(scope), 500, "the server failed")(scope, receive, send)
+
+    def _counting(self, receive: Receive) -> Receive:
+        """`receive`, raising _BodyTooLarge once the body read passes the limit."""
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_body_size:
+                raise _BodyTooLarge
+            return message
+
+        return counting_receive
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"the request body is larger than {self.max_body_size} bytes"
@@ -654,15 +851,15 @@ def create_app(
     @app.exception_handler(HttpError)
     async def on_http_error(request: Request, exc: HttpError) -> Response:
         if exc.body is None:
-            return error_response(_operation_of(request), exc.status_code, exc.message, exc.problems, exc.headers)
+            return error_response(_operation_of(request.scope), exc.status_code, exc.message, exc.problems, exc.headers)
         content = _adapter(type(exc.body)).dump_json(exc.body, by_alias=True, exclude_unset=True)
-        media_type = _shape_for(_operation_of(request), exc.status_code).content_type
+        media_type = _shape_for(_operation_of(request.scope), exc.status_code).content_type
         return Response(content, exc.status_code, headers=exc.headers, media_type=media_type)
 
     @app.exception_handler(RequestValidationError)
     @app.exception_handler(InvalidRequest)
     async def on_invalid_request(request: Request, exc: Exception) -> Response:
-        operation = _operation_of(request)
+        operation = _operation_of(request.scope)
         problems = exc.problems if isinstance(exc, InvalidRequest) else _problems(exc)  # type: ignore[arg-type]
         first = problems[0] if problems else FieldProblem("/", "invalid request")
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -671,7 +868,7 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def on_routing_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_response(_operation_of(request), exc.status_code, str(exc.detail), headers=exc.headers)
+        return error_response(_operation_of(request.scope), exc.status_code, str(exc.detail), headers=exc.headers)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi_document() -> Response:
@@ -692,7 +889,13 @@ def create_app(
             "update_customer",
             {"id": id, "organization_id": organization_id},
         )
-        body = await validator.body(request, "update_customer", CustomerEditRequest, required=True)
+        body = await validator.body(
+            request,
+            "update_customer",
+            CustomerEditRequest,
+            required=True,
+            media_types=("application/json",),
+        )
         result = await _run(
             "update_customer",
             handler.update_customer(
@@ -704,7 +907,7 @@ def create_app(
         )
         return _respond(result, Customer, 200)
 
-    app.add_middleware(_BodySizeLimit, max_body_size=max_body_size)
+    app.add_middleware(_Safeguards, max_body_size=max_body_size)
     return app
 
 
@@ -751,6 +954,9 @@ _UPDATE_CUSTOMER_EXAMPLE: dict[str, Any] = {
 }
 
 
+RecordKey = tuple[str, tuple[Any, ...]]  # the operation's path and its path parameters
+
+
 class InMemoryHandler(Handler):
     """A working mock: records live in `self.records`, keyed by path and path parameters.
 
@@ -760,8 +966,7 @@ class InMemoryHandler(Handler):
     """
 
     def __init__(self) -> None:
-        self.records: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
-        self.replies: dict[tuple[str, str], Any] = {}
+        self.records: dict[RecordKey, dict[str, Any]] = {}
 
     async def update_customer(
         self,
@@ -783,12 +988,12 @@ class InMemoryHandler(Handler):
         )
         return result
 
-    def _replace(self, key: tuple[str, tuple[Any, ...]], body: Any) -> dict[str, Any]:
+    def _replace(self, key: RecordKey, body: Any) -> dict[str, Any]:
         record = _as_json(body)
         self.records[key] = record
         return record
 
-    def _store_content(self, key: tuple[str, tuple[Any, ...]], body: bytes | str | None) -> dict[str, Any]:
+    def _store_content(self, key: RecordKey, body: bytes | str | None) -> dict[str, Any]:
         record = {"content": body}
         self.records[key] = record
         return record
@@ -805,18 +1010,18 @@ class InMemoryHandler(Handler):
             content = content.decode(errors="replace")
         return cast(T, content)
 
-    def _merge(self, key: tuple[str, tuple[Any, ...]], body: Any, example: Mapping[str, Any]) -> dict[str, Any]:
+    def _merge(self, key: RecordKey, body: Any, example: Mapping[str, Any]) -> dict[str, Any]:
         record = self.records.get(key) or copy.deepcopy(dict(example))
         record.update(_as_json(body))
         self.records[key] = record
         return record
 
-    def _read(self, key: tuple[str, tuple[Any, ...]]) -> dict[str, Any]:
+    def _read(self, key: RecordKey) -> dict[str, Any]:
         if key not in self.records:
             raise HttpError(404)
         return self.records[key]
 
-    def _delete(self, key: tuple[str, tuple[Any, ...]]) -> dict[str, Any]:
+    def _delete(self, key: RecordKey) -> dict[str, Any]:
         if key not in self.records:
             raise HttpError(404)
         return self.records.pop(key)
