@@ -28,7 +28,7 @@ from urllib.parse import unquote
 from generator import pointers
 from generator.diagnostics import Diagnostic, Location, SpecError, error, has_errors
 from generator.limits import DEFAULT, Limits
-from generator.sources import Budget, FileProblem, SourceFile, count_values, display_path, read_source
+from generator.sources import Budget, FileProblem, MissingFile, SourceFile, count_values, display_path, read_source
 from generator.spec_input import LoadOptions
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -145,12 +145,13 @@ class _Bundler:
                 return None
             try:
                 source = read_source(path, self.budget, read_from=real)
+            except MissingFile:
+                self.diagnostics.append(
+                    error(referrer.location(at), f"$ref points at a missing file {display_path(path)}")
+                )
+                return None
             except FileProblem as exc:
-                if str(exc) == "file not found":
-                    message = f"$ref points at a missing file {display_path(path)}"
-                else:
-                    message = f"$ref to {display_path(path)}: {exc}"
-                self.diagnostics.append(error(referrer.location(at), message))
+                self.diagnostics.append(error(referrer.location(at), f"$ref to {display_path(path)}: {exc}"))
                 return None
             except SpecError as exc:
                 self.diagnostics.extend(exc.diagnostics)

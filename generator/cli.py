@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from generator.pipeline import RenderedPackage
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
-GENERATED_MARKER = writer.GENERATED_MARKER
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -62,10 +61,10 @@ def _specs_from_arguments(arguments: argparse.Namespace) -> list[SpecInput]:
 def load_options(arguments: argparse.Namespace) -> LoadOptions:
     """`--ref-root` and `--limit` on top of the project's pyproject.toml settings."""
     project = Path.cwd()
-    ref_roots = [*settings.ref_roots_setting(project), *getattr(arguments, "ref_root", [])]
+    ref_roots = [*settings.ref_roots_setting(project), *arguments.ref_root]
     budgets = settings.limits_setting(project)
     try:
-        budgets = budgets.with_settings(limits.parse_assignments(getattr(arguments, "limit", [])), "--limit")
+        budgets = budgets.with_settings(limits.parse_assignments(arguments.limit), "--limit")
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
     return LoadOptions(tuple(ref_roots), budgets)
@@ -131,7 +130,7 @@ def _stale_packages(out_dir: Path, names: set[str]) -> list[Path]:
             folder.is_dir()
             and folder.name not in names
             and readme.is_file()
-            and GENERATED_MARKER in readme.read_bytes()[:300]
+            and writer.GENERATED_MARKER in readme.read_bytes()[:300]
         ):
             stale.append(folder)
     return stale
@@ -318,9 +317,10 @@ def command_validate(arguments: argparse.Namespace) -> int:
     from generator.pipeline import check_spec
 
     status = EXIT_OK
+    load = load_options(arguments)
     for path in arguments.specs:
         # Validation needs no package: any file name will do.
-        diagnostics = check_spec(SpecInput(Path(path), Path(path).stem, load_options(arguments)))
+        diagnostics = check_spec(SpecInput(Path(path), Path(path).stem, load))
         _print_diagnostics(diagnostics)
         errors, warnings = _count(diagnostics, Severity.ERROR), _count(diagnostics, Severity.WARNING)
         if errors:

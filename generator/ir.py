@@ -318,6 +318,11 @@ class Api:
         )
 
     @property
+    def has_idempotent_operations(self) -> bool:
+        """Whether any operation takes an Idempotency-Key (the mock then keeps replays)."""
+        return any(o.idempotency_key is not None for o in self.operations)
+
+    @property
     def has_deprecated_operations(self) -> bool:
         return any(o.deprecated for o in self.operations)
 

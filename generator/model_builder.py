@@ -22,7 +22,7 @@ from generator import naming, pointers
 from generator.ir import EnumMember, ModelClass, ModelField, ModelKind, ModelModule
 from generator.literals import python_literal
 from generator.traverse import objects
-from generator.types import SCHEMA_REF_PREFIX, ref_name
+from generator.types import ANNOTATION_KEYWORDS, component_ref
 
 BASE_MODEL = "ApiModel"  # the base of every object model (a name naming.GENERATED_SYMBOLS reserves)
 
@@ -233,7 +233,7 @@ class _ModelBuilder:
         return [
             name
             for member in members
-            if (name := _ref_component(member)) is not None and self._is_object(self.components.get(name))
+            if (name := component_ref(member)) is not None and self._is_object(self.components.get(name))
         ]
 
     def _ancestors(self, name: str) -> frozenset[str]:
@@ -316,7 +316,7 @@ class _ModelBuilder:
         if isinstance(members, list):
             for member in members:
                 target = self._resolve(member)
-                if _ref_component(member) in self.object_components:
+                if component_ref(member) in self.object_components:
                     continue  # a base class
                 if isinstance(target, dict):
                     parts.append(target)
@@ -415,7 +415,7 @@ class _ModelBuilder:
         return _optional(core) if nullable and core != "Any" else core
 
     def _reference(self, ref: str) -> str:
-        name = _ref_component({"$ref": ref})
+        name = component_ref({"$ref": ref})
         if name is not None and name in self.components:
             return name
         if ref in self.by_pointer:
@@ -555,12 +555,12 @@ class _ModelBuilder:
         property_name, mapping = discriminator.get("propertyName"), discriminator.get("mapping")
         if not isinstance(property_name, str) or not isinstance(mapping, dict):
             return None
-        names = [_ref_component(member) for member in members]
+        names = [component_ref(member) for member in members]
         if any(name is None or name not in self.object_components for name in names):
             return None
         values: dict[str, list[Any]] = {name: [] for name in names if name is not None}
         for value, target in mapping.items():
-            target_name = _ref_component({"$ref": target}) if isinstance(target, str) else None
+            target_name = component_ref({"$ref": target}) if isinstance(target, str) else None
             if target_name not in values:
                 return None
             values[target_name].append(value)
@@ -582,7 +582,7 @@ class _ModelBuilder:
     # --- values ----------------------------------------------------------------------------
 
     def _resolve(self, schema: Any) -> Any:
-        name = _ref_component(schema)
+        name = component_ref(schema)
         if name is not None:
             return self.components.get(name)
         ref = schema.get("$ref") if isinstance(schema, dict) else None
@@ -600,7 +600,7 @@ class _ModelBuilder:
         value = schema["default"]
         if value is None:
             return "None"
-        target = _ref_component(schema)
+        target = component_ref(schema)
         if target is not None and target in self.classes and self.classes[target].kind is ModelKind.ENUM:
             for member in self.classes[target].members:
                 if member.value == python_literal(value):
@@ -670,21 +670,9 @@ def _without_metadata(annotation: str) -> str:
     return annotation
 
 
-def _ref_component(schema: Any) -> str | None:
-    """The component a `#/components/schemas/<name>` reference names (not a pointer deeper in)."""
-    name = ref_name(schema)
-    return name if name is not None and "/" not in schema["$ref"][len(SCHEMA_REF_PREFIX) :] else None
-
-
-# Keywords that describe a value without constraining its shape.
-_ANNOTATION_KEYWORDS = frozenset(
-    {"description", "title", "readOnly", "writeOnly", "deprecated", "example", "examples", "default", "nullable"}
-)
-
-
 def _is_decoration(member: Any) -> bool:
     """An allOf member that only annotates (`{readOnly: true}`): no type of its own."""
-    return isinstance(member, dict) and all(key in _ANNOTATION_KEYWORDS or key.startswith("x-") for key in member)
+    return isinstance(member, dict) and all(key in ANNOTATION_KEYWORDS or key.startswith("x-") for key in member)
 
 
 def _shaping_members(schema: dict[str, Any]) -> list[Any]:

@@ -20,7 +20,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import yaml
 
@@ -454,7 +454,7 @@ def _parse_json(path: Path, text: str, budget: Budget) -> SourceFile:
         raise SpecError([error(location, f"invalid JSON: {exc.msg} (column {exc.colno})")]) from None
     except RecursionError:
         suspect, data = True, None
-    nodes = None if suspect else _measure(data, limits)
+    nodes = None if suspect else count_values(data, limits.max_depth)
     if nodes is not None and budget.nodes + nodes <= limits.max_nodes:
         budget.nodes += nodes
         return SourceFile(path, data, json_text=text)
@@ -470,20 +470,6 @@ def _parse_json(path: Path, text: str, budget: Budget) -> SourceFile:
     raise SpecError(problems or [error(Location(display), _unlocated_json_problem(data, limits))])
 
 
-def _measure(data: Any, limits: Limits) -> int | None:
-    """How many values `data` holds; None when it nests deeper than the limit."""
-    count, stack = 0, [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        count += 1
-        if isinstance(node, dict | list):
-            if depth > limits.max_depth:
-                return None
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend((child, depth + 1) for child in children)
-    return count
-
-
 def _unlocated_json_problem(data: Any, limits: Limits) -> str:
     if data is None:
         return f"values nested more than {limits.max_depth} levels deep (limit max-depth)"
@@ -497,6 +483,10 @@ class FileProblem(Exception):
     """A file that cannot be or must not be read. The message never quotes its content."""
 
 
+class MissingFile(FileProblem):
+    pass
+
+
 def read_bytes(path: Path, budget: Budget) -> bytes:
     """The bytes of a regular file within the size limits; FileProblem otherwise.
 
@@ -507,7 +497,7 @@ def read_bytes(path: Path, budget: Budget) -> bytes:
     try:
         status = os.stat(path)
     except FileNotFoundError:
-        raise FileProblem("file not found") from None
+        raise MissingFile("file not found") from None
     except OSError as exc:
         raise FileProblem(f"cannot read: {exc.strerror}") from None
     if not stat.S_ISREG(status.st_mode):
@@ -549,14 +539,20 @@ def read_source(path: Path, budget: Budget | None = None, *, read_from: Path | N
     return parse_text(path, text, budget)
 
 
-def count_values(data: Any) -> int:
-    """How many values (mappings, lists and scalars) `data` holds."""
-    count, stack = 0, [data]
+@overload
+def count_values(data: Any) -> int: ...
+@overload
+def count_values(data: Any, max_depth: int) -> int | None: ...
+def count_values(data: Any, max_depth: int | None = None) -> int | None:
+    """How many values (mappings, lists and scalars) `data` holds; None when its mappings
+    and lists nest deeper than `max_depth`."""
+    count, stack = 0, [(data, 1)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         count += 1
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+        if isinstance(node, dict | list):
+            if max_depth is not None and depth > max_depth:
+                return None
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
     return count

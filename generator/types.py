@@ -26,6 +26,20 @@ def ref_name(schema: Any) -> str | None:
     return None
 
 
+def component_ref(schema: Any) -> str | None:
+    """The component a `$ref` names as a whole (`#/components/schemas/X`, not a pointer
+    into it), or None."""
+    name = ref_name(schema)
+    return name if name is not None and "/" not in schema["$ref"][len(SCHEMA_REF_PREFIX) :] else None
+
+
+# Keywords that describe a value without constraining its shape.
+ANNOTATION_KEYWORDS = frozenset(
+    {"description", "title", "summary", "$comment", "readOnly", "writeOnly", "deprecated"}
+    | {"example", "examples", "default", "nullable", "externalDocs", "xml"}
+)
+
+
 def python_type(schema: Any, components: dict[str, Any], *, inline_scalars: bool = False) -> str:
     """An annotation for `schema`; `inline_scalars` spells referenced scalar schemas as builtins."""
     if not isinstance(schema, dict) or not schema:

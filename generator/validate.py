@@ -19,6 +19,7 @@ import jsonschema_rs
 from generator import pointers
 from generator.bundle import HTTP_METHODS, Bundle
 from generator.diagnostics import Diagnostic, error, warning
+from generator.types import ANNOTATION_KEYWORDS, component_ref
 
 _STATUS_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$")
 _TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
@@ -307,32 +308,19 @@ def _default_problems(bundle: Bundle) -> Iterator[Diagnostic]:
             )
 
 
-# Keywords that describe a schema without constraining its values.
-_ANNOTATIONS = frozenset(
-    {"$comment", "title", "description", "summary", "deprecated", "readOnly", "writeOnly", "example", "examples"}
-    | {"default", "externalDocs", "xml", "nullable"}
-)
-_COMPONENT_SCHEMA = "#/components/schemas/"
-
-
 def _renamed_component(schema: Any) -> str | None:
     """The component a schema only refers to (`$ref: X`, or a one-member allOf/anyOf/oneOf
     of such a reference), adding nothing of its own; None for a schema with content."""
     if not isinstance(schema, dict):
         return None
-    keywords = [key for key in schema if key not in _ANNOTATIONS and not key.startswith("x-")]
+    keywords = [key for key in schema if key not in ANNOTATION_KEYWORDS and not key.startswith("x-")]
     if keywords == ["$ref"]:
-        ref = schema["$ref"]
-    elif len(keywords) == 1 and keywords[0] in ("allOf", "anyOf", "oneOf"):
+        return component_ref(schema)
+    if len(keywords) == 1 and keywords[0] in ("allOf", "anyOf", "oneOf"):
         members = schema[keywords[0]]
-        if not (isinstance(members, list) and len(members) == 1):
-            return None
-        return _renamed_component(members[0])
-    else:
-        return None
-    if not isinstance(ref, str) or not ref.startswith(_COMPONENT_SCHEMA) or "/" in ref[len(_COMPONENT_SCHEMA) :]:
-        return None
-    return pointers.unescape(ref[len(_COMPONENT_SCHEMA) :])
+        if isinstance(members, list) and len(members) == 1:
+            return _renamed_component(members[0])
+    return None
 
 
 def _empty_cycle_problems(bundle: Bundle) -> Iterator[Diagnostic]:
@@ -364,13 +352,11 @@ def _built_on(schema: Any) -> list[str]:
     among its allOf/anyOf/oneOf members. Deciding its model means deciding theirs first."""
     if not isinstance(schema, dict):
         return []
-    found = [schema["$ref"]] if isinstance(schema.get("$ref"), str) else []
+    members = [schema]
     for keyword in ("allOf", "anyOf", "oneOf"):
-        members = schema.get(keyword)
-        if isinstance(members, list):
-            found += [m["$ref"] for m in members if isinstance(m, dict) and isinstance(m.get("$ref"), str)]
-    prefix = len(_COMPONENT_SCHEMA)
-    return [pointers.unescape(ref[prefix:]) for ref in found if ref.startswith(_COMPONENT_SCHEMA)]
+        if isinstance(schema.get(keyword), list):
+            members += schema[keyword]
+    return [name for member in members if (name := component_ref(member)) is not None]
 
 
 def _long_chain_problems(bundle: Bundle) -> Iterator[Diagnostic]:
