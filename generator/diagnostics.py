@@ -34,17 +34,20 @@ class Diagnostic:
     severity: Severity
     location: Location
     message: str
+    # What sort of problem, for the summary line that counts warnings ("default-mismatch",
+    # "unknown-keyword", "unresolvable-ref", ...): one short kebab-case word per rule.
+    kind: str = "other"
 
     def __str__(self) -> str:
         return f"{self.location}: {self.severity}: {self.message}"
 
 
-def error(location: Location, message: str) -> Diagnostic:
-    return Diagnostic(Severity.ERROR, location, message)
+def error(location: Location, message: str, kind: str = "other") -> Diagnostic:
+    return Diagnostic(Severity.ERROR, location, message, kind)
 
 
-def warning(location: Location, message: str) -> Diagnostic:
-    return Diagnostic(Severity.WARNING, location, message)
+def warning(location: Location, message: str, kind: str = "other") -> Diagnostic:
+    return Diagnostic(Severity.WARNING, location, message, kind)
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

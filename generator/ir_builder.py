@@ -54,8 +54,8 @@ class _Builder:
         schemas: dict[str, Any] = self.document.get("components", {}).get("schemas", {})
         return schemas
 
-    def warn(self, pointer: str, message: str) -> None:
-        self.warnings.append(warning(self.bundle.locate(pointer), message))
+    def warn(self, pointer: str, message: str, kind: str = "other") -> None:
+        self.warnings.append(warning(self.bundle.locate(pointer), message, kind))
 
     # --- document level ---------------------------------------------------------------
 
@@ -92,6 +92,7 @@ class _Builder:
                     at,
                     f"security scheme {name!r} ({scheme.get('type')}/{scheme.get('scheme', '')}) "
                     "is not supported; requests will be sent without it",
+                    kind="unsupported-security",
                 )
                 continue
             token_rule = self._token_rule(scheme.get("x-token"), pointers.join(at, "x-token"), environment_prefix)
@@ -252,7 +253,11 @@ class _Builder:
         chosen = []
         for (name, location), (parameter_at, parameter) in merged.items():
             if location == "header" and name.lower() in _IGNORED_HEADERS:
-                self.warn(parameter_at, f"header parameter {name!r} is ignored: the client sets it itself")
+                self.warn(
+                    parameter_at,
+                    f"header parameter {name!r} is ignored: the client sets it itself",
+                    kind="ignored-header",
+                )
                 continue
             if location not in ParameterLocation.__members__.values():
                 continue

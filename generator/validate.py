@@ -293,6 +293,7 @@ def _default_problems(bundle: Bundle) -> Iterator[Diagnostic]:
             yield warning(
                 bundle.locate(pointers.join(at, "default")),
                 "default null on a schema that is not nullable: taken as no default",
+                kind="default-mismatch",
             )
             continue
         if "$ref" in json.dumps(own):
