@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 generate: $(STAMP)
-	$(BIN)/python -m generator generate
+	$(BIN)/python -m generator generate --strict
 
 check: $(STAMP)
-	$(BIN)/python -m generator check
+	$(BIN)/python -m generator check --strict
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -38,7 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.run
 
 watch: $(STAMP)
-	$(BIN)/python -m generator watch
+	$(BIN)/python -m generator watch --strict
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .pyapigen_cache

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from generator import pointers
-from generator.diagnostics import Diagnostic, Location, SpecError, error, has_errors
+from generator.diagnostics import Diagnostic, Location, SpecError, error, has_errors, warning
 from generator.limits import DEFAULT, Limits
 from generator.sources import Budget, FileProblem, MissingFile, SourceFile, count_values, display_path, read_source
 from generator.spec_input import LoadOptions
@@ -107,6 +107,11 @@ def _child(node: Any, token: str) -> Any:
     return None
 
 
+# What a walk returns for a node that leads nowhere (an unresolvable `$ref`): its parent
+# leaves it out.
+_GONE: Any = object()
+
+
 class _OverBudget(Exception):
     """Inlining references made the document grow past the node budget."""
 
@@ -162,18 +167,28 @@ class _Bundler:
     def _resolve(self, ref: Any, source: SourceFile, at: str) -> tuple[SourceFile, str, Any] | None:
         """The file, pointer and node a `$ref` names, or None after recording why not."""
         if not isinstance(ref, str):
-            self.diagnostics.append(error(source.location(at), "$ref must be a string"))
+            self.diagnostics.append(
+                warning(source.location(at), "$ref must be a string: taken as any value", "unresolvable-ref")
+            )
             return None
         address, _, fragment = ref.partition("#")
         if "://" in address:
             self.diagnostics.append(
-                error(source.location(at), f"remote $ref {ref!r} is not supported; download the file")
+                warning(
+                    source.location(at),
+                    f"remote $ref {ref!r} is not followed (download the file): taken as any value",
+                    "remote-ref",
+                )
             )
             return None
         fragment = unquote(fragment)
         if fragment and not fragment.startswith("/"):
             self.diagnostics.append(
-                error(source.location(at), f"$ref {ref!r}: only JSON-pointer fragments are supported")
+                warning(
+                    source.location(at),
+                    f"$ref {ref!r}: only JSON-pointer fragments are followed: taken as any value",
+                    "unresolvable-ref",
+                )
             )
             return None
         target = source if not address else self._file(self._path(source.path, address), source, at)
@@ -183,7 +198,13 @@ class _Bundler:
             node = pointers.walk(target.data, fragment)
         except KeyError:
             where = f"{target.display}#{fragment}" if address else f"#{fragment}"
-            self.diagnostics.append(error(source.location(at), f"unresolvable $ref {ref!r}: nothing at {where}"))
+            self.diagnostics.append(
+                warning(
+                    source.location(at),
+                    f"unresolvable $ref {ref!r}: nothing at {where}; taken as any value",
+                    "unresolvable-ref",
+                )
+            )
             return None
         return target, fragment, node
 
@@ -241,7 +262,9 @@ class _Bundler:
             elif key == "components" and isinstance(value, dict):
                 out[key] = self._components(value, at)
             else:
-                out[key] = self._free_form(value, self.root, at)
+                walked = self._free_form(value, self.root, at)
+                if walked is not _GONE:
+                    out[key] = walked
         if self.schemas:
             out.setdefault("components", {}).setdefault("schemas", self.schemas)
         return self._keep(out, self.root, "")
@@ -272,14 +295,14 @@ class _Bundler:
     def _map(
         self, node: dict[str, Any], source: SourceFile, at: str, walk: Callable[[Any, SourceFile, str], Any]
     ) -> dict[str, Any]:
-        out = {key: walk(value, source, pointers.join(at, key)) for key, value in node.items()}
-        return self._keep(out, source, at)
+        walked = {key: walk(value, source, pointers.join(at, key)) for key, value in node.items()}
+        return self._keep({key: value for key, value in walked.items() if value is not _GONE}, source, at)
 
     def _list(
         self, node: list[Any], source: SourceFile, at: str, walk: Callable[[Any, SourceFile, str], Any]
     ) -> list[Any]:
-        out = [walk(item, source, pointers.join(at, index)) for index, item in enumerate(node)]
-        return self._keep(out, source, at)
+        walked = [walk(item, source, pointers.join(at, index)) for index, item in enumerate(node)]
+        return self._keep([item for item in walked if item is not _GONE], source, at)
 
     def _object(
         self,
@@ -295,14 +318,16 @@ class _Bundler:
         if "$ref" in node:
             resolved = self._resolve(node["$ref"], source, pointers.join(at, "$ref"))
             if resolved is None:
-                return node
+                return _GONE
             target, fragment, target_node = resolved
             if target is self.root and fragment.startswith(f"/components/{kind}/") and fragment.count("/") == 3:
                 return self._keep({"$ref": "#" + fragment}, source, at)
             key = (target.path, fragment)
             if key in self.inlining:
-                self.diagnostics.append(error(source.location(at), f"circular $ref {node['$ref']!r}"))
-                return node
+                self.diagnostics.append(
+                    warning(source.location(at), f"circular $ref {node['$ref']!r}: ignored", "circular-ref")
+                )
+                return _GONE
             if len(self.inlining) >= self.budget.limits.max_depth:
                 self.diagnostics.append(error(source.location(at), self._chain_too_long()))
                 return node
@@ -315,7 +340,9 @@ class _Bundler:
         for key, value in node.items():
             walk = fields.get(key)
             if walk is not None:
-                out[key] = walk(value, source, pointers.join(at, key))
+                walked = walk(value, source, pointers.join(at, key))
+                if walked is not _GONE:
+                    out[key] = walked
             elif key in _DATA_VALUED or key == "value" or key.startswith("x-"):
                 out[key] = self._copied(value)
             else:
@@ -333,11 +360,11 @@ class _Bundler:
             return node
         if "$ref" in node:
             return self._object(node, source, at, "", {})
-        out = {
+        walked = {
             key: self._copied(value) if key.startswith("x-") else self._free_form(value, source, pointers.join(at, key))
             for key, value in node.items()
         }
-        return self._keep(out, source, at)
+        return self._keep({key: value for key, value in walked.items() if value is not _GONE}, source, at)
 
     def _plain(self, node: Any, source: SourceFile, at: str) -> Any:
         return self._object(node, source, at, "", {})
@@ -415,7 +442,9 @@ class _Bundler:
         for key, value in node.items():
             child_at = pointers.join(at, key)
             if key == "$ref":
-                out[key] = self._schema_ref(value, source, child_at)
+                target = self._schema_ref(value, source, child_at)
+                if target is not None:  # else: unresolvable, the schema allows any value
+                    out[key] = target
             elif key == "discriminator" and isinstance(value, dict) and isinstance(value.get("mapping"), dict):
                 out[key] = self._discriminator(value, source, child_at)
             elif key in _DATA_VALUED:
@@ -439,6 +468,7 @@ class _Bundler:
             else self._schema_ref(target, source, pointers.join(mapping_at, value))
             for value, target in node["mapping"].items()
         }
+        mapping = {value: target for value, target in mapping.items() if target is not None}
         return self._keep({**node, "mapping": self._keep(mapping, source, mapping_at)}, source, at)
 
     def _schema_map(self, node: dict[str, Any], source: SourceFile, at: str) -> dict[str, Any]:
@@ -447,21 +477,22 @@ class _Bundler:
             return self._map(node, source, at, self._schema)
         resolved = self._resolve(node["$ref"], source, pointers.join(at, "$ref"))
         if resolved is None or not isinstance(resolved[2], dict):
-            return node
+            return {}
         target, fragment, target_node = resolved
         return self._schema_map(target_node, target, fragment)
 
-    def _schema_ref(self, ref: Any, source: SourceFile, at: str) -> Any:
+    def _schema_ref(self, ref: Any, source: SourceFile, at: str) -> str | None:
+        """The component reference a schema `$ref` becomes; None where it leads nowhere."""
         resolved = self._resolve(ref, source, at)
         if resolved is None:
-            return ref
+            return None
         target, fragment, target_node = resolved
         key = (target.path, fragment)
         name = self.schema_names.get(key)
         if name is None:
             if self.hoisting >= self.budget.limits.max_depth:
                 self.diagnostics.append(error(source.location(at), self._chain_too_long()))
-                return ref
+                return None
             name = self._free_name(target, fragment)
             self.schema_names[key] = name
             self.schemas[name] = {}  # reserve the slot: the schema may refer to itself

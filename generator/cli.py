@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import gc
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import limits, revisions, settings, spec_diff, stamps, writer
 from generator.diagnostics import Diagnostic, Severity, SpecError
+from generator.sources import display_path
 from generator.spec_input import BadPackageName, LoadOptions, SpecInput
 
 if TYPE_CHECKING:
@@ -31,6 +35,42 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 
 def _count(diagnostics: Sequence[Diagnostic], severity: Severity) -> int:
     return sum(1 for d in diagnostics if d.severity is severity)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """How problems are told: `strict` makes every warning an error; `verbose` lists each
+    warning, where by default one line per spec counts them by kind."""
+
+    strict: bool = False
+    verbose: bool = False
+
+    def apply(self, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+        if not self.strict:
+            return list(diagnostics)
+        return [dataclasses.replace(d, severity=Severity.ERROR) for d in diagnostics]
+
+    def report(self, label: str, diagnostics: Sequence[Diagnostic]) -> None:
+        """Every error, and the warnings listed (-v) or counted by kind on one line."""
+        warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
+        _print_diagnostics([d for d in diagnostics if d.severity is Severity.ERROR or self.verbose])
+        if warnings:
+            kinds = Counter(d.kind for d in warnings)
+            counted = ", ".join(
+                f"{count} {kind}" for kind, count in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+            )
+            hint = "" if self.verbose else "; -v lists them"
+            print(f"{label}: {_plural(len(warnings), 'warning')} ({counted}){hint}", file=sys.stderr)
+
+
+def reporting(arguments: argparse.Namespace) -> Reporting:
+    """`--strict` and `-v`, with the project's `strict` setting."""
+    strict = bool(getattr(arguments, "strict", False)) or settings.strict_setting(Path.cwd())
+    return Reporting(strict=strict, verbose=bool(getattr(arguments, "verbose", False)))
 
 
 def discover_specs(directory: Path, load: LoadOptions | None = None) -> list[SpecInput]:
@@ -75,7 +115,7 @@ class _UsageError(Exception):
 
 
 def _render_all(
-    specs: Sequence[SpecInput], template_dirs: Sequence[Path], out_dir: Path
+    specs: Sequence[SpecInput], template_dirs: Sequence[Path], out_dir: Path, report: Reporting
 ) -> list[RenderedPackage] | None:
     """Render and format every spec; None (after printing why) if any spec has errors."""
     # Imported here: a run where every package is current (see stamps) never needs them.
@@ -88,14 +128,22 @@ def _render_all(
     with _no_garbage_collection(), BackgroundFormatter() as formatter:
         for spec in specs:
             try:
-                packages.append(render_spec(spec, env, formatter, out_dir / spec.name))
+                package = render_spec(spec, env, formatter, out_dir / spec.name)
+                found = package.warnings
             except SpecError as exc:
+                found = list(exc.diagnostics)
+            diagnostics = report.apply(found)
+            report.report(display_path(spec.path), diagnostics)
+            errors = _count(diagnostics, Severity.ERROR)
+            if errors:
                 failed += 1
-                _print_diagnostics(exc.diagnostics)
-                errors = _count(exc.diagnostics, Severity.ERROR)
-                print(f"{spec.path}: {errors} error{'s' if errors != 1 else ''}", file=sys.stderr)
-        for package in packages:
-            _print_diagnostics(package.warnings)
+                promoted = report.strict and _count(found, Severity.WARNING) > 0
+                print(
+                    f"{spec.path}: {_plural(errors, 'error')}{' (--strict: warnings are errors)' if promoted else ''}",
+                    file=sys.stderr,
+                )
+            else:
+                packages.append(package)
         if failed:
             return None
         try:
@@ -152,7 +200,13 @@ def _summary(changes: Sequence[writer.Change], total: int) -> str:
 
 def command_generate(arguments: argparse.Namespace) -> int:
     specs = _specs_from_arguments(arguments)
-    return generate(specs, _template_dirs(arguments), Path(arguments.out), remove_stale=not arguments.specs)
+    return generate(
+        specs,
+        _template_dirs(arguments),
+        Path(arguments.out),
+        remove_stale=not arguments.specs,
+        report=reporting(arguments),
+    )
 
 
 def generate(
@@ -162,6 +216,7 @@ def generate(
     *,
     remove_stale: bool,
     one_line: bool = False,
+    report: Reporting = Reporting(),
 ) -> int:
     """Write each spec's package, one summary line per package; nothing at all on errors.
 
@@ -172,7 +227,7 @@ def generate(
         raise writer.WriteError(f"--out {out_dir}: not a directory")
     writer.recover(out_dir)
     current = [spec for spec in specs if stamps.is_current(spec.path, out_dir / spec.name, template_dirs)]
-    packages = _render_all([spec for spec in specs if spec not in current], template_dirs, out_dir)
+    packages = _render_all([spec for spec in specs if spec not in current], template_dirs, out_dir, report)
     if packages is None:
         print(f"nothing was written to {out_dir}/", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -216,7 +271,7 @@ def generate(
 def command_check(arguments: argparse.Namespace) -> int:
     specs = _specs_from_arguments(arguments)
     out_dir = Path(arguments.out)
-    packages = _render_all(specs, _template_dirs(arguments), out_dir)
+    packages = _render_all(specs, _template_dirs(arguments), out_dir, reporting(arguments))
     if packages is None:
         return EXIT_PROBLEMS
     stale_files = []
@@ -310,6 +365,7 @@ def command_watch(arguments: argparse.Namespace) -> int:
         out_dir=Path(arguments.out),
         template_dirs=_template_dirs(arguments),
         load=load_options(arguments),
+        report=reporting(arguments),
     )
 
 
@@ -318,18 +374,17 @@ def command_validate(arguments: argparse.Namespace) -> int:
 
     status = EXIT_OK
     load = load_options(arguments)
+    report = reporting(arguments)
     for path in arguments.specs:
         # Validation needs no package: any file name will do.
-        diagnostics = check_spec(SpecInput(Path(path), Path(path).stem, load))
-        _print_diagnostics(diagnostics)
-        errors, warnings = _count(diagnostics, Severity.ERROR), _count(diagnostics, Severity.WARNING)
+        diagnostics = report.apply(check_spec(SpecInput(Path(path), Path(path).stem, load)))
+        report.report(display_path(Path(path)), diagnostics)
+        errors = _count(diagnostics, Severity.ERROR)
         if errors:
             status = EXIT_PROBLEMS
-            print(
-                f"{path}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-            )
+            print(f"{path}: {_plural(errors, 'error')}")
         else:
-            print(f"{path}: valid" + (f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""))
+            print(f"{path}: valid")
     return status
 
 
@@ -355,6 +410,10 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="NAME=VALUE",
             help=f"raise or lower a reading budget ({', '.join(limits.Limits.names())})",
         )
+        command.add_argument(
+            "--strict", action="store_true", help="warnings are errors (also: [tool.pyapigen] strict = true)"
+        )
+        command.add_argument("-v", "--verbose", action="store_true", help="list every warning, not only their count")
 
     def add_generation_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: every spec in --specs-dir)")

@@ -28,7 +28,7 @@ from generator.normalize import normalize
 from generator.render import data_files, render_code, render_models
 from generator.spec_diff import ApiChange, Side, compare
 from generator.spec_input import SpecInput
-from generator.validate import structural_problems, validate
+from generator.validate import validate
 
 
 @dataclass
@@ -73,28 +73,18 @@ class LoadedSpec:
 
 
 def load_spec(spec: SpecInput) -> LoadedSpec:
-    """Bundle, validate, normalize and build the IR. Raises SpecError."""
+    """Bundle, validate (repairing what can be degraded), normalize and build the IR. Raises SpecError."""
     loaded, diagnostics = bundle(spec.path, spec.load)
-    # Reference cycles and chains longer than the limits would make normalizing them slow.
-    structural = structural_problems(loaded)
-    if has_errors(structural):
-        raise SpecError(structural)
-    # Validation and the spec's JSON text need the document as written; they run on the
-    # other core while this one normalizes it and builds the IR (DigitalOcean: 0.25 s).
-    checked = Aside(lambda: (validate(loaded), json_text.dumps(loaded.document)))
-    document = loaded.document
-    try:
-        normalize(document)
-        api, warnings = build_api(document, loaded, spec.name, source_label(spec.path))
-        failure = None
-    except Exception as exc:  # a document validation rejects may not normalize: its problems come first
-        failure = exc
-    problems, spec_json = checked.result()
+    problems = validate(loaded)
     if has_errors(problems):
         raise SpecError(problems)
-    if failure is not None:
-        raise failure
-    return LoadedSpec(api, document, spec_json, diagnostics + problems + warnings, frozenset(loaded.files))
+    # The spec's JSON text, as repaired, ships in the package; it is written on the other
+    # core while this one normalizes the document and builds the IR.
+    spec_json = Aside(lambda: json_text.dumps(loaded.document))
+    document = loaded.document
+    normalize(document)
+    api, warnings = build_api(document, loaded, spec.name, source_label(spec.path))
+    return LoadedSpec(api, document, spec_json.result(), diagnostics + problems + warnings, frozenset(loaded.files))
 
 
 def previous_spec(package_dir: Path, name: str) -> Path | None:

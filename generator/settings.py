@@ -3,6 +3,7 @@
 [tool.pyapigen]
 templates = "house-templates"   # override templates, as --templates DIR
 ref-root = "shared-schemas"     # another directory `$ref`s may reach, as --ref-root DIR
+strict = true                   # warnings are errors, as --strict
 
 [tool.pyapigen.limits]          # budgets for reading a spec, as --limit NAME=VALUE
 max-depth = 200
@@ -55,3 +56,11 @@ def limits_setting(project_dir: Path, base: Limits = DEFAULT) -> Limits:
         return base.with_settings(table, "pyproject.toml [tool.pyapigen.limits]")
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
+
+
+def strict_setting(project_dir: Path) -> bool:
+    """Whether `project_dir/pyproject.toml` asks for warnings to be errors (`strict = true`)."""
+    value = _section(project_dir).get("strict", False)
+    if not isinstance(value, bool):
+        raise SettingsError("pyproject.toml: [tool.pyapigen] strict must be true or false")
+    return value

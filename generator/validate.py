@@ -18,12 +18,13 @@ import jsonschema_rs
 
 from generator import pointers
 from generator.bundle import HTTP_METHODS, Bundle
-from generator.diagnostics import Diagnostic, error, warning
+from generator.diagnostics import Diagnostic, error
+from generator.repair import Repairs, Tokens, deepest_first, node_at, shown
 from generator.types import ANNOTATION_KEYWORDS, component_ref
 
 _STATUS_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$")
 _TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
-_SCHEMA_FILES = {"3.0": "v3.0/schema.json", "3.1": "v3.1/schema.json"}
+_SCHEMA_FILES = {"3.0": "v3.0/schema.json", "3.1": "v3.1/schema.json", "3.2": "v3.2/schema.json"}
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -53,7 +54,7 @@ def _meta_validator(version: str) -> Validator:
 
 
 def openapi_version(document: dict[str, Any]) -> str | None:
-    """'3.0' or '3.1' for a supported document, None otherwise."""
+    """'3.0', '3.1' or '3.2' for a supported document, None otherwise."""
     declared = document.get("openapi")
     if isinstance(declared, str):
         for version in _SCHEMA_FILES:
@@ -63,29 +64,41 @@ def openapi_version(document: dict[str, Any]) -> str | None:
 
 
 def validate(bundle: Bundle) -> list[Diagnostic]:
-    """Every problem of the document, meta-schema ones first, in document order."""
+    """Check the document and repair it in place; every problem, in document order.
+
+    Errors are kept for what leaves no correct code to generate for the document as a
+    whole (an unknown `openapi` version, duplicate operation ids, a chain of schemas past
+    the depth limit). Everything else is degraded as `generator.repair` describes, and
+    reported as a warning where it was found.
+    """
     document = bundle.document
     version = openapi_version(document)
     if version is None:
         declared = document.get("openapi", document.get("swagger"))
-        shown = repr(declared) if len(repr(declared)) <= 40 else repr(declared)[:40] + "..."
         return [
-            error(bundle.locate("/openapi"), f"unsupported document version {shown}: OpenAPI 3.0 or 3.1 is required")
+            error(
+                bundle.locate("/openapi"),
+                f"unsupported document version {shown(declared)}: OpenAPI 3.0, 3.1 or 3.2 is required",
+                kind="version",
+            )
         ]
-    semantic = list(_semantic_problems(document))
-    # Where one of our rules explains a problem, the meta-schema's view of the same node
-    # (or of a node around it) only repeats it less clearly.
-    explained = [pointer for pointer, _ in semantic]
-    found = list(_meta_schema_problems(document, version))
-    if version == "3.1":
-        found += _json_schema_problems(document)
-    meta = [
-        (pointer, message)
-        for pointer, message in found
-        if not any(other.startswith(pointer) or pointer.startswith(other) for other in explained)
-    ]
-    problems = [error(bundle.locate(pointer), message) for pointer, message in meta + semantic]
-    return problems + list(_default_problems(bundle)) + structural_problems(bundle)
+    repairs = Repairs(bundle)
+    if "paths" not in document and version == "3.0":
+        # A components-only document, as teams keep shared models: OpenAPI 3.0 requires
+        # `paths`, 3.1 does not; either way it generates a models package.
+        document["paths"] = {}
+    _semantic_problems(document, repairs)
+    _repair_meta_schema(document, version, repairs)
+    if version != "3.0":
+        _repair_json_schemas(document, repairs)
+    _default_problems(bundle, repairs)
+    _empty_cycle_problems(bundle, repairs)
+    repairs.diagnostics += _long_chain_problems(bundle)
+    return _in_document_order(repairs.diagnostics)
+
+
+def _in_document_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.location.file, d.location.line or 0, d.location.pointer))
 
 
 def component_schemas(document: dict[str, Any]) -> dict[str, Any]:
@@ -96,34 +109,111 @@ def component_schemas(document: dict[str, Any]) -> dict[str, Any]:
     return schemas if isinstance(schemas, dict) else {}
 
 
-def structural_problems(bundle: Bundle) -> list[Diagnostic]:
-    """Schemas no model can be built from: checked first, before any stage follows them."""
-    return list(_empty_cycle_problems(bundle)) + list(_long_chain_problems(bundle))
-
-
 @cache
 def _fast_meta_validator(version: str) -> jsonschema_rs.Validator:
     return jsonschema_rs.validator_for(_meta_schema(version))
 
 
-def _meta_schema_problems(document: dict[str, Any], version: str) -> Iterator[tuple[str, str]]:
-    # jsonschema-rs answers "valid?" about a hundred times faster; the Python validator's
-    # error tree is only needed to explain a document that is not.
-    if _fast_meta_validator(version).is_valid(document):
-        return
+# Rounds of repair: each one fixes every problem found, and may reveal a few more (a
+# dropped value that was required). Real documents settle in two or three.
+_MAX_REPAIR_ROUNDS = 8
+
+# Required fields whose absence has an obvious reading: the empty value.
+_FILLS: dict[str, Any] = {
+    "description": "",
+    "title": "",
+    "version": "",
+    "info": {"title": "", "version": ""},
+    "responses": {"default": {"description": ""}},
+    "default": {"description": ""},  # the one response of an operation that lists none
+}
+
+
+def _repair_meta_schema(document: dict[str, Any], version: str, repairs: Repairs) -> None:
+    """Bring the document within the OpenAPI meta-schema, one degraded construct at a time.
+
+    jsonschema-rs answers "valid?" about a hundred times faster; the Python validator's
+    error tree is only needed for a document that is not.
+    """
+    fast = _fast_meta_validator(version)
+    for _ in range(_MAX_REPAIR_ROUNDS):
+        if fast.is_valid(document):
+            return
+        problems = {
+            tuple(p.absolute_path): p for p in map(_most_specific, _meta_validator(version).iter_errors(document))
+        }
+        repaired = False
+        for path in deepest_first(list(problems)):
+            repaired |= _repair(problems[path], path, version, repairs)
+        if not repaired:
+            break
     for problem in _meta_validator(version).iter_errors(document):
         problem = _most_specific(problem)
-        pointer = pointers.from_tokens(problem.absolute_path)
-        yield pointer, problem.message.splitlines()[0]
+        repairs.fail(tuple(problem.absolute_path), _first_line(problem.message))
 
 
-def _json_schema_problems(document: dict[str, Any]) -> list[tuple[str, str]]:
+def _first_line(message: str) -> str:
+    line = message.splitlines()[0]
+    return line if len(line) <= 200 else line[:197] + "..."
+
+
+def _repair(problem: ValidationError, path: Tokens, version: str, repairs: Repairs) -> bool:
+    """Degrade the construct one meta-schema problem is about; False where nothing could be done."""
+    instance = problem.instance
+    if problem.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        done = False
+        for key in _unexpected_keys(problem, version):
+            done |= repairs.drop((*path, key), f"{key!r} is not an OpenAPI field here: ignored", "unknown-field")
+        return done
+    if problem.validator == "required" and isinstance(instance, dict):
+        missing = [name for name in problem.validator_value if name not in instance]
+        if missing and all(name in _FILLS for name in missing):
+            for name in missing:
+                repairs.replace(
+                    (*path, name), _FILLS[name], f"missing {name!r}: taken as {shown(_FILLS[name])}", "missing-field"
+                )
+            return True
+        return repairs.drop(path, f"missing {', '.join(map(repr, missing))}: ignored", "missing-field")
+    if problem.validator == "type" and instance is None and problem.validator_value in ("array", "object"):
+        empty: Any = [] if problem.validator_value == "array" else {}
+        return repairs.replace(
+            path, empty, f"null where {problem.validator_value} is expected: taken as empty", "invalid-value"
+        )
+    if path and path[-1] in _IDENTIFYING_FIELDS:
+        # A parameter (or API key) whose name or place is wrong cannot be sent at all.
+        return repairs.drop(
+            path[:-1], f"{_first_line(problem.message)}: the whole object is ignored", "invalid-value", found_at=path
+        )
+    return repairs.drop(path, f"{_first_line(problem.message)}: ignored", "invalid-value")
+
+
+# Fields without which their object means nothing: a bad value drops the object.
+_IDENTIFYING_FIELDS = frozenset({"in", "name"})
+
+
+def _unexpected_keys(problem: ValidationError, version: str) -> list[str]:
+    """The members the meta-schema does not allow in the object `problem` is about."""
+    from jsonschema import _utils
+
+    instance, schema = problem.instance, problem.schema
+    if problem.validator == "additionalProperties":
+        return list(_utils.find_additional_properties(instance, schema))
+    validator = _meta_validator(version)
+    try:
+        evaluated = _utils.find_evaluated_property_keys_by_schema(validator, instance, schema)
+    except Exception:  # a reference the helper cannot follow: the object's own properties decide
+        evaluated = list(schema.get("properties") or {})
+    return [key for key in instance if key not in evaluated and not key.startswith("x-")]
+
+
+def _repair_json_schemas(document: dict[str, Any], repairs: Repairs) -> None:
     """OpenAPI 3.1's meta-schema leaves schemas to their dialect, JSON Schema 2020-12, and
     does not look inside them; generated code needs them well-formed (`required` a list of
     names, `properties` a mapping), so each outermost schema is checked against 2020-12's
-    own meta-schema. Unknown keywords stay allowed, as 2020-12 allows them."""
-    problems: list[tuple[str, str]] = []
-    outermost: _Tokens | None = None
+    own meta-schema, and what does not fit it is ignored. Unknown keywords stay allowed,
+    as 2020-12 allows them."""
+    found: list[tuple[Tokens, str]] = []
+    outermost: Tokens | None = None
     for tokens, schema in _schema_nodes(document):
         if outermost is not None and tokens[: len(outermost)] == outermost:
             continue  # inside a schema already checked whole
@@ -134,9 +224,10 @@ def _json_schema_problems(document: dict[str, Any]) -> list[tuple[str, str]]:
 
         for problem in Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(schema):
             problem = _most_specific(problem)
-            at = pointers.from_tokens((*tokens, *problem.absolute_path))
-            problems.append((at, f"not a valid JSON Schema: {problem.message.splitlines()[0]}"))
-    return problems
+            found.append(((*tokens, *problem.absolute_path), _first_line(problem.message)))
+    messages = dict(found)
+    for path in deepest_first(list(messages)):
+        repairs.drop(path, f"not a valid JSON Schema: {messages[path]}: ignored", "invalid-schema")
 
 
 def _most_specific(problem: ValidationError) -> ValidationError:
@@ -151,96 +242,121 @@ def _most_specific(problem: ValidationError) -> ValidationError:
     return problem
 
 
-def _semantic_problems(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+def _semantic_problems(document: dict[str, Any], repairs: Repairs) -> None:
+    """The rules of OpenAPI the meta-schema cannot express, each repaired where it can be."""
     paths = document.get("paths")
     if not isinstance(paths, dict):
         return
     first_use: dict[str, str] = {}
-    for path, path_item in paths.items():
+    for path in list(paths):
+        path_item = paths[path]
         if not isinstance(path_item, dict):
             continue
-        path_at = pointers.join("/paths", path)
         template_names = _TEMPLATE_NAME.findall(path)
-        for name in {n for n in template_names if template_names.count(n) > 1}:
-            yield path_at, f"path parameter {{{name}}} appears more than once in the path"
-        shared = _declared_parameters(document, path_item.get("parameters"), pointers.join(path_at, "parameters"))
-        for method in HTTP_METHODS:
-            operation = path_item.get(method)
-            if not isinstance(operation, dict):
-                continue
-            op_at = pointers.join(path_at, method)
+        repeated = sorted({n for n in template_names if template_names.count(n) > 1})
+        if repeated:
+            repairs.drop(
+                ("paths", path),
+                f"path parameter {{{repeated[0]}}} appears more than once in the path: its operations are ignored",
+                "invalid-path",
+            )
+            continue
+        for method in _methods_of(path_item):
+            operation = path_item[method]
+            op_at: Tokens = ("paths", path, method)
             operation_id = operation.get("operationId")
             if isinstance(operation_id, str):
                 if operation_id in first_use:
-                    yield (
-                        pointers.join(op_at, "operationId"),
-                        (f"duplicate operationId {operation_id!r} (first used at {first_use[operation_id]})"),
+                    repairs.fail(
+                        (*op_at, "operationId"),
+                        f"duplicate operationId {operation_id!r} (first used at {first_use[operation_id]})",
+                        "duplicate-operation-id",
                     )
                 else:
-                    first_use[operation_id] = op_at
-            own = _declared_parameters(document, operation.get("parameters"), pointers.join(op_at, "parameters"))
-            declared = {**shared, **own}
-            yield from _path_parameter_problems(path, op_at, template_names, declared)
-            yield from _response_problems(operation.get("responses"), pointers.join(op_at, "responses"))
+                    first_use[operation_id] = pointers.from_tokens(op_at)
+            _path_parameter_problems(document, path, path_item, operation, op_at, template_names, repairs)
+            responses = operation.get("responses")
+            if isinstance(responses, dict):
+                for status in [s for s in responses if not _STATUS_KEY.match(str(s))]:
+                    repairs.drop(
+                        (*op_at, "responses", status),
+                        f"bad status code {status!r} (use a code from 100 to 599, a range such as 4XX, or default): "
+                        "the response is ignored",
+                        "invalid-status",
+                    )
+                if not responses:  # every response was dropped: the operation still answers
+                    responses["default"] = {"description": ""}
+
+
+def _methods_of(path_item: dict[str, Any]) -> list[str]:
+    return [method for method in HTTP_METHODS if isinstance(path_item.get(method), dict)]
 
 
 def _declared_parameters(
-    document: dict[str, Any], parameters: Any, at: str
-) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
-    """(name, location) -> (pointer, parameter), following `$ref`s to components."""
-    declared: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+    document: dict[str, Any], parameters: Any, at: Tokens
+) -> dict[tuple[str, str], tuple[Tokens, dict[str, Any]]]:
+    """(name, location) -> (path, parameter), following `$ref`s to components."""
+    declared: dict[tuple[str, str], tuple[Tokens, dict[str, Any]]] = {}
     if not isinstance(parameters, list):
         return declared
     for index, parameter in enumerate(parameters):
-        parameter_at = pointers.join(at, index)
         parameter = resolve_local(document, parameter)
         if (
             isinstance(parameter, dict)
             and isinstance(parameter.get("name"), str)
             and isinstance(parameter.get("in"), str)
         ):
-            declared[(parameter["name"], parameter["in"])] = (parameter_at, parameter)
+            declared[(parameter["name"], parameter["in"])] = ((*at, index), parameter)
     return declared
 
 
 def _path_parameter_problems(
-    path: str, op_at: str, template_names: list[str], declared: dict[tuple[str, str], tuple[str, dict[str, Any]]]
-) -> Iterator[tuple[str, str]]:
+    document: dict[str, Any],
+    path: str,
+    path_item: dict[str, Any],
+    operation: dict[str, Any],
+    op_at: Tokens,
+    template_names: list[str],
+    repairs: Repairs,
+) -> None:
+    shared = _declared_parameters(document, path_item.get("parameters"), ("paths", path, "parameters"))
+    own = _declared_parameters(document, operation.get("parameters"), (*op_at, "parameters"))
+    declared = {**shared, **own}
     for name in dict.fromkeys(template_names):
         entry = declared.get((name, "path"))
         if entry is None:
-            yield op_at, f"path parameter {{{name}}} of {path!r} is not declared"
-        elif entry[1].get("required") is not True:
-            yield entry[0], f"path parameter {name!r} must be declared with required: true"
-    for (name, location), (parameter_at, _) in declared.items():
-        if location == "path" and name not in template_names:
-            yield parameter_at, f"path parameter {name!r} does not appear in the path {path!r}"
-
-
-def _response_problems(responses: Any, at: str) -> Iterator[tuple[str, str]]:
-    if not isinstance(responses, dict):
-        return
-    for status in responses:
-        if not _STATUS_KEY.match(status):
-            yield (
-                pointers.join(at, status),
-                (f"bad status code {status!r}: use a code from 100 to 599, a range such as 4XX, or default"),
+            if not isinstance(operation.get("parameters"), list):
+                operation["parameters"] = []
+            repairs.warn(
+                op_at,
+                f"path parameter {{{name}}} of {path!r} is not declared: taken as a string",
+                "undeclared-parameter",
             )
+            operation["parameters"].append({"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
+        elif entry[1].get("required") is not True:
+            repairs.warn(
+                entry[0], f"path parameter {name!r} is not declared required: taken as required", "invalid-parameter"
+            )
+            entry[1]["required"] = True
+    unused = [at for (name, location), (at, _) in declared.items() if location == "path" and name not in template_names]
+    for at in deepest_first(unused):
+        parameter = resolve_local(document, node_at(document, at))
+        declared_name = parameter.get("name") if isinstance(parameter, dict) else "?"
+        repairs.drop(
+            at, f"path parameter {declared_name!r} does not appear in the path {path!r}: ignored", "invalid-parameter"
+        )
 
 
-_Tokens = tuple[str | int, ...]  # a JSON pointer, not yet spelt
-
-
-def _schema_nodes(document: dict[str, Any]) -> Iterator[tuple[_Tokens, dict[str, Any]]]:
+def _schema_nodes(document: dict[str, Any]) -> Iterator[tuple[Tokens, dict[str, Any]]]:
     """Every schema of the document with the tokens of its pointer: component schemas and
     every `schema` of a parameter, header or media type, and the schemas nested in those.
 
     Tokens, not pointers: a pointer is only spelt for the few nodes a problem is found at.
     """
-    stack: list[tuple[_Tokens, Any, bool]] = [((), document, False)]
+    stack: list[tuple[Tokens, Any, bool]] = [((), document, False)]
     while stack:
         at, node, is_schema = stack.pop()
-        children: list[tuple[_Tokens, Any, bool]] = []
+        children: list[tuple[Tokens, Any, bool]] = []
         if isinstance(node, dict):
             if is_schema:
                 yield at, node
@@ -271,30 +387,24 @@ _SCHEMA_DATA_KEYWORDS = frozenset(
 )
 
 
-def _default_problems(bundle: Bundle) -> Iterator[Diagnostic]:
+def _default_problems(bundle: Bundle, repairs: Repairs) -> None:
     """A `default` must be a value of its own schema: generated code would start from it.
-
-    OpenAPI 3.0 documents often write `default: null` to mean "no default" on a schema that
-    is not nullable; that is a warning, and the default is ignored.
-    """
+    One that is not is dropped (`default: null` on a schema that is not nullable makes the
+    field optional, not nullable)."""
     document = bundle.document
     from generator.json_schema import definitions, to_json_schema  # only needed when a default exists
 
     openapi_30 = str(document.get("openapi", "")).startswith("3.0")
     components = component_schemas(document)
     all_definitions: dict[str, Any] | None = None
+    misfits: list[tuple[Tokens, str]] = []
     for tokens, schema in _schema_nodes(document):
         if "default" not in schema:
             continue
-        at = pointers.from_tokens(tokens)
         default = schema["default"]
         own = to_json_schema({k: v for k, v in schema.items() if k != "default"}, openapi_30=openapi_30)
         if default is None and openapi_30 and schema.get("nullable") is not True and "$ref" not in schema:
-            yield warning(
-                bundle.locate(pointers.join(at, "default")),
-                "default null on a schema that is not nullable: taken as no default",
-                kind="default-mismatch",
-            )
+            misfits.append((tokens, "default null on a schema that is not nullable: taken as no default"))
             continue
         if "$ref" in json.dumps(own):
             if all_definitions is None:
@@ -302,11 +412,11 @@ def _default_problems(bundle: Bundle) -> Iterator[Diagnostic]:
             own = {**own, "$defs": all_definitions}
         problem = _why_invalid(own, default)
         if problem is not None:
-            shown = json.dumps(default, ensure_ascii=False)
-            yield error(
-                bundle.locate(pointers.join(at, "default")),
-                f"default {shown} does not fit its schema: {problem.message}",
+            misfits.append(
+                (tokens, f"default {shown(default)} does not fit its schema ({_first_line(problem.message)}): ignored")
             )
+    for tokens, message in misfits:
+        repairs.drop((*tokens, "default"), message, "default-mismatch")
 
 
 def _renamed_component(schema: Any) -> str | None:
@@ -324,9 +434,9 @@ def _renamed_component(schema: Any) -> str | None:
     return None
 
 
-def _empty_cycle_problems(bundle: Bundle) -> Iterator[Diagnostic]:
+def _empty_cycle_problems(bundle: Bundle, repairs: Repairs) -> None:
     """Schemas that only refer to each other in a circle (`A: {$ref: A}`) describe no value:
-    no model can be generated for them."""
+    each becomes a schema that allows any value."""
     schemas = component_schemas(bundle.document)
     renames = {name: target for name, schema in schemas.items() if (target := _renamed_component(schema))}
     walked: set[str] = set()  # each rename is followed once, whichever walk reaches it first
@@ -341,10 +451,13 @@ def _empty_cycle_problems(bundle: Bundle) -> Iterator[Diagnostic]:
             continue  # ends at a schema with content, or joins a walk already done
         cycle = list(chain)[chain[name] :]
         circle = " -> ".join([*cycle, cycle[0]])
-        for name in cycle:
-            yield error(
-                bundle.locate(pointers.join("/components/schemas", name)),
-                f"$ref cycle with no content ({circle}): it describes no value",
+        for member in cycle:
+            annotations = {k: v for k, v in schemas[member].items() if k in ANNOTATION_KEYWORDS}
+            repairs.replace(
+                ("components", "schemas", member),
+                annotations,
+                f"$ref cycle with no content ({circle}): taken as any value",
+                "empty-cycle",
             )
 
 
@@ -360,7 +473,7 @@ def _built_on(schema: Any) -> list[str]:
     return [name for member in members if (name := component_ref(member)) is not None]
 
 
-def _long_chain_problems(bundle: Bundle) -> Iterator[Diagnostic]:
+def _long_chain_problems(bundle: Bundle) -> list[Diagnostic]:
     """Schemas built on schemas built on schemas... nest as surely as written-out nesting
     does, and the generator follows such a chain to decide each model: longer than the
     max-depth limit, it is refused like any nesting that deep."""
@@ -384,12 +497,16 @@ def _long_chain_problems(bundle: Bundle) -> Iterator[Diagnostic]:
             stack.extend((n, False) for n in _built_on(schemas.get(name)) if n in schemas and n not in length)
     for name, chain in length.items():
         if chain > limit:
-            yield error(
-                bundle.locate(pointers.join("/components/schemas", name)),
-                f"schema built on a chain of {chain} schemas, each made of the next ($ref, allOf, anyOf, oneOf); "
-                f"more than {limit} (limit max-depth)",
-            )
-            return  # one is enough: every schema above it in the chain is longer still
+            # One is enough: every schema above it in the chain is longer still.
+            return [
+                error(
+                    bundle.locate(pointers.join("/components/schemas", name)),
+                    f"schema built on a chain of {chain} schemas, each made of the next ($ref, allOf, anyOf, oneOf); "
+                    f"more than {limit} (limit max-depth)",
+                    kind="budget",
+                )
+            ]
+    return []
 
 
 def _why_invalid(schema: dict[str, Any], value: Any) -> ValidationError | None:

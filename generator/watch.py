@@ -24,6 +24,7 @@ def watch(
     template_dirs: Sequence[Path],
     stop: threading.Event | None = None,
     load: LoadOptions | None = None,
+    report: cli.Reporting | None = None,
 ) -> int:
     """Watch until interrupted (or `stop` is set); 0 when stopped cleanly."""
     from watchfiles import watch as file_changes
@@ -35,7 +36,8 @@ def watch(
     print(f"watching {specs_dir}/ and {', '.join(_shown(d) for d in watched_templates)}; Ctrl-C stops", flush=True)
     # First bring the output up to date, so every later line is about one change.
     specs = _discover(specs_dir, load)
-    _generate(specs, template_dirs, out_dir, remove_stale=True)
+    reporting = report or cli.Reporting()
+    _generate(specs, template_dirs, out_dir, reporting, remove_stale=True)
     sources = _sources(specs, out_dir)
     try:
         for changes in file_changes(specs_dir, *watched_templates, stop_event=stop, yield_on_timeout=False):
@@ -52,7 +54,7 @@ def watch(
             names = {spec.name for spec in specs}
             gone = [name for name in sources if name not in names]
             if affected or gone:
-                _generate(affected, template_dirs, out_dir, remove_stale=bool(gone), one_line=True)
+                _generate(affected, template_dirs, out_dir, reporting, remove_stale=bool(gone), one_line=True)
                 sources = {name: files for name, files in sources.items() if name in names}
                 sources.update(_sources(affected, out_dir))
             sys.stdout.flush()
@@ -75,10 +77,12 @@ def _discover(specs_dir: Path, load: LoadOptions | None) -> list[SpecInput]:
     return specs
 
 
-def _generate(specs: Sequence[SpecInput], template_dirs: Sequence[Path], out_dir: Path, **options: bool) -> None:
+def _generate(
+    specs: Sequence[SpecInput], template_dirs: Sequence[Path], out_dir: Path, report: cli.Reporting, **options: bool
+) -> None:
     """One generation; an I/O failure is said and the watcher goes on."""
     try:
-        cli.generate(specs, template_dirs, out_dir, **options)
+        cli.generate(specs, template_dirs, out_dir, report=report, **options)
     except writer.WriteError as exc:
         print(f"error: {exc}; no package was changed", file=sys.stderr)
 

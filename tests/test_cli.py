@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import FIXTURES, SPECS, run_generator, snapshot
+from tests.support import FIXTURES, SPECS, mypy_strict, run_generator, snapshot
 
 
 def test_generate_any_spec_to_any_directory(tmp_path: Path) -> None:
@@ -62,18 +62,47 @@ def test_check_names_each_file_edited_by_hand(tmp_path: Path) -> None:
 
 
 def test_validate_reports_every_problem_with_file_line_and_pointer() -> None:
-    run = run_generator("validate", FIXTURES / "invalid" / "path_parameters.yaml")
+    run = run_generator("validate", "--strict", FIXTURES / "invalid" / "path_parameters.yaml")
     assert run.returncode == 1
     lines = run.stderr.splitlines()
     assert any(
         line.endswith(
-            "path_parameters.yaml:7: /paths/~1a~1{id}/get: error: path parameter {id} of '/a/{id}' is not declared"
+            "path_parameters.yaml:7: /paths/~1a~1{id}/get: error: path parameter {id} of '/a/{id}' is not declared: "
+            "taken as a string"
         )
         for line in lines
     )
     assert any(":16: /paths/~1b~1{id}/get/parameters/0: error:" in line for line in lines)
     assert "2 errors" in run.stdout
     assert "Traceback" not in run.stderr
+
+
+def test_without_strict_warnings_are_counted_by_kind_and_listed_with_v() -> None:
+    run = run_generator("validate", FIXTURES / "invalid" / "many_problems.yaml")
+    assert run.returncode == 1  # a duplicate operation id is an error whatever the mode
+    summary = [line for line in run.stderr.splitlines() if " warnings (" in line]
+    assert summary == [
+        "tests/fixtures/invalid/many_problems.yaml: 4 warnings "
+        "(1 default-mismatch, 1 invalid-status, 1 undeclared-parameter, 1 unresolvable-ref); -v lists them"
+    ]
+    assert ": warning: " not in run.stderr
+    assert run.stderr.count(": error: ") == 1
+    verbose = run_generator("validate", "-v", FIXTURES / "invalid" / "many_problems.yaml")
+    assert verbose.stderr.count(": warning: ") == 4
+    assert "-v lists them" not in verbose.stderr
+
+
+def test_strict_is_also_a_project_setting(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.pyapigen]\nstrict = true\n")
+    spec = FIXTURES / "invalid" / "bad_status.yaml"
+    run = run_generator("generate", spec.resolve(), "--out", tmp_path / "out", "--name", "sloppy", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "1 error (--strict: warnings are errors)" in run.stderr
+    assert not (tmp_path / "out" / "sloppy").exists()
+    (tmp_path / "pyproject.toml").write_text("[tool.pyapigen]\nstrict = 'yes'\n")
+    run = run_generator("generate", spec.resolve(), "--out", tmp_path / "out", "--name", "sloppy", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "strict must be true or false" in run.stderr
 
 
 def test_yaml_syntax_errors_are_one_line_not_a_traceback() -> None:
@@ -89,7 +118,7 @@ def test_validate_accepts_the_vendor_specs() -> None:
     assert run.stdout.count(": valid") == 4
 
 
-# Each invalid fixture and the lines `generate` must print for it: file:line: /pointer: error: ...
+# Each invalid fixture and the lines `generate --strict` must print for it: file:line: /pointer: error: ...
 INVALID_FIXTURES = {
     "yaml_syntax.yaml": ["yaml_syntax.yaml:8: /: error: invalid YAML"],
     "unresolvable_ref.yaml": [
@@ -102,23 +131,24 @@ INVALID_FIXTURES = {
     ],
     "path_parameters.yaml": [
         "path_parameters.yaml:7: /paths/~1a~1{id}/get: error: path parameter {id} of '/a/{id}' is not declared",
-        "path_parameters.yaml:16: /paths/~1b~1{id}/get/parameters/0: error: path parameter 'id' must be declared",
+        "path_parameters.yaml:16: /paths/~1b~1{id}/get/parameters/0: error: path parameter 'id' is not declared "
+        "required",
     ],
     "bad_status.yaml": ["bad_status.yaml:10: /paths/~1a/get/responses/2000: error: bad status code '2000'"],
     "meta_schema.yaml": ["meta_schema.yaml:11: /paths/~1a/get/parameters/0/in: error: 'body' is not one of"],
     "default_mismatch.yaml": [
         "default_mismatch.yaml:12: /paths/~1a/get/parameters/0/schema/default: error: default 0 does not fit",
-        'default_mismatch.yaml:21: /components/schemas/Mode/default: error: default "grey" does not fit',
+        "default_mismatch.yaml:21: /components/schemas/Mode/default: error: default 'grey' does not fit",
     ],
     "many_problems.yaml": [
         "many_problems.yaml:7: /paths/~1a~1{id}/get: error: path parameter {id}",
-        "many_problems.yaml:15: /paths/~1a~1{id}/get/responses/200/content/application~1json/schema/$ref: error: "
-        "unresolvable $ref",
         "many_problems.yaml:18: /paths/~1b/get/operationId: error: duplicate operationId 'fetch'",
         "many_problems.yaml:20: /paths/~1b/get/responses/20: error: bad status code '20'",
-        'many_problems.yaml:26: /components/schemas/Size/default: error: default "big" does not fit',
+        "many_problems.yaml:26: /components/schemas/Size/default: error: default 'big' does not fit",
     ],
 }
+# The fixtures that fail whatever the mode: no correct code can be generated from them.
+FATAL_FIXTURES = {"yaml_syntax.yaml", "missing_file.yaml", "duplicate_operation_id.yaml", "many_problems.yaml"}
 
 
 def test_every_invalid_fixture_is_covered() -> None:
@@ -131,7 +161,7 @@ def test_each_invalid_document_gives_its_lines_and_touches_nothing(fixture: str,
     (out / "kept").mkdir(parents=True)
     (out / "kept" / "file.py").write_text("# a package generated earlier\n")
     before = snapshot(out)
-    run = run_generator("generate", FIXTURES / "invalid" / fixture, "--out", out, "--name", "broken")
+    run = run_generator("generate", "--strict", FIXTURES / "invalid" / fixture, "--out", out, "--name", "broken")
     assert run.returncode == 1
     errors = [line for line in run.stderr.splitlines() if ": error: " in line]
     assert len(errors) == len(INVALID_FIXTURES[fixture]), run.stderr
@@ -139,6 +169,20 @@ def test_each_invalid_document_gives_its_lines_and_touches_nothing(fixture: str,
         assert line.startswith("tests/fixtures/invalid/" + expected), line
     assert "Traceback" not in run.stderr
     assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("fixture", sorted(set(INVALID_FIXTURES) - FATAL_FIXTURES))
+def test_a_sloppy_document_generates_with_warnings_unless_strict(fixture: str, tmp_path: Path) -> None:
+    run = run_generator("generate", "-v", FIXTURES / "invalid" / fixture, "--out", tmp_path, "--name", "sloppy")
+    assert run.returncode == 0, run.stderr
+    warnings = [line for line in run.stderr.splitlines() if ": warning: " in line]
+    assert [line.replace(": warning: ", ": error: ") for line in warnings] == [
+        line
+        for line in run_generator("validate", "--strict", FIXTURES / "invalid" / fixture).stderr.splitlines()
+        if ": error: " in line
+    ]
+    package = tmp_path / "sloppy"
+    assert mypy_strict(package, "sloppy_api").returncode == 0
 
 
 def test_check_explains_api_changes_and_generate_keeps_a_changelog(tmp_path: Path) -> None:

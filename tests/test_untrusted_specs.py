@@ -304,7 +304,9 @@ def test_values_generated_code_cannot_carry_are_diagnostics_at_their_line(
         ),
     ],
 )
-def test_a_ref_cycle_with_no_content_is_a_diagnostic(project: Path, schemas: dict[str, object], cycle: str) -> None:
+def test_a_ref_cycle_with_no_content_becomes_any_with_a_warning(
+    project: Path, schemas: dict[str, object], cycle: str
+) -> None:
     document = {
         "openapi": "3.1.0",
         "info": {"title": "C", "version": "1"},
@@ -313,8 +315,14 @@ def test_a_ref_cycle_with_no_content_is_a_diagnostic(project: Path, schemas: dic
     }
     spec = project / "specs" / "cycle.json"
     spec.write_text(json.dumps(document, indent=1))
-    run = generator(project, "generate", spec, "--out", "generated")
-    assert_refused(run, f"$ref cycle with no content ({cycle})", "/components/schemas/A")
+    assert_refused(
+        generator(project, "generate", "--strict", spec, "--out", "generated"), cycle, "/components/schemas/A"
+    )
+    run = generator(project, "generate", "-v", spec, "--out", "generated")
+    assert run.returncode == 0, run.stderr
+    assert f"/components/schemas/A: warning: $ref cycle with no content ({cycle}): taken as any value" in run.stderr
+    models = (project / "generated" / "cycle" / "cycle_api" / "models.py").read_text()
+    assert "A = Any" in models or "A: TypeAlias = Any" in models or "RootModel[Any]" in models, models
 
 
 # --- writing -----------------------------------------------------------------------------

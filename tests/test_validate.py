@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.bundle import bundle
+from generator.diagnostics import Severity
 from generator.validate import validate
 from tests.support import FIXTURES, SPECS, VENDORS
 
@@ -31,8 +32,8 @@ def test_vendor_specs_pass_openapi_spec_validator() -> None:
         (
             "path_parameters.yaml",
             [
-                (7, "/paths/~1a~1{id}/get", "path parameter {id} of '/a/{id}' is not declared"),
-                (16, "/paths/~1b~1{id}/get/parameters/0", "'id' must be declared with required: true"),
+                (7, "/paths/~1a~1{id}/get", "path parameter {id} of '/a/{id}' is not declared: taken as a string"),
+                (16, "/paths/~1b~1{id}/get/parameters/0", "'id' is not declared required: taken as required"),
             ],
         ),
         ("bad_status.yaml", [(10, "/paths/~1a/get/responses/2000", "bad status code '2000'")]),
@@ -48,6 +49,33 @@ def test_each_problem_is_one_diagnostic_at_its_place(fixture: str, expected: lis
         assert diagnostic.location.file.endswith(fixture)
 
 
+def test_only_duplicate_operation_ids_are_errors_among_the_rules() -> None:
+    """The severity policy: what leaves no correct code for the whole document is an error;
+    a construct that can be degraded is a warning, and the document is repaired."""
+    loaded, _ = bundle(FIXTURES / "invalid" / "many_problems.yaml")
+    found = validate(loaded)
+    assert [d.kind for d in found if d.severity is Severity.ERROR] == ["duplicate-operation-id"]
+    assert {d.kind for d in found if d.severity is Severity.WARNING} == {  # the unresolvable $ref: bundle's
+        "undeclared-parameter",
+        "invalid-status",
+        "default-mismatch",
+    }
+
+
+def test_repairs_leave_a_document_the_meta_schema_accepts() -> None:
+    import jsonschema_rs
+
+    from generator.validate import _meta_schema, openapi_version
+
+    for fixture in ("path_parameters.yaml", "bad_status.yaml", "meta_schema.yaml", "default_mismatch.yaml"):
+        loaded, _ = bundle(FIXTURES / "invalid" / fixture)
+        assert all(d.severity is Severity.WARNING for d in validate(loaded))
+        version = openapi_version(loaded.document)
+        assert version is not None
+        assert jsonschema_rs.validator_for(_meta_schema(version)).is_valid(loaded.document), fixture
+        assert validate(loaded) == [], fixture  # repaired once, nothing is left to repair
+
+
 def test_an_unsupported_version_is_reported(tmp_path: object) -> None:
     from pathlib import Path
 
@@ -55,4 +83,5 @@ def test_an_unsupported_version_is_reported(tmp_path: object) -> None:
     spec.write_text("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n")
     loaded, _ = bundle(spec)
     (diagnostic,) = validate(loaded)
-    assert "OpenAPI 3.0 or 3.1 is required" in diagnostic.message
+    assert "OpenAPI 3.0, 3.1 or 3.2 is required" in diagnostic.message
+    assert diagnostic.severity is Severity.ERROR
