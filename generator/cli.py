@@ -57,7 +57,8 @@ class Reporting:
     def report(self, label: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Every error, and the warnings listed (-v) or counted by kind on one line."""
         warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
-        _print_diagnostics([d for d in diagnostics if d.severity is Severity.ERROR or self.verbose])
+        shown = [d for d in diagnostics if d.severity is Severity.ERROR or self.verbose]
+        _print_diagnostics(sorted(shown, key=lambda d: (d.location.file, d.location.line or 0, d.location.pointer)))
         if warnings:
             kinds = Counter(d.kind for d in warnings)
             counted = ", ".join(

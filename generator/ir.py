@@ -318,6 +318,12 @@ class Api:
         )
 
     @property
+    def models_only(self) -> bool:
+        """A document with no operations (a components-only document, say) generates a
+        package of models: there is nothing for a client or a server to do."""
+        return not self.operations
+
+    @property
     def has_idempotent_operations(self) -> bool:
         """Whether any operation takes an Idempotency-Key (the mock then keeps replays)."""
         return any(o.idempotency_key is not None for o in self.operations)

@@ -33,6 +33,12 @@ MODULE_TEMPLATES = {
     "server.py": "server.py.jinja",
 }
 MODELS_TEMPLATE = "models.py.jinja"
+# A package of models only (see `Api.models_only`): its own smaller set.
+MODELS_ONLY_PACKAGE_TEMPLATES = {
+    "pyproject.toml": "models_only/pyproject.toml.jinja",
+    "README.md": "models_only/README.md.jinja",
+}
+MODELS_ONLY_MODULE_TEMPLATES = {"__init__.py": "models_only/__init__.py.jinja"}
 
 
 _OPTIONS: dict[str, Any] = {
@@ -88,8 +94,13 @@ def _context(api: Api, changes: Sequence[changelog.Entry] = (), models: ModelMod
 def render_code(env: jinja2.Environment, api: Api, changes: Sequence[changelog.Entry] = ()) -> dict[str, str]:
     """The package's files from templates, but for `models.py`: by path in the package directory."""
     context = _context(api, changes)
-    files = {name: env.get_template(template).render(context) for name, template in PACKAGE_TEMPLATES.items()}
-    for name, template in MODULE_TEMPLATES.items():
+    package_templates, module_templates = (
+        (MODELS_ONLY_PACKAGE_TEMPLATES, MODELS_ONLY_MODULE_TEMPLATES)
+        if api.models_only
+        else (PACKAGE_TEMPLATES, MODULE_TEMPLATES)
+    )
+    files = {name: env.get_template(template).render(context) for name, template in package_templates.items()}
+    for name, template in module_templates.items():
         files[f"{api.package}/{name}"] = env.get_template(template).render(context)
     return files
 
@@ -101,11 +112,10 @@ def render_models(env: jinja2.Environment, api: Api, models: ModelModule) -> dic
 
 def data_files(api: Api, spec_json: str) -> dict[str, str]:
     """The files that are not code: the spec, the server's request schemas, the typing marker."""
-    return {
-        f"{api.package}/py.typed": "",
-        f"{api.package}/openapi.json": spec_json,
-        f"{api.package}/request_schemas.json": request_schemas(api),
-    }
+    files = {f"{api.package}/py.typed": "", f"{api.package}/openapi.json": spec_json}
+    if not api.models_only:
+        files[f"{api.package}/request_schemas.json"] = request_schemas(api)
+    return files
 
 
 def request_schemas(api: Api) -> str:

@@ -8,6 +8,7 @@ change is reported where it was made, so nothing is lost without a word.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,8 +23,12 @@ _SHOWN_VALUE_LENGTH = 60
 
 
 def shown(value: Any) -> str:
-    """A value as a message quotes it: short, one line."""
-    text = repr(value).replace("\n", " ")
+    """A value as a message quotes it: as JSON spells it, short, on one line."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    text = text.replace("\n", " ")
     return text if len(text) <= _SHOWN_VALUE_LENGTH else text[: _SHOWN_VALUE_LENGTH - 3] + "..."
 
 

@@ -138,13 +138,13 @@ INVALID_FIXTURES = {
     "meta_schema.yaml": ["meta_schema.yaml:11: /paths/~1a/get/parameters/0/in: error: 'body' is not one of"],
     "default_mismatch.yaml": [
         "default_mismatch.yaml:12: /paths/~1a/get/parameters/0/schema/default: error: default 0 does not fit",
-        "default_mismatch.yaml:21: /components/schemas/Mode/default: error: default 'grey' does not fit",
+        'default_mismatch.yaml:21: /components/schemas/Mode/default: error: default "grey" does not fit',
     ],
     "many_problems.yaml": [
         "many_problems.yaml:7: /paths/~1a~1{id}/get: error: path parameter {id}",
         "many_problems.yaml:18: /paths/~1b/get/operationId: error: duplicate operationId 'fetch'",
         "many_problems.yaml:20: /paths/~1b/get/responses/20: error: bad status code '20'",
-        "many_problems.yaml:26: /components/schemas/Size/default: error: default 'big' does not fit",
+        'many_problems.yaml:26: /components/schemas/Size/default: error: default "big" does not fit',
     ],
 }
 # The fixtures that fail whatever the mode: no correct code can be generated from them.

@@ -1,0 +1,131 @@
+"""Published specs are sloppy in harmless ways: each such construct is a warning at its
+line and pointer, degraded as a user would expect, and the rest of the document generates
+a package that imports, type-checks and answers over HTTP.
+
+`--strict` turns every warning back into an error; a components-only document generates a
+models package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import httpx
+import pytest
+
+from tests.support import FIXTURES, mypy_strict, run_generator, serve
+
+REAL_WORLD = FIXTURES / "realworld"
+
+# Every construct of sloppy.yaml: (line, pointer, kind).
+SLOPPY_WARNINGS = [
+    (7, "/info/externalDocs", "unknown-field"),
+    (9, "/security/0/token", "invalid-value"),
+    (12, "/paths/~1notes~1{noteId}/get", "undeclared-parameter"),
+    (14, "/paths/~1notes~1{noteId}/get/title", "unknown-field"),
+    (18, "/paths/~1notes~1{noteId}/get/parameters/0/schema/default", "default-mismatch"),
+    (20, "/paths/~1notes~1{noteId}/get/responses/200/description", "missing-field"),
+    (24, "/paths/~1notes~1{noteId}/get/responses/2000", "invalid-status"),
+    (26, "/paths/~1notes~1{noteId}/put", "undeclared-parameter"),
+    (49, "/components/schemas/Note/properties/colour/default", "default-mismatch"),
+    (50, "/components/schemas/Note/properties/tags/default", "default-mismatch"),
+    (51, "/components/schemas/Note/properties/pinned/default", "default-mismatch"),
+    (52, "/components/schemas/Note/properties/author/$ref", "unresolvable-ref"),
+    (54, "/components/schemas/Loop", "empty-cycle"),
+]
+
+
+def _import_fresh(package_root: Path, name: str) -> ModuleType:
+    sys.path.insert(0, str(package_root))
+    for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+        del sys.modules[module]
+    return importlib.import_module(name)
+
+
+@pytest.fixture(scope="module")
+def sloppy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    out = tmp_path_factory.mktemp("sloppy")
+    run = run_generator("generate", "-v", REAL_WORLD / "sloppy.yaml", "--out", out)
+    assert run.returncode == 0, run.stderr
+    yield out / "sloppy", run.stderr
+    sys.path[:] = [p for p in sys.path if p != str(out / "sloppy")]
+
+
+def test_each_sloppy_construct_is_one_warning_at_its_line(sloppy: tuple[Path, str]) -> None:
+    _, stderr = sloppy
+    warnings = [line for line in stderr.splitlines() if ": warning: " in line]
+    found = [(int(line.split(":")[1]), line.split(": ")[1]) for line in warnings]
+    assert found == [(line, pointer) for line, pointer, _ in SLOPPY_WARNINGS]
+    assert all(line.startswith("tests/fixtures/realworld/sloppy.yaml:") for line in warnings)
+    (summary,) = [line for line in stderr.splitlines() if " warnings (" in line]
+    assert summary.startswith(f"tests/fixtures/realworld/sloppy.yaml: {len(SLOPPY_WARNINGS)} warnings (")
+    for kind in {kind for _, _, kind in SLOPPY_WARNINGS}:
+        count = sum(1 for _, _, k in SLOPPY_WARNINGS if k == kind)
+        assert f"{count} {kind}" in summary
+
+
+def test_strict_refuses_the_same_document_and_writes_nothing(tmp_path: Path) -> None:
+    run = run_generator("generate", "--strict", REAL_WORLD / "sloppy.yaml", "--out", tmp_path)
+    assert run.returncode == 1
+    assert run.stderr.count(": error: ") == len(SLOPPY_WARNINGS)
+    assert f"{len(SLOPPY_WARNINGS)} errors (--strict: warnings are errors)" in run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_sloppy_package_type_checks(sloppy: tuple[Path, str]) -> None:
+    package, _ = sloppy
+    run = mypy_strict(package, "sloppy_api")
+    assert run.returncode == 0, run.stdout
+
+
+def test_the_degraded_constructs_work_over_http(sloppy: tuple[Path, str]) -> None:
+    package, _ = sloppy
+    api = _import_fresh(package, "sloppy_api")
+    server = importlib.import_module("sloppy_api.server")
+    models = importlib.import_module("sloppy_api.models")
+    # Defaults that did not fit are gone: the fields are optional, without a default value.
+    fields = models.Note.model_fields
+    assert [fields[name].default for name in ("colour", "tags", "pinned")] == [None, None, None]
+    with serve(server.create_app(server.InMemoryHandler())) as url:
+        with api.Client(base_url=url, token="secret") as client:
+            # The undeclared {noteId} is a string argument; the unresolvable $ref takes any value.
+            stored = client.replace_note("n-1", body={"id": "n-1", "text": "hi", "author": {"any": ["thing"]}})
+            assert stored.id == "n-1"
+            fetched = client.get_note("n-1", verbose=True)
+            assert fetched.text == "hi"
+        # "default: null" made `colour` optional, not nullable: the server refuses a null.
+        refused = httpx.put(
+            f"{url}/notes/n-1",
+            json={"id": "n-1", "text": "hi", "colour": None},
+            headers={"Authorization": "Bearer secret"},
+        )
+        assert 400 <= refused.status_code < 500, refused.text
+        assert "colour" in refused.text
+
+
+def test_a_components_only_document_generates_a_models_package(tmp_path: Path) -> None:
+    for version in ("3.0.3", "3.1.0"):
+        spec = tmp_path / f"shared_{version.replace('.', '_')}.yaml"
+        spec.write_text((REAL_WORLD / "components_only.yaml").read_text().replace("3.0.3", version))
+        run = run_generator("generate", "--strict", spec, "--out", tmp_path / "out")
+        assert run.returncode == 0, run.stderr
+        package = tmp_path / "out" / spec.stem
+        name = f"{spec.stem}_api"
+        assert sorted(p.name for p in (package / name).iterdir()) == [
+            "__init__.py",
+            "models.py",
+            "openapi.json",
+            "py.typed",
+        ]
+        assert "no client and no server" in (package / "README.md").read_text()
+        assert "httpx" not in (package / "pyproject.toml").read_text()
+        assert mypy_strict(package, name).returncode == 0
+        models = _import_fresh(package, name)
+        customer = models.Customer.model_validate({"id": "c-1", "balance": {"amount": 5, "currency": "EUR"}})
+        assert customer.balance.currency == "EUR"
+        with pytest.raises(ValueError):
+            models.Money.model_validate({"amount": 5, "currency": "EURO"})
