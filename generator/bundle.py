@@ -31,7 +31,30 @@ from generator.limits import DEFAULT, Limits
 from generator.sources import Budget, FileProblem, MissingFile, SourceFile, count_values, display_path, read_source
 from generator.spec_input import LoadOptions
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
+ADDITIONAL_OPERATIONS = "additionalOperations"  # OpenAPI 3.2: other methods, by their own name
+
+
+def operation_tokens(method: str) -> tuple[str, ...]:
+    """Where a path item keeps the operation of `method` (as `operations_of` names it)."""
+    return (method,) if method in HTTP_METHODS else (ADDITIONAL_OPERATIONS, method)
+
+
+def operations_of(path_item: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(method, operation) of a path item: its fixed fields, then 3.2's `additionalOperations`
+    under the method name they are written with (`LINK`)."""
+    if not isinstance(path_item, dict):
+        return []
+    found = [(method, path_item[method]) for method in HTTP_METHODS if isinstance(path_item.get(method), dict)]
+    additional = path_item.get(ADDITIONAL_OPERATIONS)
+    if isinstance(additional, dict):
+        found += [
+            (method, operation)
+            for method, operation in additional.items()
+            if isinstance(operation, dict) and method.lower() not in HTTP_METHODS
+        ]
+    return found
+
 
 # Keywords whose value is a schema, a list of schemas or a map of schemas (JSON Schema 2020-12).
 _SCHEMA_VALUED = (
@@ -372,6 +395,9 @@ class _Bundler:
     def _path_item(self, node: Any, source: SourceFile, at: str) -> Any:
         fields: dict[str, Callable[[Any, SourceFile, str], Any]] = {method: self._operation for method in HTTP_METHODS}
         fields["parameters"] = self._parameters
+        fields[ADDITIONAL_OPERATIONS] = lambda n, s, a: (
+            self._map(n, s, a, self._operation) if isinstance(n, dict) else n
+        )
         return self._object(node, source, at, "pathItems", fields)
 
     def _operation(self, node: Any, source: SourceFile, at: str) -> Any:
@@ -425,7 +451,9 @@ class _Bundler:
             node,
             source,
             at,
-            lambda n, s, a: self._object(n, s, a, "", {"schema": self._schema, "examples": self._examples}),
+            lambda n, s, a: self._object(
+                n, s, a, "", {"schema": self._schema, "itemSchema": self._schema, "examples": self._examples}
+            ),
         )
 
     def _examples(self, node: Any, source: SourceFile, at: str) -> Any:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator import naming, pointers
-from generator.bundle import Bundle
+from generator.bundle import Bundle, operation_tokens
 from generator.diagnostics import Diagnostic, SpecError, error, warning
 from generator.error_shapes import attach_error_shapes
 from generator.examples import example_for
@@ -196,8 +196,9 @@ class _Builder:
         used_schemes: set[str] = set()
         for (path, method), method_name in zip(keys, method_names, strict=True):
             item = self.document["paths"][path]
-            operation = item[method]
-            at = pointers.join("/paths", path, method)
+            tokens = operation_tokens(method)
+            operation = pointers.walk(item, pointers.from_tokens(tokens))
+            at = pointers.join("/paths", path, *tokens)
             security = operation.get("security", global_security) or []
             schemes = tuple(
                 dict.fromkeys(name for requirement in security if isinstance(requirement, dict) for name in requirement)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator import naming, pointers
-from generator.bundle import HTTP_METHODS
+from generator.bundle import operations_of
 from generator.ir import Encoding
 from generator.types import SCHEMA_REF_PREFIX, ref_name
 
@@ -26,8 +26,7 @@ def operation_ids(document: dict[str, Any]) -> dict[tuple[str, str], str]:
     """(path, method) -> operation id, derived from method and path where none is declared."""
     found: dict[tuple[str, str], str] = {}
     for path, item in _path_items(document):
-        for method in HTTP_METHODS:
-            operation = item.get(method)
+        for method, operation in operations_of(item):
             if isinstance(operation, dict):
                 declared = operation.get("operationId")
                 found[(path, method)] = (
@@ -62,10 +61,7 @@ def _path_items(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 def _hoist_body_schemas(document: dict[str, Any], schemas: dict[str, Any]) -> None:
     ids = operation_ids(document)
     for path, item in _path_items(document):
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, dict):
-                continue
+        for method, operation in operations_of(item):
             stem = naming.pascal_case(ids[(path, method)])
             body = operation.get("requestBody")
             if isinstance(body, dict):

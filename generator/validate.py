@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 
 from generator import pointers
-from generator.bundle import HTTP_METHODS, Bundle
+from generator.bundle import Bundle, operation_tokens, operations_of
 from generator.diagnostics import Diagnostic, error
 from generator.repair import Repairs, Tokens, deepest_first, node_at, shown
 from generator.types import ANNOTATION_KEYWORDS, component_ref
@@ -261,9 +261,8 @@ def _semantic_problems(document: dict[str, Any], repairs: Repairs) -> None:
                 "invalid-path",
             )
             continue
-        for method in _methods_of(path_item):
-            operation = path_item[method]
-            op_at: Tokens = ("paths", path, method)
+        for method, operation in operations_of(path_item):
+            op_at: Tokens = ("paths", path, *operation_tokens(method))
             operation_id = operation.get("operationId")
             if isinstance(operation_id, str):
                 if operation_id in first_use:
@@ -286,10 +285,6 @@ def _semantic_problems(document: dict[str, Any], repairs: Repairs) -> None:
                     )
                 if not responses:  # every response was dropped: the operation still answers
                     responses["default"] = {"description": ""}
-
-
-def _methods_of(path_item: dict[str, Any]) -> list[str]:
-    return [method for method in HTTP_METHODS if isinstance(path_item.get(method), dict)]
 
 
 def _declared_parameters(
@@ -373,7 +368,7 @@ def _schema_nodes(document: dict[str, Any]) -> Iterator[tuple[Tokens, dict[str, 
                 elif key == "schemas" and at == ("components",) and isinstance(value, dict):
                     children.extend(((*child_at, k), v, True) for k, v in value.items())
                 else:
-                    children.append((child_at, value, key == "schema"))
+                    children.append((child_at, value, key in ("schema", "itemSchema")))
         elif isinstance(node, list):
             children = [((*at, index), item, is_schema) for index, item in enumerate(node)]
         stack.extend(reversed(children))  # popped in document order
