@@ -437,14 +437,16 @@ def test_random_parameters_never_get_a_5xx(url: str) -> None:
             assert response.status_code < 500, (path, query, headers, response.text)
 
 
-def test_the_client_refuses_nothing_the_server_reads(generated: Generated, url: str) -> None:
-    """Values with the characters the styles use as delimiters stay whole where the wire
-    can tell them apart: JSON text, repeated names and percent-encoded path segments."""
+def test_delimiters_inside_values_stay_whole_where_the_wire_tells_them_apart(generated: Generated, url: str) -> None:
+    """JSON text, deepObject brackets and a delimiter other than the one a value holds."""
+    models = generated.models
     with generated.api.Client(url) as client:
-        echo = client.echo_content(prefs=['a,b; c=d|e "f"', "[x]"], where=generated.models.Filter(size=1))
+        echo = client.echo_content(prefs=['a,b; c=d|e "f"', "[x]"], where=models.Filter(size=1))
         assert echo.root["prefs"] == ['a,b; c=d|e "f"', "[x]"]
-        assert client.echo_form(ids=[3]).root["ids"] == [3]
-        assert client.echo_deep(search=generated.models.Search(text="a[b]=c&d")).root["search"] == {"text": "a[b]=c&d"}
+        assert client.echo_deep(search=models.Search(text="a[b]=c&d")).root["search"] == {"text": "a[b]=c&d"}
+        echo = client.echo_label(1, [1], ["a,b", "c=d"], models.Point(x=1, y=2), models.Filter(color="red"))
+        assert echo.root["exploded"] == ["a,b", "c=d"]  # exploded labels split at dots only
+        assert client.echo_delimited(piped=[]).root["piped"] == []
 
 
 # --- the IR ----------------------------------------------------------------------------------
