@@ -24,6 +24,53 @@ class ParameterLocation(enum.StrEnum):
         """The FastAPI function that reads a parameter from this place: Query, Header, ..."""
         return self.value.title()
 
+    @property
+    def default_style(self) -> ParameterStyle:
+        """OpenAPI's style where a parameter names none: form in queries and cookies, else simple."""
+        return (
+            ParameterStyle.FORM
+            if self in (ParameterLocation.QUERY, ParameterLocation.COOKIE)
+            else ParameterStyle.SIMPLE
+        )
+
+    @property
+    def styles(self) -> tuple[ParameterStyle, ...]:
+        """The styles OpenAPI defines for parameters in this place."""
+        return _STYLES[self]
+
+
+class ParameterStyle(enum.StrEnum):
+    """How a parameter's value is spelt on the wire (OpenAPI's `style`)."""
+
+    FORM = "form"  # ?ids=1&ids=2, or ?ids=1,2 without explode
+    SIMPLE = "simple"  # 1,2
+    LABEL = "label"  # .1.2, or .1,2 without explode
+    MATRIX = "matrix"  # ;ids=1;ids=2, or ;ids=1,2 without explode
+    SPACE_DELIMITED = "spaceDelimited"  # ?ids=1%202
+    PIPE_DELIMITED = "pipeDelimited"  # ?ids=1|2
+    DEEP_OBJECT = "deepObject"  # ?filter[color]=red&filter[size]=2
+
+
+_STYLES = {
+    ParameterLocation.PATH: (ParameterStyle.SIMPLE, ParameterStyle.LABEL, ParameterStyle.MATRIX),
+    ParameterLocation.QUERY: (
+        ParameterStyle.FORM,
+        ParameterStyle.SPACE_DELIMITED,
+        ParameterStyle.PIPE_DELIMITED,
+        ParameterStyle.DEEP_OBJECT,
+    ),
+    ParameterLocation.HEADER: (ParameterStyle.SIMPLE,),
+    ParameterLocation.COOKIE: (ParameterStyle.FORM,),
+}
+
+
+class ValueShape(enum.StrEnum):
+    """What a parameter's schema holds, as far as reading it from text goes."""
+
+    SCALAR = "scalar"  # a string, number, boolean (or anything: it stays text)
+    SCALAR_LIST = "scalar_list"  # an array of those
+    STRUCTURED = "structured"  # an object, an array of objects or arrays, or a union with one
+
 
 class Encoding(enum.StrEnum):
     """How a body travels: the generated code reads and writes each kind its own way."""
@@ -151,11 +198,45 @@ class Parameter:
     # parameters whose annotation is a builtin or Literal the default can be spelt in.
     has_default: bool = False
     default: Any = None
+    # How the value is written: OpenAPI's style and explode, or for a parameter declared
+    # with `content` the media type its value is the text of (JSON, as a rule).
+    style: ParameterStyle = ParameterStyle.FORM
+    explode: bool = True
+    media_type: str | None = None
+    shape: ValueShape = ValueShape.SCALAR
 
     @property
     def optional(self) -> bool:
         """Whether the value a server handler gets may be None."""
         return not self.required and not self.has_default
+
+    @property
+    def has_default_style(self) -> bool:
+        """Whether the value is written as its location writes parameters by default (a
+        primitive reads the same in every style but label and matrix)."""
+        if self.media_type is not None:
+            return False
+        if self.shape is ValueShape.SCALAR:
+            return self.style not in (ParameterStyle.LABEL, ParameterStyle.MATRIX)
+        default = self.location.default_style
+        return self.style is default and self.explode is (default is ParameterStyle.FORM)
+
+    @property
+    def json_content(self) -> bool:
+        """Whether the parameter is declared with `content` of a JSON media type: its value is JSON text."""
+        return self.media_type is not None and Encoding.of(self.media_type) is Encoding.JSON
+
+    @property
+    def read_by_style(self) -> bool:
+        """Whether the server reads the parameter itself, FastAPI declaring only primitives
+        in their location's default style and, in a query, repeated ones (`?id=1&id=2`)."""
+        if self.media_type is not None or self.shape is ValueShape.STRUCTURED:
+            return True
+        if self.shape is ValueShape.SCALAR:
+            return self.style in (ParameterStyle.LABEL, ParameterStyle.MATRIX)
+        return not (
+            self.location is ParameterLocation.QUERY and self.explode and self.style is not ParameterStyle.DEEP_OBJECT
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +403,20 @@ class Api:
         """A document with no operations (a components-only document, say) generates a
         package of models: there is nothing for a client or a server to do."""
         return not self.operations
+
+    @property
+    def reads_parameters_by_style(self) -> bool:
+        """Whether the server reads some parameters itself, by their style (see `Parameter.read_by_style`)."""
+        return any(p.read_by_style for o in self.operations for p in o.parameters)
+
+    @property
+    def writes_parameters_by_style(self) -> bool:
+        """Whether the client writes some parameter in a style its location does not default to."""
+        return any(not p.has_default_style and p.media_type is None for o in self.operations for p in o.parameters)
+
+    @property
+    def has_json_parameters(self) -> bool:
+        return any(p.json_content for o in self.operations for p in o.parameters)
 
     @property
     def has_idempotent_operations(self) -> bool:

@@ -21,11 +21,13 @@ from generator.ir import (
     Operation,
     Parameter,
     ParameterLocation,
+    ParameterStyle,
     Response,
     SecurityScheme,
     Server,
     ServerVariable,
     TokenRule,
+    ValueShape,
 )
 from generator.json_schema import definitions, to_json_schema
 from generator.normalize import operation_ids
@@ -262,29 +264,114 @@ class _Builder:
                 continue
             if location not in ParameterLocation.__members__.values():
                 continue
-            chosen.append((name, ParameterLocation(location), parameter))
+            chosen.append((name, ParameterLocation(location), parameter, parameter_at))
         python_names = naming.unique(
-            (naming.parameter_name(name, METHOD_ARGUMENTS) for name, _, _ in chosen), taken=METHOD_ARGUMENTS
+            (naming.parameter_name(name, METHOD_ARGUMENTS) for name, _, _, _ in chosen), taken=METHOD_ARGUMENTS
         )
         return tuple(
             self._with_default(
-                Parameter(
-                    name=name,
-                    python_name=python_name,
-                    location=location,
-                    required=location is ParameterLocation.PATH or parameter.get("required") is True,
-                    python_type=python_type(self._parameter_schema(parameter), self.components, inline_scalars=True),
-                    description=str(parameter.get("description", "")),
-                    deprecated=parameter.get("deprecated") is True,
-                    example=parameter["example"]
-                    if "example" in parameter
-                    else example_for(self._parameter_schema(parameter), self.components),
-                    json_schema=to_json_schema(self._parameter_schema(parameter), openapi_30=self.openapi_30),
+                self._styled(
+                    Parameter(
+                        name=name,
+                        python_name=python_name,
+                        location=location,
+                        required=location is ParameterLocation.PATH or parameter.get("required") is True,
+                        python_type=python_type(
+                            self._parameter_schema(parameter), self.components, inline_scalars=True
+                        ),
+                        description=str(parameter.get("description", "")),
+                        deprecated=parameter.get("deprecated") is True,
+                        example=parameter["example"]
+                        if "example" in parameter
+                        else example_for(self._parameter_schema(parameter), self.components),
+                        json_schema=to_json_schema(self._parameter_schema(parameter), openapi_30=self.openapi_30),
+                    ),
+                    parameter,
+                    parameter_at,
                 ),
                 self._parameter_schema(parameter),
             )
-            for (name, location, parameter), python_name in zip(chosen, python_names, strict=True)
+            for (name, location, parameter, parameter_at), python_name in zip(chosen, python_names, strict=True)
         )
+
+    def _styled(self, parameter: Parameter, raw: dict[str, Any], at: str) -> Parameter:
+        """The parameter with how its value is written: OpenAPI's style and explode (each
+        defaulting as OpenAPI says), or the media type of a `content` parameter."""
+        schema = self._parameter_schema(raw)
+        location = parameter.location
+        style = location.default_style
+        parameter = replace(parameter, shape=self._shape(schema))
+        content = raw.get("content")
+        if "schema" not in raw and isinstance(content, dict) and content:
+            media_type = str(next(iter(content)))
+            parameter = replace(parameter, style=style, explode=style is ParameterStyle.FORM, media_type=media_type)
+        else:
+            declared = raw.get("style", style.value)
+            if declared in [known.value for known in location.styles]:
+                style = ParameterStyle(declared)
+            else:
+                self.warn(
+                    pointers.join(at, "style"),
+                    f"{location.value} parameter {parameter.name!r} cannot have style {declared!r}; "
+                    f"it is written in style {style.value!r}",
+                    kind="unsupported-parameter-style",
+                )
+            explode = raw.get("explode", style is ParameterStyle.FORM)
+            # deepObject has one spelling, whatever explode says: `filter[color]=red`.
+            explode = explode is True or style is ParameterStyle.DEEP_OBJECT
+            parameter = replace(parameter, style=style, explode=explode)
+        return parameter
+
+    def _shape(self, schema: Any) -> ValueShape:
+        kinds = self._kinds(schema, 0)
+        if kinds <= _SCALAR_KINDS:
+            return ValueShape.SCALAR
+        if kinds - {"null"} == {"array"} and self._kinds(self._items(schema, 0), 0) <= _SCALAR_KINDS:
+            return ValueShape.SCALAR_LIST
+        return ValueShape.STRUCTURED
+
+    def _target(self, schema: Any) -> Any:
+        """The schema a chain of references ends at (None for a cycle or a missing one)."""
+        seen: set[str] = set()
+        while (name := ref_name(schema)) is not None:
+            if name in seen:
+                return None
+            seen.add(name)
+            schema = self.components.get(name)
+        return schema
+
+    def _kinds(self, schema: Any, depth: int) -> set[str]:
+        """The JSON types a schema allows: declared, implied by its keywords, or its
+        members'; empty when it says nothing (any value, read as text)."""
+        schema = self._target(schema)
+        if not isinstance(schema, dict):
+            return set()
+        if depth > _MAX_SHAPE_DEPTH:
+            return {"object"}  # nested this deep: not a primitive
+        kinds: set[str] = set()
+        declared = schema.get("type")
+        kinds.update(kind for kind in (declared if isinstance(declared, list) else [declared]) if isinstance(kind, str))
+        for member in _members(schema):
+            kinds |= self._kinds(member, depth + 1)
+        if not kinds:
+            if {"properties", "additionalProperties"} & schema.keys():
+                kinds.add("object")
+            if "items" in schema:
+                kinds.add("array")
+        enum = schema.get("enum")
+        values = [*(enum if isinstance(enum, list) else []), *([schema["const"]] if "const" in schema else [])]
+        kinds.update("object" if isinstance(v, dict) else "array" if isinstance(v, list) else "string" for v in values)
+        return kinds
+
+    def _items(self, schema: Any, depth: int) -> Any:
+        """The schema of an array's items, through references and combinators."""
+        schema = self._target(schema)
+        if not isinstance(schema, dict) or depth > _MAX_SHAPE_DEPTH:
+            return None
+        if "items" in schema:
+            return schema["items"]
+        found = [items for items in (self._items(m, depth + 1) for m in _members(schema)) if items is not None]
+        return {"anyOf": found} if found else None
 
     @staticmethod
     def _with_default(parameter: Parameter, schema: Any) -> Parameter:
@@ -411,6 +498,11 @@ class _Builder:
         return name if name is not None and name in self.components else None
 
 
+def _members(schema: dict[str, Any]) -> list[Any]:
+    """The schemas a schema combines with oneOf, anyOf and allOf."""
+    return [m for c in ("oneOf", "anyOf", "allOf") if isinstance(schema.get(c), list) for m in schema[c]]
+
+
 def _preferred_media_type(content: Any) -> str | None:
     """The media type the generated code speaks when a body offers several."""
     if not isinstance(content, dict) or not content:
@@ -450,6 +542,10 @@ _CREDENTIALS = {
     AuthKind.BASIC: (("username", "The user name."), ("password", "The password.")),
     AuthKind.API_KEY: (("api_key", "The API key."),),
 }
+# JSON types a parameter can hold as one piece of text.
+_SCALAR_KINDS = frozenset({"string", "integer", "number", "boolean", "null"})
+# How deep oneOf, anyOf and allOf are followed to tell a primitive parameter from others.
+_MAX_SHAPE_DEPTH = 16
 _BUILTIN_SCALARS: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "float": (int, float), "bool": bool}
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

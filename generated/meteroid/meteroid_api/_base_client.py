@@ -13,6 +13,7 @@ import contextvars
 import email.utils
 import enum
 import functools
+import json
 import logging
 import random
 import re
@@ -206,14 +207,30 @@ def api_key_credential(api_key: str, *, name: str, location: str) -> Credential:
 # --- URLs and parameters -----------------------------------------------------------------
 
 _TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
+# What separates the items of an array (and an object's keys and values) in each style.
+_DELIMITERS: Final = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+@dataclass(frozen=True, slots=True)
+class Styled:
+    """A parameter value and how OpenAPI says to write it (`style`, `explode`), where that
+    is not how its location writes parameters by default."""
+
+    value: Any
+    style: str
+    explode: bool = False
 
 
 def expand_template(template: str, values: Mapping[str, Any], *, quote: bool) -> str:
-    """Fill `{name}` placeholders; no format strings are ever evaluated."""
+    """Fill `{name}` placeholders; no format strings are ever evaluated.
+
+    With `quote`, the values are path parameters, percent-encoded in their style (simple,
+    label or matrix); without, server variables, written as they are.
+    """
 
     def replace(match: re.Match[str]) -> str:
-        text = serialize_value(values[match.group(1)])
-        return urllib.parse.quote(text, safe="") if quote else text
+        name = match.group(1)
+        return path_segment(name, values[name]) if quote else serialize_value(values[name])
 
     return _TEMPLATE_NAME.sub(replace, template)
 
@@ -229,27 +246,146 @@ def serialize_value(value: Any) -> str:
     return str(value)
 
 
+def _data(value: Any) -> Any:
+    """Models, mappings and sequences as JSON data (fields by wire name); primitives as they are."""
+    if isinstance(value, pydantic.BaseModel | Mapping | list | tuple):
+        return _adapter(Any).dump_python(value, mode="json", by_alias=True, exclude_unset=True)
+    return value
+
+
+def _text(value: Any) -> str:
+    """One value as text; an object or array inside another value travels as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"))
+    return serialize_value(value)
+
+
+def _nests(data: Any) -> bool:
+    """Whether an array holds objects or arrays, which no delimited style can write."""
+    return isinstance(data, list) and any(isinstance(item, dict | list) for item in data)
+
+
+def _styled(value: Any, style: str, explode: bool) -> Styled:
+    return value if isinstance(value, Styled) else Styled(value, style, explode)
+
+
+def json_text(value: Any) -> str | None:
+    """A parameter declared with JSON `content`: its value as JSON text (None: left out)."""
+    if value is None:
+        return None
+    return json.dumps(
+        _adapter(Any).dump_python(value, mode="json", by_alias=True, exclude_unset=True), separators=(",", ":")
+    )
+
+
+def form_pairs(name: str, value: Any, style: str = "form", explode: bool = True) -> list[tuple[str, str]]:
+    """A query or cookie parameter as name-value pairs, in its style.
+
+    form repeats the name for each item (`ids=1&ids=2`) and spreads an object's properties
+    (`color=red&size=2`); unexploded, it joins them with commas (`ids=1,2`,
+    `point=x,1,y,2`), spaceDelimited with spaces and pipeDelimited with `|`. deepObject
+    writes `filter[color]=red`. An array of objects, which OpenAPI leaves open, is written
+    with indices: `items[0][name]=bolt&items[0][count]=2`.
+    """
+    data = _data(value)
+    if style == "deepObject" or _nests(data):
+        return _indexed(name, data)
+    delimiter = _DELIMITERS.get(style, ",")
+    if isinstance(data, list):
+        if explode:
+            return [(name, _text(item)) for item in data]
+        return [(name, delimiter.join(map(_text, data)))]
+    if isinstance(data, dict):
+        fields = [(key, item) for key, item in data.items() if item is not None]
+        if explode:
+            return [
+                pair
+                for key, item in fields
+                for pair in (_indexed(key, item) if isinstance(item, dict) else form_pairs(key, item))
+            ]
+        return [(name, delimiter.join(_text(part) for field in fields for part in field))]
+    return [(name, _text(data))]
+
+
+def _indexed(name: str, data: Any) -> list[tuple[str, str]]:
+    """`name[key]=value` pairs, nested objects and arrays of objects by key and index;
+    an array of primitives repeats its name."""
+    if isinstance(data, dict):
+        return [pair for key, item in data.items() if item is not None for pair in _indexed(f"{name}[{key}]", item)]
+    if _nests(data):
+        return [pair for index, item in enumerate(data) for pair in _indexed(f"{name}[{index}]", item)]
+    if isinstance(data, list):
+        return [(name, _text(item)) for item in data]
+    return [(name, _text(data))]
+
+
+def _simple(data: Any, explode: bool, escape: Callable[[str], str], separator: str = ",") -> str:
+    """simple style, `1,2,3`: an object is `x,1,y,2`, or `x=1,y=2` exploded."""
+    if isinstance(data, list):
+        return separator.join(escape(_text(item)) for item in data)
+    if isinstance(data, dict):
+        fields = [(key, item) for key, item in data.items() if item is not None]
+        if explode:
+            return separator.join(f"{escape(key)}={escape(_text(item))}" for key, item in fields)
+        return ",".join(escape(_text(part)) for field in fields for part in field)
+    return escape(_text(data))
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
+def _percent_encoded(text: str) -> str:
+    return urllib.parse.quote(text, safe="")
+
+
+def path_segment(name: str, value: Any) -> str:
+    """A path parameter, percent-encoded, in its style: simple `1,2`, label `.1,2` (`.1.2`
+    exploded) or matrix `;ids=1,2` (`;ids=1;ids=2` exploded)."""
+    styled = _styled(value, "simple", False)
+    data, explode, escape = _data(styled.value), styled.explode, _percent_encoded
+    if styled.style == "label":
+        return "." + _simple(data, explode, escape, "." if explode else ",")
+    if styled.style == "matrix":
+        if explode and isinstance(data, list):
+            return "".join(f";{escape(name)}={escape(_text(item))}" for item in data)
+        if explode and isinstance(data, dict):
+            return "".join(f";{escape(key)}={escape(_text(item))}" for key, item in data.items() if item is not None)
+        return f";{escape(name)}={_simple(data, False, escape)}"
+    return _simple(data, explode, escape)
+
+
 def query_params(values: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Query pairs without the parameters left out; lists repeat the name (form style)."""
+    """Query pairs without the parameters left out, each in its style (form by default)."""
     pairs: list[tuple[str, str]] = []
     for name, value in values.items():
-        if value is None:
-            continue
-        items = value if isinstance(value, list | tuple) else [value]
-        pairs.extend((name, serialize_value(item)) for item in items)
+        styled = _styled(value, "form", True)
+        if styled.value is not None:
+            pairs.extend(form_pairs(name, styled.value, styled.style, styled.explode))
     return pairs
 
 
 def header_values(values: Mapping[str, Any]) -> dict[str, str]:
-    return {name: serialize_value(value) for name, value in values.items() if value is not None}
+    """Headers without the parameters left out, in the simple style: `1,2,3`."""
+    headers = {}
+    for name, value in values.items():
+        styled = _styled(value, "simple", False)
+        if styled.value is not None:
+            headers[name] = _simple(_data(styled.value), styled.explode, _unchanged)
+    return headers
 
 
 def cookie_header(values: Mapping[str, Any]) -> str | None:
-    """One `Cookie` header for every cookie parameter given."""
-    pairs = [
-        f"{name}={urllib.parse.quote(serialize_value(value))}" for name, value in values.items() if value is not None
-    ]
-    return "; ".join(pairs) or None
+    """One `Cookie` header for every cookie parameter given, in the form style; values are
+    percent-encoded, as a cookie cannot hold every character."""
+    pairs = []
+    for name, value in values.items():
+        styled = _styled(value, "form", True)
+        if styled.value is not None:
+            pairs += form_pairs(name, styled.value, styled.style, styled.explode)
+    return "; ".join(f"{name}={urllib.parse.quote(text)}" for name, text in pairs) or None
 
 
 def check_choice(argument: str, value: str, choices: list[str]) -> None:
