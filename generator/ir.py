@@ -332,8 +332,18 @@ class Operation:
 
     @property
     def mock_action(self) -> str:
-        """What the in-memory mock does: replace, merge, create, read or delete a record."""
-        return {"PUT": "replace", "PATCH": "merge", "POST": "create", "DELETE": "delete"}.get(self.http_method, "read")
+        """What the in-memory mock does: replace, merge, create, read or delete a record; or,
+        for a method that is none of these (QUERY, LINK, OPTIONS, ...), `peek`: answer from
+        the record if there is one, without a 404 where there is none."""
+        actions = {
+            "GET": "read",
+            "HEAD": "read",
+            "PUT": "replace",
+            "PATCH": "merge",
+            "POST": "create",
+            "DELETE": "delete",
+        }
+        return actions.get(self.http_method, "peek")
 
     @property
     def mock_answer(self) -> str:
@@ -345,6 +355,12 @@ class Operation:
             return "nothing"
         example = self.success.example
         return "example" if example is not None and not isinstance(example, dict) else "record"
+
+    @property
+    def route_precedence(self) -> tuple[int, ...]:
+        """Sorts routes as OpenAPI matches paths: at each segment a fixed one (`/notes/feed`)
+        before a templated one (`/notes/{id}`)."""
+        return tuple(1 if "{" in segment else 0 for segment in self.path.split("/"))
 
     @property
     def server_path(self) -> str:

@@ -34,8 +34,26 @@ from generator.normalize import operation_ids
 from generator.types import python_type, ref_name
 from generator.validate import resolve_local
 
-# Keyword arguments every generated method has; a spec parameter must not take their names.
-METHOD_ARGUMENTS = frozenset({"self", "body", "timeout", "extra_headers", "idempotency_key", "credentials"})
+# Keyword arguments every generated method has, and the names a server route or mock
+# handler method uses for itself: a spec parameter must not take them.
+METHOD_ARGUMENTS = frozenset(
+    {
+        "self",
+        "body",
+        "timeout",
+        "extra_headers",
+        "idempotency_key",
+        "credentials",
+        "request",
+        "handler",
+        "validator",
+        "record_key",
+        "record",
+        "result",
+        "reply",
+        "replay_key",
+    }
+)
 # Header parameters OpenAPI says to ignore: the client sets them itself.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
@@ -262,6 +280,11 @@ class _Builder:
                     kind="ignored-header",
                 )
                 continue
+            if location == "querystring":
+                parameter = self._querystring_as_query(parameter, parameter_at)
+                if parameter is None:
+                    continue
+                location = "query"
             if location not in ParameterLocation.__members__.values():
                 continue
             chosen.append((name, ParameterLocation(location), parameter, parameter_at))
@@ -293,6 +316,23 @@ class _Builder:
             )
             for (name, location, parameter, parameter_at), python_name in zip(chosen, python_names, strict=True)
         )
+
+    def _querystring_as_query(self, raw: dict[str, Any], at: str) -> dict[str, Any] | None:
+        """OpenAPI 3.2's `in: querystring`: the whole query string is one value. As a form
+        (`application/x-www-form-urlencoded`) it is an object whose members are the query's
+        fields, which is what a form-style, exploded query parameter already is."""
+        content = raw.get("content")
+        media_type, media = next(iter(content.items())) if isinstance(content, dict) and content else ("", {})
+        if media_type.split(";")[0].strip() != "application/x-www-form-urlencoded" or not isinstance(media, dict):
+            self.warn(
+                at,
+                f"querystring parameter {raw.get('name')!r} of media type {media_type!r} is not supported "
+                "(only application/x-www-form-urlencoded): requests are sent without it",
+                kind="unsupported-parameter",
+            )
+            return None
+        as_query = {key: value for key, value in raw.items() if key not in ("in", "content")}
+        return {**as_query, "in": "query", "style": "form", "explode": True, "schema": media.get("schema", {})}
 
     def _styled(self, parameter: Parameter, raw: dict[str, Any], at: str) -> Parameter:
         """The parameter with how its value is written: OpenAPI's style and explode (each

@@ -129,3 +129,27 @@ def test_a_components_only_document_generates_a_models_package(tmp_path: Path) -
         assert customer.balance.currency == "EUR"
         with pytest.raises(ValueError):
             models.Money.model_validate({"amount": 5, "currency": "EURO"})
+
+
+def test_openapi_3_2_methods_and_querystring_work_over_http(tmp_path: Path) -> None:
+    run = run_generator("generate", "--strict", REAL_WORLD / "openapi_3_2.yaml", "--out", tmp_path)
+    assert run.returncode == 0, run.stderr
+    package = tmp_path / "openapi_3_2"
+    assert mypy_strict(package, "openapi_3_2_api").returncode == 0
+    api = _import_fresh(package, "openapi_3_2_api")
+    server = importlib.import_module("openapi_3_2_api.server")
+    with serve(server.create_app(server.InMemoryHandler())) as url:
+        with api.Client(base_url=url) as client:
+            found = client.search_notes(body={"text": "milk"})  # sent with the QUERY method
+            assert isinstance(found, list)
+            assert client.link_note("n-1") is None  # LINK, from additionalOperations
+            with pytest.raises(api.NotFoundError):  # the mock stores nothing at n-1: GET finds nothing
+                client.get_note("n-1", view={"fields": "text", "depth": 2})
+            assert client.with_raw_response.feed_notes().status_code == 200
+        assert httpx.request("QUERY", f"{url}/notes", json={"text": "milk"}).status_code == 200
+        assert httpx.request("LINK", f"{url}/notes/n-1").status_code == 204
+        # The querystring's schema is checked like any parameter's, before the record is looked up.
+        refused = httpx.get(f"{url}/notes/n-1", params={"depth": "-1"})
+        assert refused.status_code == 400, refused.text
+        assert "depth" in refused.text
+        assert httpx.get(f"{url}/notes/n-1", params={"fields": "text", "depth": "3"}).status_code == 404

@@ -976,8 +976,8 @@ class InMemoryHandler(Handler):
         organization_id: str | None,
         credentials: Credentials | None,
     ) -> Customer:
-        key = ("/api/customers/{id}", (id,))
-        record = self._replace(key, body)
+        record_key = ("/api/customers/{id}", (id,))
+        record = self._replace(record_key, body)
         result: Customer = self._as_response(
             Customer,
             record,

@@ -963,8 +963,8 @@ class InMemoryHandler(Handler):
         *,
         credentials: Credentials | None,
     ) -> UpdateCustomerResponse:
-        key = ("/api/v3/customer/{customer_id}", (customer_id,))
-        record = self._replace(key, body)
+        record_key = ("/api/v3/customer/{customer_id}", (customer_id,))
+        record = self._replace(record_key, body)
         result: UpdateCustomerResponse = self._as_response(
             UpdateCustomerResponse,
             record,

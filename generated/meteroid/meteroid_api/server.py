@@ -1056,8 +1056,8 @@ class InMemoryHandler(Handler):
         *,
         credentials: Credentials | None,
     ) -> Customer:
-        key = ("/api/v1/customers/{id_or_alias}", (id_or_alias,))
-        record = self._merge(key, body, _UPDATE_CUSTOMER_EXAMPLE)
+        record_key = ("/api/v1/customers/{id_or_alias}", (id_or_alias,))
+        record = self._merge(record_key, body, _UPDATE_CUSTOMER_EXAMPLE)
         result: Customer = self._as_response(
             Customer,
             record,

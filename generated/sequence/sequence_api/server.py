@@ -975,11 +975,11 @@ class InMemoryHandler(Handler):
         idempotency_key: str | None,
         credentials: Credentials | None,
     ) -> Customer:
-        key = ("/customers/{id}", (id,))
-        replay_key = self._replay_key(credentials, "PUT", key, idempotency_key)
+        record_key = ("/customers/{id}", (id,))
+        replay_key = self._replay_key(credentials, "PUT", record_key, idempotency_key)
         if (reply := self._replay(replay_key, body)) is not None:
             return reply.result  # type: ignore[no-any-return]
-        record = self._replace(key, body)
+        record = self._replace(record_key, body)
         result: Customer = self._as_response(
             Customer,
             record,
