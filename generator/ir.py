@@ -406,6 +406,9 @@ class Api:
     json_schema_defs: Any = None
     error_shapes: tuple[ErrorShape, ...] = ()
     default_error_routes: tuple[ErrorRoute, ...] = ()
+    # (spec name, class name) of the schemas whose class name is not their name in PascalCase:
+    # it would have shadowed one of the package's own names, a builtin or another schema.
+    model_renames: tuple[tuple[str, str], ...] = ()
 
     @property
     def reads_forms(self) -> bool:

@@ -26,15 +26,6 @@ from generator.types import ANNOTATION_KEYWORDS, component_ref
 
 BASE_MODEL = "ApiModel"  # the base of every object model (a name naming.GENERATED_SYMBOLS reserves)
 
-# Names the models module imports, by module, in the order ruff sorts them.
-_IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("datetime", ("date",)),
-    ("enum", ("IntEnum", "StrEnum")),
-    ("ipaddress", ("IPv4Address", "IPv6Address")),
-    ("typing", ("Annotated", "Any", "Literal")),
-    ("uuid", ("UUID",)),
-    ("pydantic", ("AwareDatetime", "BaseModel", "ConfigDict", "Field", "RootModel")),
-)
 _STRING_FORMATS = {
     "date-time": "AwareDatetime",
     "date": "date",
@@ -99,7 +90,7 @@ class _ModelBuilder:
         classes = tuple(self._spell_root_type(self.classes[name], position) for name in order)
         imports = tuple(
             (module, tuple(name for name in names if name in self.used))
-            for module, names in _IMPORTS
+            for module, names in naming.MODELS_IMPORTS
             if any(name in self.used for name in names)
         )
         return ModelModule(classes, imports, self.narrows)

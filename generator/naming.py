@@ -13,97 +13,53 @@ import keyword
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
+
+_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_JINJA_MARKUP = re.compile(r"{#.*?#}|{%.*?%}|{{.*?}}", re.DOTALL)
+# `class X`, `def x`, `X = ...` and `X: T = ...` at the start of a line: the module's own names.
+_DEFINITION = re.compile(r"^(?:class|def|async\s+def)\s+(\w+)|^(\w+)\s*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
+_IMPORT = re.compile(r"^from\s+\S+\s+import\s+(\([^)]*\)|.*)$|^import\s+(.*)$", re.MULTILINE)
+
+# What the models module may import, by module, in the order ruff sorts them; it imports
+# the names its classes use.
+MODELS_IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("datetime", ("date",)),
+    ("enum", ("IntEnum", "StrEnum")),
+    ("ipaddress", ("IPv4Address", "IPv6Address")),
+    ("typing", ("Annotated", "Any", "Literal")),
+    ("uuid", ("UUID",)),
+    ("pydantic", ("AfterValidator", "AwareDatetime", "BaseModel", "ConfigDict", "Field", "RootModel")),
+)
+
+
+def _module_names(source: str) -> set[str]:
+    """The names a template's Python defines or imports at module level, Jinja markup left out."""
+    code = _JINJA_MARKUP.sub("", source)
+    names = {match.group(1) or match.group(2) for match in _DEFINITION.finditer(code)}
+    for match in _IMPORT.finditer(code):
+        for item in (match.group(1) or match.group(2)).strip("()").split(","):
+            words = item.split()  # `X`, `X as Y` or `package.module`
+            if words:
+                names.add(words[-1].split(".")[0])
+    return names
+
+
+def _generated_symbols() -> frozenset[str]:
+    """Every module-level name of the generated package's modules, read from the templates.
+
+    A model is imported next to them (`__init__`, `client`, `server`), so one with the same
+    name would shadow an exception, a client or a server symbol. Read rather than listed
+    by hand, the set follows the templates as they change.
+    """
+    names = {name for _, imported in MODELS_IMPORTS for name in imported}
+    for template in sorted(_TEMPLATES.glob("*.py.jinja")):
+        names |= _module_names(template.read_text(encoding="utf-8"))
+    return frozenset(names)
+
 
 # Names the generated modules define or import; a model must not shadow them.
-GENERATED_SYMBOLS = frozenset(
-    {
-        "Client",
-        "AsyncClient",
-        "ApiError",
-        "ApiStatusError",
-        "ApiConnectionError",
-        "ApiTimeoutError",
-        "BaseModel",
-        "ApiModel",
-        "ConfigDict",
-        "Field",
-        "RootModel",
-        "AnyUrl",
-        "AwareDatetime",
-        "EmailStr",
-        "Any",
-        "Annotated",
-        "Literal",
-        "Enum",
-        "StrEnum",
-        "IntEnum",
-        "UUID",
-        "Mapping",
-        "Handler",
-        "HttpError",
-        "InMemoryHandler",
-        "FastAPI",
-        "Request",
-        "Response",
-        "Depends",
-        "TypeAdapter",
-        "Sequence",
-        "datetime",
-        "date",
-        "time",
-        "timedelta",
-        "Decimal",
-        "Path",
-        "Query",
-        "Header",
-        "Body",
-        "Cookie",
-        "List",
-        "Dict",
-        "Set",
-        "Tuple",
-        "Type",
-        "Optional",
-        "Union",
-        "Callable",
-        "Awaitable",
-        "Object",
-        "Credentials",
-        "BasicCredentials",
-        "BearerCredentials",
-        "ApiKeyCredentials",
-        "Authenticate",
-        "ErrorShape",
-        "FieldProblem",
-        "SecurityScheme",
-        "RequestValidator",
-        "InvalidRequest",
-        "Endpoint",
-        "RawResponse",
-        "TokenRule",
-        "Credential",
-        "NotGiven",
-        "Timeout",
-        "BaseClient",
-        "SyncApiClient",
-        "AsyncApiClient",
-        "CredentialsError",
-        "RedirectError",
-        "ApiResponseValidationError",
-        "ClientWithRawResponse",
-        "AsyncClientWithRawResponse",
-        "Final",
-        "Generic",
-        "ParamSpec",
-        "TypeVar",
-        "Self",
-        "Message",
-        "Receive",
-        "Scope",
-        "Send",
-        "ASGIApp",
-    }
-)
+GENERATED_SYMBOLS = _generated_symbols()
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _SPLIT_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 

@@ -4,16 +4,20 @@ Two passes over the bundled document, in place:
 1. inline object schemas of request and response bodies are hoisted into
    `components/schemas` under names derived from the operation (`UpdateCustomerRequest`);
 2. every component schema is renamed to its Python class name, and every reference to it
-   follows.
+   follows. A name that is a class name already keeps it; one that would shadow a name of
+   the package's own (`ConflictError`, `Client`), a builtin or another schema's class takes
+   a suffix (`ConflictErrorModel`, `Pet2`), and the rename is reported.
 After this, the templates and `generator.model_builder` agree on one name per model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from generator import naming, pointers
 from generator.bundle import operations_of
+from generator.diagnostics import Diagnostic, Location, warning
 from generator.ir import Encoding
 from generator.types import SCHEMA_REF_PREFIX, ref_name
 
@@ -36,19 +40,52 @@ def operation_ids(document: dict[str, Any]) -> dict[tuple[str, str], str]:
 
 
 def normalize(document: dict[str, Any]) -> dict[str, str]:
-    """Hoist inline body schemas and rename components; returns old name -> class name."""
+    """Hoist inline body schemas and rename components.
+
+    Returns the spec's schemas renamed to avoid a clash (spec name -> class name): those
+    whose class is not simply their name in PascalCase.
+    """
     components = document.setdefault("components", {})
     schemas: dict[str, Any] = components.setdefault("schemas", {})
+    declared = set(schemas)
     _hoist_body_schemas(document, schemas)
     _relax_one_way_fields(schemas)
     if str(document.get("openapi", "")).startswith("3.0"):
         _drop_null_defaults(schemas)
     _spell_out_discriminator_mappings(document)
-    renames = dict(zip(schemas, naming.unique(naming.class_name(name) for name in schemas), strict=True))
+    renames = dict(zip(schemas, _class_names(list(schemas)), strict=True))
     if any(old != new for old, new in renames.items()):
         components["schemas"] = {renames[name]: schema for name, schema in schemas.items()}
         _rewrite_refs(document, renames)
-    return renames
+    return {old: new for old, new in renames.items() if old in declared and new != naming.pascal_case(old)}
+
+
+def rename_warnings(renamed: dict[str, str], locate: Callable[[str], Location]) -> list[Diagnostic]:
+    """A warning for each schema `normalize` renamed to avoid a clash, at the schema."""
+    found = []
+    for old, new in renamed.items():
+        wanted = naming.pascal_case(old)
+        why = (
+            "a name the package defines itself"
+            if wanted in naming.GENERATED_SYMBOLS
+            else "a Python builtin or keyword"
+            if naming.class_name(wanted) != wanted
+            else "another schema's class name"
+        )
+        message = f"schema {old!r} is the model {new}: {wanted} is {why}"
+        found.append(warning(locate(pointers.join("/components/schemas", new)), message, kind="model-renamed"))
+    return found
+
+
+def _class_names(names: list[str]) -> list[str]:
+    """The class name of each schema: one that is a class name already keeps it, and the
+    others take what is left (with `Pet` and `pet`, `Pet` stays and `pet` becomes `Pet2`)."""
+    wanted = [naming.class_name(name) for name in names]
+    order = sorted(range(len(names)), key=lambda index: wanted[index] != names[index])
+    result = [""] * len(names)
+    for index, name in zip(order, naming.unique(wanted[index] for index in order), strict=True):
+        result[index] = name
+    return result
 
 
 def _path_items(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

@@ -8,9 +8,9 @@ package of the run has rendered and formatted without error.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,12 @@ import jinja2
 from generator import changelog, json_text
 from generator.aside import Aside
 from generator.bundle import bundle
-from generator.diagnostics import Diagnostic, SpecError, has_errors
+from generator.diagnostics import Diagnostic, Location, SpecError, has_errors
 from generator.formatting import BackgroundFormatter
 from generator.ir import Api
 from generator.ir_builder import build_api
 from generator.model_builder import build_models
-from generator.normalize import normalize
+from generator.normalize import normalize, rename_warnings
 from generator.render import data_files, render_code, render_models
 from generator.spec_diff import ApiChange, Side, compare
 from generator.spec_input import SpecInput
@@ -66,6 +66,7 @@ class LoadedSpec:
     spec_json: str  # the bundled spec as the user wrote it, before normalization
     diagnostics: list[Diagnostic]
     sources: frozenset[Path]  # every file the spec is made of
+    locate: Callable[[str], Location]  # a pointer into `document` -> where the spec says it
 
     @property
     def side(self) -> Side:
@@ -82,9 +83,13 @@ def load_spec(spec: SpecInput) -> LoadedSpec:
     # core while this one normalizes the document and builds the IR.
     spec_json = Aside(lambda: json_text.dumps(loaded.document))
     document = loaded.document
-    normalize(document)
+    renamed = normalize(document)
     api, warnings = build_api(document, loaded, spec.name, source_label(spec.path))
-    return LoadedSpec(api, document, spec_json.result(), diagnostics + problems + warnings, frozenset(loaded.files))
+    api = replace(api, model_renames=tuple(renamed.items()))
+    warnings = rename_warnings(renamed, loaded.locate) + warnings
+    return LoadedSpec(
+        api, document, spec_json.result(), diagnostics + problems + warnings, frozenset(loaded.files), loaded.locate
+    )
 
 
 def previous_spec(package_dir: Path, name: str) -> Path | None:

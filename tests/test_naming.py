@@ -35,7 +35,9 @@ def test_names_without_ascii_letters_still_give_identifiers(name: str) -> None:
         assert not keyword.iskeyword(converted)
 
 
-@pytest.mark.parametrize("name", ["Client", "BaseModel", "Field", "List", "Any", "None", "object", "Optional"])
+@pytest.mark.parametrize(
+    "name", ["Client", "BaseModel", "Field", "ConflictError", "InMemoryHandler", "T", "Any", "None", "Exception"]
+)
 def test_class_names_never_shadow_our_symbols_or_builtins(name: str) -> None:
     assert naming.class_name(name) == naming.pascal_case(name) + "Model"
 
