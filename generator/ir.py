@@ -517,3 +517,4 @@ class ModelModule:
     classes: tuple[ModelClass, ...]
     imports: tuple[tuple[str, tuple[str, ...]], ...]  # (module, names), in import order
     narrows_inherited_fields: bool  # a subclass redeclares a field with another type
+    checks_values: bool = False  # an annotation checks values Literal cannot spell (`_one_of`)

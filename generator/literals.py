@@ -13,6 +13,15 @@ import math
 import re
 from typing import Any
 
+# The type of each kind of value `Literal[...]` cannot hold: mypy takes no float in one,
+# Python no object or array.
+NOT_IN_LITERAL = {float: "float", dict: "dict[str, Any]", list: "list[Any]"}
+
+
+def in_literal(value: Any) -> bool:
+    """Whether `Literal[...]` can hold `value`: text, an integer or a boolean."""
+    return isinstance(value, str | int)
+
 
 def python_literal(value: Any) -> str:
     """A Python expression that evaluates to `value` (JSON-like data only)."""

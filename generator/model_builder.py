@@ -9,19 +9,27 @@ a docstring's text or a name from `generator.naming`.
 What a model checks follows the spec: required and nullable fields, enums, constants,
 formats, lengths and bounds, closed objects (`additionalProperties: false`) and
 discriminated unions. Everything else the server's JSON Schema gate checks.
+
+Where the spec asks for something no model can say, the model says less and a warning
+tells where: a discriminator the members do not support leaves a plain union.
 """
 
 from __future__ import annotations
 
+import ast
 import heapq
+import math
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from fractions import Fraction
 from typing import Any
 
 from generator import naming, pointers
+from generator.diagnostics import Diagnostic, Location, warning
 from generator.ir import EnumMember, ModelClass, ModelField, ModelKind, ModelModule
-from generator.literals import python_literal
-from generator.traverse import objects
+from generator.literals import NOT_IN_LITERAL, in_literal, python_literal
+from generator.traverse import DATA_KEYWORDS
 from generator.types import ANNOTATION_KEYWORDS, component_ref
 
 BASE_MODEL = "ApiModel"  # the base of every object model (a name naming.GENERATED_SYMBOLS reserves)
@@ -36,31 +44,37 @@ _STRING_FORMATS = {
 }
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _NAMES = re.compile(r"[A-Za-z_]\w*")
-_CONSTRAINTS = (
-    ("minLength", "min_length"),
-    ("maxLength", "max_length"),
-    ("minItems", "min_length"),
-    ("maxItems", "max_length"),
-    ("multipleOf", "multiple_of"),
+# The Field argument of each size keyword, by the kind of value it sizes. A keyword
+# checks values of its own kind only (JSON Schema), and pydantic cannot apply one to
+# another type, so each goes where its kind is.
+_SIZES = {
+    "string": (("minLength", "min_length"), ("maxLength", "max_length")),
+    "array": (("minItems", "min_length"), ("maxItems", "max_length")),
+    "object": (("minProperties", "min_length"), ("maxProperties", "max_length")),
+}
+_CONSTRAINT_KEYWORDS = frozenset(
+    {"minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties", "pattern", "multipleOf"}
+    | {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
 )
 
-
-@dataclass
-class _Union:
-    """A discriminated union the models can express: property -> values, per member class."""
-
-    property_name: str
-    values: dict[str, list[Any]] = field(default_factory=dict)
+Locate = Callable[[str], Location]
 
 
-def build_models(document: dict[str, Any]) -> ModelModule:
-    """The models of the normalized `document`."""
-    return _ModelBuilder(document).build()
+def build_models(document: dict[str, Any], locate: Locate | None = None) -> tuple[ModelModule, list[Diagnostic]]:
+    """The models of the normalized `document`, and warnings for what they leave out.
+
+    `locate` turns a JSON pointer into the normalized document into a source location.
+    """
+    builder = _ModelBuilder(document, locate or (lambda pointer: Location("", pointer)))
+    return builder.build(), builder.warnings
 
 
 class _ModelBuilder:
-    def __init__(self, document: dict[str, Any]) -> None:
+    def __init__(self, document: dict[str, Any], locate: Locate) -> None:
         self.document = document
+        self.locate = locate
+        self.warnings: list[Diagnostic] = []
+        self.checks_values = False  # some annotation uses the models module's `_one_of`
         self.components: dict[str, Any] = document.get("components", {}).get("schemas") or {}
         self.openapi_30 = str(document.get("openapi", "")).startswith("3.0")
         self.taken: set[str] = set(self.components) | naming.GENERATED_SYMBOLS
@@ -72,7 +86,12 @@ class _ModelBuilder:
         self.used: set[str] = {"BaseModel", "ConfigDict"}  # the ApiModel base
         self.narrows = False
         self._known_ancestors: dict[str, frozenset[str]] = {}
-        self._known_objects: dict[int, bool] = {}  # id() of a schema -> whether it is an object
+        # id() of a schema -> (the schema, whether it is an object). Holding the schema keeps its
+        # id() from naming another one later.
+        self._known_objects: dict[int, tuple[Any, bool]] = {}
+        # Schemas made here (merged compositions), by id() of what they were made from; kept
+        # for the builder's life, as ids of schemas are.
+        self._made: dict[tuple[int, ...], dict[str, Any]] = {}
         self.object_components = {name for name, schema in self.components.items() if self._is_object(schema)}
         self.component_bases = {name: self._declared_bases(self.components[name]) for name in self.object_components}
         self.discriminated: dict[str, tuple[str, list[Any]]] = {}  # member class -> (property, values)
@@ -93,7 +112,7 @@ class _ModelBuilder:
             for module, names in naming.MODELS_IMPORTS
             if any(name in self.used for name in names)
         )
-        return ModelModule(classes, imports, self.narrows)
+        return ModelModule(classes, imports, self.narrows, self.checks_values)
 
     def _definition_order(self) -> list[str]:
         """Classes before the classes that use them, where cycles allow; bases always first.
@@ -191,6 +210,7 @@ class _ModelBuilder:
     def _root_class(self, name: str, schema: dict[str, Any]) -> None:
         self.taken.add(name)
         self.classes[name] = ModelClass(name, ModelKind.ROOT, ())  # a placeholder while recursing
+        schema = self._merged(schema)
         annotation = self._annotation(schema, name)
         arguments = self._constraints(schema)
         self.used.add("RootModel")
@@ -207,14 +227,19 @@ class _ModelBuilder:
             return False
         known = self._known_objects.get(id(schema))  # remembered: shared members are asked again and again
         if known is not None:
-            return known
+            return known[1]
         if isinstance(schema.get("properties"), dict):
             answer = True
         elif members := _shaping_members(schema):
             answer = any(self._is_object(self._resolve(member), seen | {id(schema)}) for member in members)
         else:
-            answer = _kinds(schema) == ["object"] and schema.get("additionalProperties") is False
-        self._known_objects[id(schema)] = answer
+            # A closed object without properties; with patternProperties it is a dict.
+            answer = (
+                _kinds(schema) == ["object"]
+                and schema.get("additionalProperties") is False
+                and not schema.get("patternProperties")
+            )
+        self._known_objects[id(schema)] = (schema, answer)
         return answer
 
     def _declared_bases(self, schema: dict[str, Any]) -> list[str]:
@@ -250,7 +275,6 @@ class _ModelBuilder:
         properties, required = self._own_properties(schema)
         inherited = self._inherited_fields(bases)
         fields: list[ModelField] = []
-        taken_names = {python for python, _, _ in inherited.values()}
         # `required` may name an inherited property the subclass makes mandatory, and a
         # union member narrows its inherited discriminator to its own values.
         tag = self.discriminated.get(name)
@@ -258,12 +282,9 @@ class _ModelBuilder:
         for wire in [*redeclared, *([tag[0]] if tag else [])]:
             if wire not in properties and wire in inherited:
                 properties[wire] = self._inherited_schema(bases, wire) or {}
+        python_names = _python_names(list(properties), inherited, tag[0] if tag else None)
         for wire, property_schema in properties.items():
-            if wire in inherited:
-                python = inherited[wire][0]
-            else:
-                python = naming.unique([naming.field_name(wire)], taken=taken_names)[0]
-                taken_names.add(python)
+            python = python_names[wire]
             is_required = wire in required or (wire in inherited and inherited[wire][1])
             model_field = self._field(name, wire, python, property_schema, is_required)
             if wire in inherited and model_field.annotation != inherited[wire][2]:
@@ -271,7 +292,11 @@ class _ModelBuilder:
             fields.append(model_field)
         config: list[tuple[str, str]] = []
         extra = schema.get("additionalProperties")
-        if extra is False:
+        if schema.get("patternProperties"):
+            # Keys that match a pattern are the object's too, whatever additionalProperties
+            # says of the others; the server's gate checks both.
+            config.append(("extra", python_literal("allow")))
+        elif extra is False:
             config.append(("extra", python_literal("forbid")))
         elif extra is True or isinstance(extra, dict):
             config.append(("extra", python_literal("allow")))
@@ -318,10 +343,22 @@ class _ModelBuilder:
                 required.extend(nested_required)
             own = part.get("properties")
             if isinstance(own, dict):
-                properties.update(own)
+                for wire, property_schema in own.items():
+                    properties[wire] = (
+                        self._both(properties[wire], property_schema) if wire in properties else property_schema
+                    )
             if isinstance(part.get("required"), list):
                 required.extend(r for r in part["required"] if isinstance(r, str))
         return properties, list(dict.fromkeys(required))
+
+    def _both(self, first: Any, second: Any) -> Any:
+        """A property that two allOf members declare: both schemas hold (`_merged` merges them)."""
+        if first is second or first == second:
+            return first
+        key = (id(first), id(second))
+        if key not in self._made:
+            self._made[key] = {"allOf": [first, second]}
+        return self._made[key]
 
     def _inherited_fields(self, bases: list[str]) -> dict[str, tuple[str, bool, str]]:
         """Wire name -> (Python name, required, annotation) of every field the bases declare."""
@@ -356,7 +393,7 @@ class _ModelBuilder:
 
     def _field(self, owner: str, wire: str, python: str, schema: Any, required: bool) -> ModelField:
         self.wire_names.setdefault(owner, {})[python] = wire
-        schema = schema if isinstance(schema, dict) else {}
+        schema = self._merged(schema) if isinstance(schema, dict) else {}
         tagged = self.discriminated.get(owner)
         if tagged is not None and tagged[0] == wire:
             self.used.add("Literal")
@@ -408,7 +445,11 @@ class _ModelBuilder:
     def _reference(self, ref: str) -> str:
         name = component_ref({"$ref": ref})
         if name is not None and name in self.components:
-            return name
+            target = self.components[name]
+            # An enum or object class cannot be null itself: where the schema allows null,
+            # so does every reference to it (a root model's own type says it).
+            is_class = name in self.object_components or _enum_base(target) is not None
+            return _optional(name) if is_class and self._admits_null(target) else name
         if ref in self.by_pointer:
             return self.by_pointer[ref]
         try:
@@ -428,6 +469,9 @@ class _ModelBuilder:
         return annotation
 
     def _core_annotation(self, schema: dict[str, Any], place: str) -> str:
+        merged = self._merged(schema)
+        if merged is not schema:
+            return self._annotation(merged, place)
         all_of = _shaping_members(schema)
         if len(all_of) == 1 and not _own_keywords(schema):
             # `allOf: [$ref, {readOnly: true}]`: a reference dressed with a description or flags.
@@ -442,45 +486,89 @@ class _ModelBuilder:
             if isinstance(members, list) and members:
                 return self._union(schema, members, place)
         if all_of:
-            # Only scalar or single-member compositions reach here: the first member is the type.
+            # Only compositions `_merged` cannot flatten reach here: the first member is the type.
             return self._annotation(all_of[0], place)
         if "const" in schema:
-            self.used.add("Literal")
-            return f"Literal[{python_literal(schema['const'])}]"
+            return self._choices([schema["const"]], _kinds(schema))
         values = _enum_values(schema)
         if values is not None and values:
-            present = [value for value in values if value is not None]
-            if not present:
-                return "None"
-            self.used.add("Literal")
-            literal = "Literal[" + ", ".join(python_literal(value) for value in present) + "]"
-            return _optional(literal) if None in values or "null" in _kinds(schema) else literal
+            annotation = self._choices(values, _kinds(schema))
+            return _optional(annotation) if "null" in _kinds(schema) else annotation
         kinds = _kinds(schema)
         if not kinds:
             if "items" in schema:
                 kinds = ["array"]
-            elif "additionalProperties" in schema:
+            elif "additionalProperties" in schema or "patternProperties" in schema:
                 kinds = ["object"]
-        parts = [self._kind(kind, schema, place) for kind in kinds] or ["Any"]
-        if "Any" in parts:
+        # Of several kinds (`type: [string, array]`), each takes the constraints of its kind.
+        each_kind = len(kinds) > 1 and len(_constrained_kinds(schema)) > 1
+        parts: list[str] = []
+        for kind in kinds:
+            part = self._kind(kind, schema, place)
+            arguments = _kind_constraints(schema, kind) if each_kind else []
+            if arguments:
+                self.used.update(("Annotated", "Field"))
+                part = f"Annotated[{part}, Field({_arguments(arguments)})]"
+            parts.append(part)
+        if not parts or "Any" in parts:
             self.used.add("Any")
             return "Any"
         return " | ".join(dict.fromkeys(sorted(parts, key=lambda part: part == "None")))
+
+    def _choices(self, values: list[Any], kinds: list[str]) -> str:
+        """The type of exactly `values` (an enum's or a const).
+
+        A Literal where Python can spell the values (text, integers, booleans, None);
+        mypy takes no float in a Literal and Python no object or array, so those are
+        their type, checked against the values by `_one_of` in the models module.
+        """
+        literal: list[Any] = []
+        checked: dict[str, list[Any]] = {}
+        for value in values:
+            if isinstance(value, float) and value.is_integer() and kinds == ["integer"]:
+                value = int(value)  # `1.0` in an integer enum is the integer 1
+            if in_literal(value):
+                literal.append(value)
+            elif value is not None:
+                checked.setdefault(NOT_IN_LITERAL.get(type(value), "Any"), []).append(value)
+        parts: list[str] = []
+        if literal:
+            self.used.add("Literal")
+            parts.append("Literal[" + ", ".join(python_literal(value) for value in literal) + "]")
+        for base, found in checked.items():
+            self.used.update(("Annotated", "AfterValidator", *(("Any",) if "Any" in base else ())))
+            self.checks_values = True
+            parts.append(f"Annotated[{base}, _one_of({', '.join(python_literal(value) for value in found)})]")
+        if not parts:
+            return "None"
+        annotation = " | ".join(parts)
+        return _optional(annotation) if None in values else annotation
 
     def _kind(self, kind: str, schema: dict[str, Any], place: str) -> str:
         if kind == "array":
             return f"list[{self._annotation(schema.get('items'), place + 'Item')}]"
         if kind == "object":
-            extra = schema.get("additionalProperties")
-            value = self._annotation(extra, place + "Value") if isinstance(extra, dict) else "Any"
-            if value == "Any":
-                self.used.add("Any")
-            return f"dict[str, {value}]"
+            return f"dict[str, {self._dict_values(schema, place + 'Value')}]"
         if kind == "string":
             mapped = _STRING_FORMATS.get(str(schema.get("format")), "str")
             self.used.add(mapped)
             return mapped
         return _PRIMITIVES.get(kind, "Any")
+
+    def _dict_values(self, schema: dict[str, Any], place: str) -> str:
+        """The type of a free-form object's values: those its patterns and additionalProperties allow."""
+        extra = schema.get("additionalProperties")
+        patterns = schema.get("patternProperties")
+        schemas = list(patterns.values()) if isinstance(patterns, dict) else []
+        if schemas and extra is not False and not isinstance(extra, dict):
+            schemas = []  # any other key takes any value
+        if isinstance(extra, dict):
+            schemas.append(extra)
+        parts = [self._annotation(value, place) for value in schemas]
+        if not parts or "Any" in parts:
+            self.used.add("Any")
+            return "Any"
+        return " | ".join(dict.fromkeys(parts))
 
     def _union(self, schema: dict[str, Any], members: list[Any], place: str) -> str:
         parts: list[str] = []
@@ -488,7 +576,8 @@ class _ModelBuilder:
             if isinstance(member, dict) and _kinds(member) == ["null"]:
                 parts.append("None")
             else:
-                parts.append(self._annotation(member, f"{place}{index}" if len(members) > 1 else place))
+                annotation = self._annotation(member, f"{place}{index}" if len(members) > 1 else place)
+                parts.extend(_split_top_level(annotation, "|"))  # a nullable member's None goes last
         if "Any" in parts:
             return "Any"
         nullable = "None" in parts or (self.openapi_30 and schema.get("nullable") is True)
@@ -497,9 +586,46 @@ class _ModelBuilder:
             return "None"
         if id(schema) in self.valid_unions:
             self.used.update(("Annotated", "Field"))
-            property_name = schema["discriminator"]["propertyName"]
-            choices = f"Annotated[{choices}, Field(discriminator={python_literal(property_name)})]"
+            # pydantic names the field by its Python name (`pet_type`), not its alias.
+            python_name = naming.field_name(schema["discriminator"]["propertyName"])
+            choices = f"Annotated[{choices}, Field(discriminator={python_literal(python_name)})]"
         return _optional(choices) if nullable else choices
+
+    # --- compositions ----------------------------------------------------------------------
+
+    def _merged(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A composition of scalar schemas (`allOf`) as the one schema it means, or `schema`.
+
+        Every member's constraints hold at once: of each bound the stricter wins, multiples
+        and patterns combine. A lone reference with no constraint of its own stays a
+        reference (to its class); objects become classes; a composition with a union in it
+        is left as it is (its first member gives the type).
+        """
+        members = _shaping_members(schema)
+        if not members or self._is_object(schema):
+            return schema
+        if len(members) == 1 and not any(key in schema for key in _CONSTRAINT_KEYWORDS | {"enum", "const"}):
+            return schema
+        key = (id(schema),)
+        if key not in self._made:
+            parts = self._composed_parts(schema, frozenset({id(schema)}))
+            self._made[key] = schema if parts is None else _merge(parts, openapi_30=self.openapi_30)
+        return self._made[key]
+
+    def _composed_parts(self, schema: dict[str, Any], seen: frozenset[int]) -> list[dict[str, Any]] | None:
+        parts = [{key: value for key, value in schema.items() if key != "allOf"}]
+        members = schema.get("allOf")
+        for member in members if isinstance(members, list) else []:
+            target = self._resolve(member)
+            if not isinstance(target, dict) or id(target) in seen or self._is_object(target):
+                return None
+            if any(key in target for key in ("$ref", "oneOf", "anyOf", "not")):
+                return None
+            nested = self._composed_parts(target, seen | {id(target)})
+            if nested is None:
+                return None
+            parts.extend(nested)
+        return parts
 
     # --- discriminated unions --------------------------------------------------------------
 
@@ -509,12 +635,22 @@ class _ModelBuilder:
         A member that takes its value from several unions, extends another member or is
         extended by another class would need a field type no class hierarchy can give; such
         a union stays plain (pydantic tries each member) and the server's gate still checks
-        the discriminator.
+        the discriminator. So does one the spec gets wrong (a member without the property,
+        a member that is no object), with a warning.
         """
         unions: list[tuple[dict[str, Any], str, dict[str, list[Any]]]] = []
-        for node in objects(list(self.components.values())):
+        for at, node in self._discriminators():
             candidate = self._tagged_union(node)
-            if candidate is not None:
+            if isinstance(candidate, str):
+                property_name = node["discriminator"]["propertyName"]
+                self.warnings.append(
+                    warning(
+                        self.locate(pointers.join(at, "discriminator")),
+                        f"discriminator {property_name!r} not used, the union tries each member: {candidate}",
+                        kind="discriminator-dropped",
+                    )
+                )
+            elif candidate is not None:
                 unions.append((node, *candidate))
         extended = {base for bases in self.component_bases.values() for base in bases}
         claims: dict[str, tuple[str, list[Any]]] = {}
@@ -534,41 +670,77 @@ class _ModelBuilder:
             for member, member_values in values.items():
                 self.discriminated[member] = (property_name, member_values)
 
-    def _tagged_union(self, node: dict[str, Any]) -> tuple[str, dict[str, list[Any]]] | None:
+    def _discriminators(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every schema in the components with a discriminator, and its pointer, in document order."""
+        # A path is (parent path, token), spelt as a pointer only for the few that are used.
+        stack: list[tuple[Any, Any]] = [((None, name), schema) for name, schema in reversed(self.components.items())]
+        while stack:
+            path, node = stack.pop()
+            if isinstance(node, dict):
+                if isinstance(node.get("discriminator"), dict):
+                    yield _pointer(path), node
+                children: Any = [(key, value) for key, value in node.items() if key not in DATA_KEYWORDS]
+            elif isinstance(node, list):
+                children = enumerate(node)
+            else:
+                continue
+            stack.extend(((path, key), value) for key, value in reversed(list(children)))
+
+    def _tagged_union(self, node: dict[str, Any]) -> tuple[str, dict[str, list[Any]]] | str | None:
+        """A union's discriminator as (property, values per member), or why it cannot be one.
+
+        None where the node is no union with a discriminator (a base object naming its
+        subtypes is one: allOf does the rest).
+        """
         discriminator = node.get("discriminator")
         members = node.get("oneOf") or node.get("anyOf")
         if (
             not isinstance(discriminator, dict)
             or not isinstance(members, list)
             or isinstance(node.get("properties"), dict)
+            or not isinstance(discriminator.get("propertyName"), str)
         ):
             return None
-        property_name, mapping = discriminator.get("propertyName"), discriminator.get("mapping")
-        if not isinstance(property_name, str) or not isinstance(mapping, dict):
-            return None
-        names = [component_ref(member) for member in members]
-        if any(name is None or name not in self.object_components for name in names):
-            return None
-        values: dict[str, list[Any]] = {name: [] for name in names if name is not None}
-        for value, target in mapping.items():
+        property_name: str = discriminator["propertyName"]
+        values: dict[str, list[Any]] = {}
+        for index, member in enumerate(members, start=1):
+            name = component_ref(member)
+            if name is None:
+                return f"member {index} is not a reference to a component schema"
+            if name not in self.components:
+                return f"member {index} refers to {name!r}, which does not exist"
+            if name not in self.object_components:
+                return f"{name} is not an object"
+            values[name] = []
+        mapping = discriminator.get("mapping")
+        for value, target in (mapping if isinstance(mapping, dict) else {}).items():
             target_name = component_ref({"$ref": target}) if isinstance(target, str) else None
             if target_name not in values:
-                return None
+                return f"the mapping sends {value!r} to {target!r}, which is not a member"
             values[target_name].append(value)
-        if len(values) != len(names) or any(not found for found in values.values()):
-            return None
-        if not all(self._has_property(name, property_name) for name in values):
-            return None
+        for name, found in values.items():
+            problem = f"no mapping value names {name}" if not found else self._tag_problem(name, property_name)
+            if problem is not None:
+                return problem
         return property_name, values
 
-    def _has_property(self, name: str, property_name: str) -> bool:
-        schema = self.components.get(name)
-        if not isinstance(schema, dict):
-            return False
-        properties, _ = self._own_properties(schema)
-        return property_name in properties or any(
-            self._has_property(base, property_name) for base in self.component_bases.get(name, [])
-        )
+    def _tag_problem(self, name: str, property_name: str) -> str | None:
+        """Why member `name` cannot carry the discriminator `property_name` as a Literal field."""
+        schema = self._inherited_schema([name], property_name)
+        if schema is None:
+            return f"{name} has no property {property_name!r}"
+        target = self._resolve(schema)
+        kinds = _kinds(target) if isinstance(target, dict) else []
+        if kinds and "string" not in kinds:
+            return f"{name}'s {property_name!r} is {' or '.join(kinds)}, not a string"
+        python = naming.field_name(property_name)
+        for other in [name, *sorted(self._ancestors(name))]:
+            other_schema = self.components.get(other)
+            wires = self._own_properties(other_schema)[0] if isinstance(other_schema, dict) else {}
+            clash = next((wire for wire in wires if wire != property_name and naming.field_name(wire) == python), None)
+            if clash is not None:
+                return f"{name}'s {property_name!r} and {clash!r} have one name in Python, {python}"
+        return None
 
     # --- values ----------------------------------------------------------------------------
 
@@ -597,21 +769,102 @@ class _ModelBuilder:
                 if member.value == python_literal(value):
                     return f"{target}.{member.name}"
             return None
-        names = _names_in(annotation)
-        # A default in another shape than the type (a date as text, a model as a mapping)
-        # would not pass mypy; the field is left without one.
-        if names - {"str", "int", "float", "bool", "list", "dict", "Any", "None", "Literal"}:
-            return None
-        return python_literal(value)
+        # A default in another shape than the type (a date as text, a model as a mapping,
+        # text for a boolean) would not pass mypy: the field is left without one.
+        return python_literal(value) if _fits(value, annotation) else None
+
+    def _admits_null(self, schema: Any) -> bool:
+        if not isinstance(schema, dict):
+            return False
+        return (
+            "null" in _kinds(schema)
+            or None in (_enum_values(schema) or [])
+            or (self.openapi_30 and schema.get("nullable") is True)
+        )
 
     def _constraints(self, schema: dict[str, Any]) -> list[tuple[str, str]]:
-        if "$ref" in schema:
+        """The Field arguments of a schema's constraints, where they hold for the whole type.
+
+        Not on a class (a reference, an object, a union: their own types check themselves),
+        nor on a type of several kinds, whose parts take their own (see `_core_annotation`).
+        """
+        if (
+            "$ref" in schema
+            or _shaping_members(schema)
+            or any(isinstance(schema.get(combinator), list) for combinator in ("oneOf", "anyOf"))
+            or self._is_object(schema)
+        ):
             return []
-        found: list[tuple[str, str]] = []
-        for keyword_, argument in _CONSTRAINTS:
-            value = schema.get(keyword_)
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                found.append((argument, python_literal(value)))
+        kinds = _constrained_kinds(schema)
+        return _kind_constraints(schema, kinds[0]) if len(kinds) == 1 else []
+
+
+def _pointer(path: Any) -> str:
+    """The pointer of a component schema path built by `_ModelBuilder._discriminators`."""
+    tokens: list[Any] = []
+    while path is not None:
+        path, token = path
+        tokens.append(token)
+    return pointers.join("/components/schemas", *reversed(tokens))
+
+
+def _python_names(wires: list[str], inherited: dict[str, tuple[str, bool, str]], tag: str | None) -> dict[str, str]:
+    """The Python attribute of each property of a class.
+
+    An inherited property keeps its base's name. Of the others the discriminator comes
+    first (its name is the union's), then wire names that are Python names already, then
+    the rest: with both `sec_ond` and `sec-ond`, the first keeps `sec_ond`.
+    """
+    names = {wire: inherited[wire][0] for wire in wires if wire in inherited}
+    own = sorted(
+        (wire for wire in wires if wire not in inherited),
+        key=lambda wire: (wire != tag, naming.field_name(wire) != wire),
+    )
+    taken = {python for python, _, _ in inherited.values()}
+    names.update(zip(own, naming.unique([naming.field_name(wire) for wire in own], taken=taken), strict=True))
+    return names
+
+
+def _value_kind(value: Any) -> str:
+    """The JSON Schema type of a value, integers and numbers as one."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "null"
+
+
+def _constrained_kinds(schema: dict[str, Any]) -> list[str]:
+    """The kinds of value (integers and numbers as one) a schema's type is made of, null aside."""
+    values = [schema["const"]] if "const" in schema else _enum_values(schema)
+    if values is not None:
+        kinds = [_value_kind(value) for value in values if value is not None]
+    else:
+        kinds = [kind for kind in _kinds(schema) if kind != "null"]
+        if not _kinds(schema):
+            if "items" in schema:
+                kinds = ["array"]
+            elif "additionalProperties" in schema or "patternProperties" in schema:
+                kinds = ["object"]
+    return list(dict.fromkeys("number" if kind == "integer" else kind for kind in kinds))
+
+
+def _kind_constraints(schema: dict[str, Any], kind: str) -> list[tuple[str, str]]:
+    """The Field arguments of the schema's constraints on values of one kind."""
+    kind = "number" if kind == "integer" else kind
+    choices = "enum" in schema or "const" in schema
+    if kind == "string" and not choices and _STRING_FORMATS.get(str(schema.get("format")), "str") != "str":
+        return []  # a date, a UUID, an address: pydantic measures no text of those
+    found: list[tuple[str, str]] = []
+    for keyword_, argument in _SIZES.get(kind, ()):
+        if _is_number(schema.get(keyword_)):
+            found.append((argument, python_literal(schema[keyword_])))
+    if kind == "number":
+        multiple = schema.get("multipleOf")
+        if isinstance(multiple, int | float) and not isinstance(multiple, bool) and multiple > 0:
+            found.append(("multiple_of", python_literal(multiple)))
         minimum, maximum = schema.get("minimum"), schema.get("maximum")
         exclusive_minimum, exclusive_maximum = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
         if _is_number(minimum):
@@ -622,10 +875,171 @@ class _ModelBuilder:
             found.append(("gt", python_literal(exclusive_minimum)))
         if _is_number(exclusive_maximum):
             found.append(("lt", python_literal(exclusive_maximum)))
-        pattern = schema.get("pattern")
-        if isinstance(pattern, str) and _compiles(pattern) and "string" in _kinds(schema):
-            found.append(("pattern", python_literal(pattern)))
-        return found
+    pattern = schema.get("pattern")
+    if kind == "string" and isinstance(pattern, str) and _compiles(pattern):
+        found.append(("pattern", python_literal(pattern)))
+    return found
+
+
+def _arguments(arguments: list[tuple[str, str]]) -> str:
+    return ", ".join(f"{keyword}={value}" for keyword, value in arguments)
+
+
+# --- merging allOf members -------------------------------------------------------------------
+
+_LOWER_BOUNDS = frozenset({"minLength", "minItems", "minProperties", "minimum", "exclusiveMinimum"})
+_UPPER_BOUNDS = frozenset({"maxLength", "maxItems", "maxProperties", "maximum", "exclusiveMaximum"})
+
+
+def _merge(parts: list[dict[str, Any]], *, openapi_30: bool) -> dict[str, Any]:
+    """One schema that holds where every part holds (the first part's words win elsewhere)."""
+    merged: dict[str, Any] = {}
+    patterns: list[str] = []
+    for part in parts:
+        for key, value in (_numeric_exclusive_bounds(part) if openapi_30 else part).items():
+            if key == "pattern":
+                if isinstance(value, str) and value not in patterns:
+                    patterns.append(value)
+            elif key not in merged:
+                merged[key] = value
+            else:
+                merged[key] = _stricter(key, merged[key], value)
+    if patterns:
+        merged["pattern"] = _all_patterns(patterns)
+    return merged
+
+
+def _numeric_exclusive_bounds(schema: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI 3.0's `minimum: 1, exclusiveMinimum: true` as 3.1's `exclusiveMinimum: 1`, to compare."""
+    result = dict(schema)
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        flag = result.get(exclusive)
+        if isinstance(flag, bool):
+            del result[exclusive]
+            if flag and _is_number(result.get(bound)):
+                result[exclusive] = result.pop(bound)
+    return result
+
+
+def _stricter(key: str, first: Any, second: Any) -> Any:
+    """The one value of `key` that holds where both do (the first where there is none)."""
+    if key in _LOWER_BOUNDS and _is_number(first) and _is_number(second):
+        return max(first, second)
+    if key in _UPPER_BOUNDS and _is_number(first) and _is_number(second):
+        return min(first, second)
+    if key == "multipleOf" and _is_number(first) and _is_number(second) and first > 0 and second > 0:
+        return _least_common_multiple(first, second)
+    if key == "type":
+        return _common_kinds(first, second)
+    if key == "enum" and isinstance(first, list) and isinstance(second, list):
+        return [value for value in first if value in second]
+    if key == "nullable":
+        return first is True or second is True  # as a decorating member says, for any of them
+    if key == "items" and isinstance(first, dict) and isinstance(second, dict):
+        return {"allOf": [first, second]}
+    return first
+
+
+def _least_common_multiple(first: float, second: float) -> float:
+    """The least positive number both divide: lcm(a/b, c/d) = lcm(a, c) / gcd(b, d)."""
+    a, b = Fraction(str(first)), Fraction(str(second))
+    result = Fraction(math.lcm(a.numerator, b.numerator), math.gcd(a.denominator, b.denominator))
+    return int(result) if result.denominator == 1 else float(result)
+
+
+def _common_kinds(first: Any, second: Any) -> Any:
+    """The types both allow (an integer is a number); the first where none is."""
+    left, right = _kinds({"type": first}), _kinds({"type": second})
+    common = [kind for kind in left if kind in right or (kind == "integer" and "number" in right)]
+    common += [kind for kind in right if kind == "integer" and "number" in left and kind not in left]
+    if not common:
+        return first  # no value fits both: the server's gate refuses them all
+    return common[0] if len(common) == 1 else common
+
+
+def _all_patterns(patterns: list[str]) -> str:
+    """One regular expression that finds a match where each of `patterns` finds one.
+
+    Each pattern becomes a lookahead from the start. One with groups of its own goes first,
+    so that its backreferences keep their numbers; a second one with groups is left to the
+    server's gate, as is any pattern that does not combine.
+    """
+    usable = sorted((p for p in patterns if _compiles(p)), key=lambda p: re.compile(p).groups == 0)
+    if len(usable) < 2:
+        return (usable or patterns)[0]
+    kept = usable[:1] + [pattern for pattern in usable[1:] if re.compile(pattern).groups == 0]
+    combined = "^" + "".join(f"(?=[\\s\\S]*?(?:{pattern}))" for pattern in kept)
+    return combined if _compiles(combined) else kept[0]
+
+
+# --- annotations as text -----------------------------------------------------------------------
+
+
+def _split_top_level(text: str, separator: str) -> list[str]:
+    """`text` split at `separator` outside brackets, parentheses and quotes."""
+    parts: list[str] = []
+    depth, quote, start, index = 0, "", 0, 0
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(text[start:index].strip())
+            start = index + 1
+        index += 1
+    parts.append(text[start:].strip())
+    return parts
+
+
+def _fits(value: Any, annotation: str) -> bool:
+    """Whether `value` is a value of `annotation` (as this module spells annotations)."""
+    return any(_fits_part(value, part) for part in _split_top_level(annotation, "|"))
+
+
+def _fits_part(value: Any, part: str) -> bool:
+    simple = {
+        "Any": True,
+        "None": value is None,
+        "str": isinstance(value, str),
+        "bool": isinstance(value, bool),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, int | float) and not isinstance(value, bool),
+    }
+    if part in simple:
+        return simple[part]
+    if part.startswith("Annotated[") and part.endswith("]"):
+        inner, *metadata = _split_top_level(part[len("Annotated[") : -1], ",")
+        return _fits(value, inner) and all(
+            _among(value, _literal_values(item[len("_one_of(") : -1]))
+            for item in metadata
+            if item.startswith("_one_of(")
+        )
+    if part.startswith("Literal[") and part.endswith("]"):
+        return _among(value, _literal_values(part[len("Literal[") : -1]))
+    if part.startswith("list[") and part.endswith("]"):
+        return isinstance(value, list) and all(_fits(item, part[len("list[") : -1]) for item in value)
+    if part.startswith("dict[str, ") and part.endswith("]"):
+        inner = part[len("dict[str, ") : -1]
+        return isinstance(value, dict) and all(_fits(item, inner) for item in value.values())
+    return False  # a class, a date, a UUID: the spec's JSON is not its Python value
+
+
+def _literal_values(text: str) -> tuple[Any, ...]:
+    values: tuple[Any, ...] = ast.literal_eval(f"({text},)")
+    return values
+
+
+def _among(value: Any, choices: tuple[Any, ...]) -> bool:
+    return any(value == choice and isinstance(value, bool) == isinstance(choice, bool) for choice in choices)
 
 
 _STRING_LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
@@ -640,25 +1054,8 @@ def _without_metadata(annotation: str) -> str:
     """`Annotated[A | B, Field(...)]` -> `A | B`; any other annotation as it is."""
     if not (annotation.startswith("Annotated[") and annotation.endswith("]")):
         return annotation
-    inner = annotation[len("Annotated[") : -1]
-    depth, quote, index = 0, "", 0
-    while index < len(inner):
-        char = inner[index]
-        if quote:
-            if char == "\\":
-                index += 1
-            elif char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        elif char == "," and depth == 0:
-            return inner[:index].strip()
-        index += 1
-    return annotation
+    parts = _split_top_level(annotation[len("Annotated[") : -1], ",")
+    return parts[0] if len(parts) > 1 else annotation
 
 
 def _is_decoration(member: Any) -> bool:

@@ -125,12 +125,14 @@ def render_spec(
     # Clients and server first: ruff formats them while the models are built.
     code = _encoded(render_code(env, api, history))
     formatting = [formatter.submit(code)]
-    models = _encoded(render_models(env, api, build_models(loaded.document)))
+    module, model_warnings = build_models(loaded.document, loaded.locate)
+    models = _encoded(render_models(env, api, module))
     formatting.append(formatter.submit(models))
     files = {**code, **models, **_encoded(data_files(api, loaded.spec_json))}
     if history:
         files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
-    return RenderedPackage(spec, api, files, loaded.diagnostics, changes, loaded.sources, formatting)
+    warnings = loaded.diagnostics + model_warnings
+    return RenderedPackage(spec, api, files, warnings, changes, loaded.sources, formatting)
 
 
 def _encoded(files: dict[str, str]) -> dict[str, bytes]:

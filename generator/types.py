@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator import pointers
-from generator.literals import python_literal
+from generator.literals import NOT_IN_LITERAL, in_literal, python_literal
 
 SCHEMA_REF_PREFIX = "#/components/schemas/"
 
@@ -56,7 +56,7 @@ def python_type(schema: Any, components: dict[str, Any], *, inline_scalars: bool
     if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
         return python_type(schema["allOf"][0], components, inline_scalars=inline_scalars)
     if "const" in schema:
-        return f"Literal[{python_literal(schema['const'])}]"
+        return _choices([schema["const"]])
     declared = schema.get("type")
     kinds = declared if isinstance(declared, list) else [declared] if isinstance(declared, str) else []
     if inline_scalars and isinstance(schema.get("enum"), list) and any(k in ("integer", "number") for k in kinds):
@@ -66,9 +66,8 @@ def python_type(schema: Any, components: dict[str, Any], *, inline_scalars: bool
             [_PRIMITIVES[k] for k in kinds if k in _PRIMITIVES] + (["None"] if None in schema["enum"] else [])
         )
     if isinstance(schema.get("enum"), list) and schema["enum"]:
-        values = [v for v in schema["enum"] if v is not None]
-        literal = f"Literal[{', '.join(python_literal(v) for v in values)}]" if values else "None"
-        return _union([literal, "None"] if None in schema["enum"] or "null" in kinds else [literal])
+        choices = _choices(schema["enum"])
+        return _union([choices, "None"] if None in schema["enum"] or "null" in kinds else [choices])
     parts = [_kind_type(kind, schema, components, inline_scalars) for kind in kinds] or ["Any"]
     if schema.get("nullable") is True:
         parts.append("None")
@@ -91,6 +90,16 @@ def _is_plain_scalar(schema: dict[str, Any]) -> bool:
     declared = schema.get("type")
     kinds = declared if isinstance(declared, list) else [declared]
     return "enum" not in schema and all(kind in _PRIMITIVES for kind in kinds)
+
+
+def _choices(values: list[Any]) -> str:
+    """`Literal[...]` of the values it can hold; the others (a number with a fraction, an
+    object) by their type alone, None aside. (Models check those by value; here the
+    server's gate does.)"""
+    spelt = [value for value in values if in_literal(value)]
+    parts = [f"Literal[{', '.join(python_literal(value) for value in spelt)}]"] if spelt else []
+    parts += [NOT_IN_LITERAL.get(type(value), "Any") for value in values if value is not None and not in_literal(value)]
+    return _union(parts) if parts else "None"
 
 
 def _union(parts: Any) -> str:

@@ -2,7 +2,9 @@
 
 The fixtures under tests/fixtures/realworld/ are generated once, imported and checked
 with mypy --strict; each construct then goes through the generated client to the
-generated mock server and back over HTTP.
+generated mock server and back over HTTP. What the validator still refuses (a default
+of the wrong type, a discriminator mapping to nothing) is fed to the model builder
+directly.
 """
 
 from __future__ import annotations
@@ -11,23 +13,27 @@ import ast
 import asyncio
 import importlib
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import httpx
+import pydantic
 import pytest
 
 from generator import naming
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, Location
 from generator.formatting import BackgroundFormatter
+from generator.model_builder import build_models
 from generator.pipeline import finish_formatting, render_spec
 from generator.render import environment
 from generator.spec_input import SpecInput
 from tests.support import FIXTURES, mypy_strict, run_generator, serve
 
 REALWORLD = FIXTURES / "realworld"
-SPECS = [REALWORLD / "name_collisions.yaml"]
+SPECS = [REALWORLD / "model_shapes.yaml", REALWORLD / "name_collisions.yaml"]
 
 
 class Generated:
@@ -136,6 +142,7 @@ def test_renames_are_listed_in_the_readme_and_warned_about(generated: Generated,
     assert "- `ConflictError` is `name_collisions_api.ConflictErrorModel2`" in readme
     assert "- `pet` is `name_collisions_api.Pet2`" in readme
     assert "ConflictErrorModel`" not in readme.split("## Renamed models")[1].split("##")[0].replace("Model2`", "")
+    assert "## Renamed models" not in (generated.out / "model_shapes" / "README.md").read_text(encoding="utf-8")
     spec = REALWORLD / "name_collisions.yaml"
     renamed = {d.location.pointer: d for d in warnings if d.kind == "model-renamed"}
     conflict = renamed["/components/schemas/ConflictError"]
@@ -167,3 +174,275 @@ def test_the_reserved_names_are_every_name_the_generated_modules_define(generate
     capitalised = {name for name in found if name[:1].isupper()}  # what a class name can be
     assert capitalised <= naming.GENERATED_SYMBOLS, capitalised - naming.GENERATED_SYMBOLS
     assert {"ConflictError", "NotFoundError", "RedirectError", "InMemoryHandler", "T"} <= naming.GENERATED_SYMBOLS
+
+
+# --- values Literal cannot spell --------------------------------------------------------------
+
+
+CHOICES = {
+    "ratio": 1.5,
+    "scale": 0.25,
+    "mixed": 1.5,
+    "whole": 2,
+    "shape": {"kind": "square", "sides": 4},
+    "corners": [0, 90, 180, 270],
+    "half": 0.5,
+}
+
+
+def test_float_enums_mixed_enums_and_object_constants(generated: Generated) -> None:
+    api, models, server = (
+        generated.package("model_shapes"),
+        generated.models("model_shapes"),
+        generated.server("model_shapes"),
+    )
+    with serve(server.create_app(server.InMemoryHandler())) as url, api.Client(url) as client:
+        choices = client.post_choices(body=CHOICES)
+        assert choices.model_dump(mode="json", exclude_unset=True) == CHOICES
+        assert client.post_choices(body={**CHOICES, "mixed": "a", "scale": 4}).mixed == "a"
+        assert client.post_choices(body={**CHOICES, "mixed": None}).mixed is None
+        assert httpx.post(f"{url}/choices", json={**CHOICES, "ratio": 2.5}).status_code == 400
+        # Inline in an operation, the client's signature says `list[float]`; the gate checks.
+        assert set(client.post_ratios(body=[0.5, 1.5])) <= {0.5, 1.5}
+        assert httpx.post(f"{url}/ratios", json=[0.5, 2.5]).status_code == 400
+    for wrong in ({"ratio": 2.5}, {"scale": 0.5}, {"mixed": "b"}, {"mixed": 2.5}, {"whole": 3}, {"half": 1.5}):
+        with pytest.raises(pydantic.ValidationError):
+            models.Choices.model_validate({**CHOICES, **wrong})
+    with pytest.raises(pydantic.ValidationError, match="must be one of"):
+        models.Choices.model_validate({**CHOICES, "shape": {"kind": "circle"}})
+    with pytest.raises(pydantic.ValidationError, match="must be one of"):
+        models.Choices.model_validate({**CHOICES, "corners": [0, 90]})
+
+    # The client checks what the API answers the same way.
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={**CHOICES, "ratio": 3.5})
+
+    transport = httpx.Client(transport=httpx.MockTransport(answer))
+    with (
+        api.Client("https://shapes.test", http_client=transport) as client,
+        pytest.raises(api.ApiResponseValidationError),
+    ):
+        client.post_choices(body=CHOICES)
+
+
+# --- constraints ------------------------------------------------------------------------------
+
+
+BOUNDS = {
+    "code": "abc",
+    "step": 6,
+    "label": "abcde",
+    "id": "0b5fb1b4-4a44-4b5e-9d05-46f4f6b62d11",
+    "at": "2026-01-02T03:04:05Z",
+    "either": "ab",
+    "twice": {"tag": "ab"},
+}
+
+
+def test_all_of_members_constraining_one_value_and_constraints_by_kind(generated: Generated) -> None:
+    api, models, server = (
+        generated.package("model_shapes"),
+        generated.models("model_shapes"),
+        generated.server("model_shapes"),
+    )
+    with serve(server.create_app(server.InMemoryHandler())) as url, api.Client(url) as client:
+        bounds = client.post_bounds(body=BOUNDS)
+        assert bounds.code == "abc" and bounds.step == 6 and bounds.label == "abcde"
+        assert bounds.id == uuid.UUID(BOUNDS["id"]) and bounds.at.year == 2026  # formats with lengths: no TypeError
+        assert client.post_bounds(body={**BOUNDS, "either": ["x", "y"]}).either == ["x", "y"]
+        assert client.post_bounds(body={**BOUNDS, "either": None}).either is None
+        for wrong in ({"code": "abcde"}, {"step": 4}, {"label": "abcdef"}, {"either": []}):
+            assert httpx.post(f"{url}/bounds", json={**BOUNDS, **wrong}).status_code == 400, wrong
+    # Every member's bound holds: the stricter of each, both patterns, both multiples.
+    wrong_values = [
+        {"code": "a"},  # minLength 2 of the first member
+        {"code": "abcde"},  # the second member's pattern (and maxLength 6 still lets it through)
+        {"code": "AB"},  # the first member's pattern
+        {"step": 4},  # a multiple of 2, not of 3
+        {"step": 0},  # exclusiveMinimum 0
+        {"step": 102},  # maximum 100
+        {"label": "abcdef"},  # the maxLength next to the reference
+        {"either": "a"},  # minLength, for text
+        {"either": ["a", "b", "c"]},  # maxItems, for arrays
+        {"twice": {"tag": "a"}},  # minLength of one allOf member's `tag`
+        {"twice": {"tag": "abcd"}},  # maxLength of the other's
+    ]
+    for wrong in wrong_values:
+        with pytest.raises(pydantic.ValidationError):
+            models.Bounds.model_validate({**BOUNDS, **wrong})
+    assert models.Bounds.model_validate({**BOUNDS, "step": 12, "either": ["a"]}).step == 12
+
+
+# --- discriminators ------------------------------------------------------------------------------
+
+
+def test_a_discriminator_the_members_support_and_one_they_do_not(
+    generated: Generated, warnings: list[Diagnostic]
+) -> None:
+    api, models, server = (
+        generated.package("model_shapes"),
+        generated.models("model_shapes"),
+        generated.server("model_shapes"),
+    )
+    with serve(server.create_app(server.InMemoryHandler())) as url, api.Client(url) as client:
+        dog = client.post_pet(body={"pet-type": "dog", "good": True})
+        assert isinstance(dog.root, models.Dog) and dog.root.good is True
+        cat = client.post_pet(body=models.Pet(models.Cat(pet_type="cat", lives=9)))
+        assert isinstance(cat.root, models.Cat) and cat.root.lives == 9
+        assert httpx.post(f"{url}/pets", json={"pet-type": "fish"}).status_code == 400
+        # Fish declares no `kind`: the models' union is a plain one, each member tried in
+        # turn, while the server's gate still wants the discriminator's value.
+        bird = client.post_animal(body={"kind": "Bird", "wings": 2})
+        assert isinstance(bird.root, models.Bird) and bird.root.wings == 2
+        # (A Fish model has no `kind` to send: the gate takes one the spec's way, raw.)
+        fish = httpx.post(f"{url}/animals", json={"kind": "Fish", "fins": 3})
+        assert fish.status_code == 200 and fish.json() == {"fins": 3}
+        assert isinstance(models.Animal.model_validate(fish.json()).root, models.Fish)
+        assert httpx.post(f"{url}/animals", json={"kind": "Cow", "fins": 3}).status_code == 400
+    with pytest.raises(pydantic.ValidationError, match="pet-type"):
+        models.Pet.model_validate({"pet-type": "fish"})  # the tag picks the member
+    spec = REALWORLD / "model_shapes.yaml"
+    (dropped,) = [d for d in warnings if d.kind == "discriminator-dropped"]
+    assert dropped.location.pointer == "/components/schemas/Animal/discriminator"
+    assert dropped.location.line == line_of(spec, "      discriminator:", after="    Animal:")
+    assert "Fish has no property 'kind'" in dropped.message
+
+
+# --- nullable values, maps, recursion, names ---------------------------------------------------------
+
+
+def test_nullable_references_and_type_arrays(generated: Generated) -> None:
+    api, models, server = (
+        generated.package("model_shapes"),
+        generated.models("model_shapes"),
+        generated.server("model_shapes"),
+    )
+    with serve(server.create_app(server.InMemoryHandler())) as url, api.Client(url) as client:
+        empty = client.post_nullables(body={"colour": None, "point": None, "note": None})
+        assert empty.colour is None and empty.point is None and empty.note is None
+        full = client.post_nullables(body={"colour": "red", "point": {"x": 1}, "note": "n", "count": 2, "either": None})
+        assert full.colour is models.Colour.RED and full.point == models.Point(x=1) and full.count == 2
+        assert httpx.post(f"{url}/nullables", json={"colour": "blue", "point": None, "note": None}).status_code == 400
+    for wrong in ({"colour": "blue"}, {"note": "x" * 11}, {"count": 0}, {"point": {}}):
+        with pytest.raises(pydantic.ValidationError):
+            models.Nullables.model_validate({"colour": None, "point": None, "note": None, **wrong})
+
+
+def test_typed_pattern_and_sized_maps(generated: Generated) -> None:
+    api, models, server = (
+        generated.package("model_shapes"),
+        generated.models("model_shapes"),
+        generated.server("model_shapes"),
+    )
+    body = {"counts": {"a": 1}, "labels": {"ab": "x"}, "tagged": {"name": "n", "x-one": 1}, "sized": {"a": "b"}}
+    with serve(server.create_app(server.InMemoryHandler())) as url, api.Client(url) as client:
+        maps = client.post_maps(body=body)
+        assert maps.counts == {"a": 1} and maps.labels == {"ab": "x"} and maps.sized == {"a": "b"}
+        assert maps.tagged.name == "n" and maps.tagged.model_extra == {"x-one": 1}  # kept, not refused
+        assert maps.model_dump(by_alias=True, exclude_unset=True) == body
+        for wrong in ({"labels": {"AB": "x"}}, {"tagged": {"name": "n", "other": 1}}, {"sized": {}}):
+            assert httpx.post(f"{url}/maps", json=wrong).status_code == 400, wrong
+    for wrong in ({"counts": {"a": "x"}}, {"labels": {"ab": 1}}, {"sized": {}}, {"sized": {"a": "", "b": "", "c": ""}}):
+        with pytest.raises(pydantic.ValidationError):
+            models.Maps.model_validate(wrong)
+
+
+def test_recursive_models(generated: Generated) -> None:
+    api, models, server = (
+        generated.package("model_shapes"),
+        generated.models("model_shapes"),
+        generated.server("model_shapes"),
+    )
+    body = {
+        "name": "root",
+        "children": [{"name": "leaf", "children": []}],
+        "parent": None,
+        "forest": {"other": {"name": "other", "parent": {"name": "up"}}},
+    }
+    with serve(server.create_app(server.InMemoryHandler())) as url, api.Client(url) as client:
+        tree = client.post_tree(body=body)
+    assert isinstance(tree.children[0], models.Tree) and tree.parent is None
+    assert isinstance(tree.forest, models.Forest) and tree.forest.root["other"].parent.name == "up"
+    assert tree.model_dump(exclude_unset=True) == body
+
+
+def test_property_names_that_are_keywords_digits_or_the_same_once_converted(generated: Generated) -> None:
+    api, server = generated.package("model_shapes"), generated.server("model_shapes")
+    body = {
+        "class": "c",
+        "import": "i",
+        "2nd": "2",
+        "sec-ond": "dash",
+        "sec_ond": "underscore",
+        "Second": "upper",
+        "second": "lower",
+        "self": "s",
+        "model_config": "m",
+        "@type": "t",
+    }
+    with serve(server.create_app(server.InMemoryHandler())) as url, api.Client(url) as client:
+        names = client.post_names(body=body)
+    # A wire name that is a Python name already keeps it; the others take what is left.
+    assert (names.sec_ond, names.sec_ond_2, names.second, names.second_2) == ("underscore", "dash", "lower", "upper")
+    assert (names.class_, names.import_, names.field_2nd, names.self, names.model_config_) == ("c", "i", "2", "s", "m")
+    assert names.type == "t"
+    assert names.model_dump(by_alias=True, exclude_unset=True) == body
+
+
+# --- what the validator still refuses, given to the model builder ------------------------------------
+
+
+def test_a_default_of_another_type_is_left_out() -> None:
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "components": {
+            "schemas": {
+                "Invoice": {
+                    "type": "object",
+                    "properties": {
+                        "paid": {"type": "boolean", "default": "false"},
+                        "sent": {"type": "boolean", "default": False},
+                        "tags": {"type": "array", "items": {"type": "string"}, "default": [1]},
+                        "kind": {"type": "string", "enum": ["a", "b"], "default": "c"},
+                        "ratio": {"type": "number", "enum": [0.5, 1.5], "default": 1.5},
+                    },
+                }
+            }
+        },
+    }
+    module, _ = build_models(document)
+    (invoice,) = module.classes
+    defaults = {field.name: field.default for field in invoice.fields}
+    assert defaults == {"paid": "None", "sent": "False", "tags": "None", "kind": "None", "ratio": "1.5"}
+    annotations = {field.name: field.annotation for field in invoice.fields}
+    assert annotations["paid"] == "bool | None"
+
+
+def test_a_discriminator_mapping_to_a_missing_schema_or_an_inline_member_is_dropped() -> None:
+    member = {"type": "object", "properties": {"kind": {"type": "string"}}}
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "components": {
+            "schemas": {
+                "A": member,
+                "B": member,
+                "Missing": {
+                    "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+                    "discriminator": {
+                        "propertyName": "kind",
+                        "mapping": {"a": "#/components/schemas/A", "b": "#/components/schemas/Gone"},
+                    },
+                },
+                "Inline": {"anyOf": [member, {"type": "string"}], "discriminator": {"propertyName": "kind"}},
+            }
+        },
+    }
+    module, found = build_models(document, lambda pointer: Location("spec.yaml", pointer, 1))
+    roots = {model.name: model.fields[0].annotation for model in module.classes if model.name in ("Missing", "Inline")}
+    assert roots == {"Missing": "A | B", "Inline": "Inline1 | str"}
+    assert [(d.kind, d.location.pointer) for d in found] == [
+        ("discriminator-dropped", "/components/schemas/Missing/discriminator"),
+        ("discriminator-dropped", "/components/schemas/Inline/discriminator"),
+    ]
+    assert "'#/components/schemas/Gone', which is not a member" in found[0].message
+    assert "member 1 is not a reference" in found[1].message
