@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
 from generator import naming, pointers
 from generator.diagnostics import Diagnostic, Location, warning
@@ -448,7 +448,7 @@ class _ModelBuilder:
             target = self.components[name]
             # An enum or object class cannot be null itself: where the schema allows null,
             # so does every reference to it (a root model's own type says it).
-            is_class = name in self.object_components or _enum_base(target) is not None
+            is_class = name in self.object_components or (isinstance(target, dict) and _enum_base(target) is not None)
             return _optional(name) if is_class and self._admits_null(target) else name
         if ref in self.by_pointer:
             return self.by_pointer[ref]
@@ -617,7 +617,9 @@ class _ModelBuilder:
         members = schema.get("allOf")
         for member in members if isinstance(members, list) else []:
             target = self._resolve(member)
-            if not isinstance(target, dict) or id(target) in seen or self._is_object(target):
+            if isinstance(target, dict) and id(target) in seen:
+                continue  # a composition that comes back to itself adds nothing the second time
+            if not isinstance(target, dict) or self._is_object(target):
                 return None
             if any(key in target for key in ("$ref", "oneOf", "anyOf", "not")):
                 return None
@@ -853,32 +855,52 @@ def _constrained_kinds(schema: dict[str, Any]) -> list[str]:
 
 def _kind_constraints(schema: dict[str, Any], kind: str) -> list[tuple[str, str]]:
     """The Field arguments of the schema's constraints on values of one kind."""
-    kind = "number" if kind == "integer" else kind
     choices = "enum" in schema or "const" in schema
+    # pydantic takes only integers as an int's bounds (`maximum: 1e20` is a float in JSON).
+    integer = kind == "integer" or (not choices and [k for k in _kinds(schema) if k != "null"] == ["integer"])
+    kind = "number" if kind == "integer" else kind
     if kind == "string" and not choices and _STRING_FORMATS.get(str(schema.get("format")), "str") != "str":
         return []  # a date, a UUID, an address: pydantic measures no text of those
     found: list[tuple[str, str]] = []
     for keyword_, argument in _SIZES.get(kind, ()):
-        if _is_number(schema.get(keyword_)):
-            found.append((argument, python_literal(schema[keyword_])))
+        size = schema.get(keyword_)
+        if _is_number(size) and float(size).is_integer():
+            found.append((argument, python_literal(int(size))))
     if kind == "number":
+        bounds: list[tuple[str, float]] = []
         multiple = schema.get("multipleOf")
-        if isinstance(multiple, int | float) and not isinstance(multiple, bool) and multiple > 0:
-            found.append(("multiple_of", python_literal(multiple)))
+        if _is_number(multiple) and multiple > 0:
+            # An integer that is a multiple of 2.5 (5/2) is a multiple of 5.
+            bounds.append(("multiple_of", Fraction(str(multiple)).numerator if integer else multiple))
         minimum, maximum = schema.get("minimum"), schema.get("maximum")
         exclusive_minimum, exclusive_maximum = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
         if _is_number(minimum):
-            found.append(("gt" if exclusive_minimum is True else "ge", python_literal(minimum)))
+            bounds.append(("gt" if exclusive_minimum is True else "ge", minimum))
         if _is_number(maximum):
-            found.append(("lt" if exclusive_maximum is True else "le", python_literal(maximum)))
+            bounds.append(("lt" if exclusive_maximum is True else "le", maximum))
         if _is_number(exclusive_minimum):
-            found.append(("gt", python_literal(exclusive_minimum)))
+            bounds.append(("gt", exclusive_minimum))
         if _is_number(exclusive_maximum):
-            found.append(("lt", python_literal(exclusive_maximum)))
+            bounds.append(("lt", exclusive_maximum))
+        for argument, value in bounds:
+            if integer:
+                argument, value = _integer_bound(argument, value)
+            found.append((argument, python_literal(value)))
     pattern = schema.get("pattern")
     if kind == "string" and isinstance(pattern, str) and _compiles(pattern):
         found.append(("pattern", python_literal(pattern)))
     return found
+
+
+def _integer_bound(argument: str, value: float) -> tuple[str, float]:
+    """A bound on integers as an integer: `le=2.5` is `le=2`, `gt=1.5` is `ge=2`."""
+    if float(value).is_integer():
+        return argument, int(value)
+    if argument in ("ge", "gt"):
+        return "ge", math.ceil(value)
+    if argument in ("le", "lt"):
+        return "le", math.floor(value)
+    return argument, value
 
 
 def _arguments(arguments: list[tuple[str, str]]) -> str:
@@ -1117,7 +1139,7 @@ def _description(schema: Any) -> str:
     return ""
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

@@ -231,6 +231,7 @@ def test_float_enums_mixed_enums_and_object_constants(generated: Generated) -> N
 BOUNDS = {
     "code": "abc",
     "step": 6,
+    "big": 10**19,
     "label": "abcde",
     "id": "0b5fb1b4-4a44-4b5e-9d05-46f4f6b62d11",
     "at": "2026-01-02T03:04:05Z",
@@ -261,6 +262,8 @@ def test_all_of_members_constraining_one_value_and_constraints_by_kind(generated
         {"step": 4},  # a multiple of 2, not of 3
         {"step": 0},  # exclusiveMinimum 0
         {"step": 102},  # maximum 100
+        {"big": 0},  # minimum 0.5, for an integer: 1
+        {"big": 10**20 + 1},  # maximum 1e20, a float in JSON, an int for pydantic
         {"label": "abcdef"},  # the maxLength next to the reference
         {"either": "a"},  # minLength, for text
         {"either": ["a", "b", "c"]},  # maxItems, for arrays
@@ -320,8 +323,11 @@ def test_nullable_references_and_type_arrays(generated: Generated) -> None:
     with serve(server.create_app(server.InMemoryHandler())) as url, api.Client(url) as client:
         empty = client.post_nullables(body={"colour": None, "point": None, "note": None})
         assert empty.colour is None and empty.point is None and empty.note is None
-        full = client.post_nullables(body={"colour": "red", "point": {"x": 1}, "note": "n", "count": 2, "either": None})
+        full = client.post_nullables(
+            body={"colour": "red", "point": {"x": 1}, "note": "n", "count": 2, "either": None, "anything": [1]}
+        )
         assert full.colour is models.Colour.RED and full.point == models.Point(x=1) and full.count == 2
+        assert full.anything is not None and full.anything.root == [1]  # `Anything: true`, any value
         assert httpx.post(f"{url}/nullables", json={"colour": "blue", "point": None, "note": None}).status_code == 400
     for wrong in ({"colour": "blue"}, {"note": "x" * 11}, {"count": 0}, {"point": {}}):
         with pytest.raises(pydantic.ValidationError):
@@ -446,3 +452,20 @@ def test_a_discriminator_mapping_to_a_missing_schema_or_an_inline_member_is_drop
     ]
     assert "'#/components/schemas/Gone', which is not a member" in found[0].message
     assert "member 1 is not a reference" in found[1].message
+
+
+def test_a_scalar_composition_that_comes_back_to_itself_is_merged_once() -> None:
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "components": {
+            "schemas": {
+                "Short": {"type": "string", "allOf": [{"$ref": "#/components/schemas/Named"}], "maxLength": 3},
+                "Named": {"allOf": [{"$ref": "#/components/schemas/Short"}], "minLength": 1},
+            }
+        },
+    }
+    module, _ = build_models(document)
+    roots = {model.name: (model.fields[0].annotation, model.fields[0].field_arguments) for model in module.classes}
+    # Not two root models around each other, which no value could ever validate against.
+    assert roots["Short"] == ("str", (("min_length", "1"), ("max_length", "3")))
+    assert roots["Named"] == ("str", (("min_length", "1"), ("max_length", "3")))
