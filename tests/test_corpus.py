@@ -254,7 +254,7 @@ def _schemathesis_report(stdout: str) -> str:
     for title, block in zip(blocks[1::2], blocks[2::2], strict=True):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
         checks = [i for i, line in enumerate(lines) if re.match(r"- ST\d+ ", line)]
-        found = [f"{lines[i]}: {lines[i + 1] if i + 1 < len(lines) else ''}" for i in checks] or lines[:1]
+        found = [f"{lines[i]}: {lines[i + 1] if i + 1 < len(lines) else ''}" for i in checks] or [": ".join(lines[:2])]
         failing += [title] + [f"    {line[:300]}" for line in found]
     summary = (
         stdout[stdout.rfind("\n", 0, stdout.find("= SUMMARY =")) + 1 :] if "= SUMMARY =" in stdout else stdout[-3000:]
