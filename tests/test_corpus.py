@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.routing import Match
 
 from tests.support import CORPUS, PUBLISHED, ROOT, Published, Run, mypy_strict, run_generator, serve, spec_operations
 
@@ -123,6 +124,25 @@ def test_every_operation_is_a_client_method_and_a_server_route(package: Generate
     assert _difference(operations, asynchronous) == "", "AsyncClient methods against the spec's operations"
     total = sum(operations.values())
     assert (sum(routed.values()), sum(sync.values()), sum(asynchronous.values())) == (total, total, total)
+
+
+def test_every_operation_reaches_its_own_route(package: Generated) -> None:
+    """A request to each operation's path is matched by that operation's route first.
+
+    Routes match in the order they were added: `/items/{id}` added before `/items/latest`
+    takes `GET /items/latest` for itself, and the literal route is never reached.
+    """
+    server = importlib.import_module(f"{package.module}.server")
+    app = server.create_app(server.InMemoryHandler())
+    shadowed = []
+    for route in [route for route in app.routes if _in_schema(route)]:
+        for method in sorted(route.methods):
+            # A parameter's value is one no literal segment of these specs is.
+            scope = {"type": "http", "method": method, "path": re.sub(r"\{[^}]*\}", "1", route.path), "root_path": ""}
+            first = next((r for r in app.router.routes if r.matches(scope)[0] == Match.FULL), None)
+            if first is not route:
+                shadowed.append(f"{method} {route.path} is answered by the route of {getattr(first, 'path', None)}")
+    assert not shadowed, "\n".join(shadowed)
 
 
 def test_mypy_strict_passes_on_the_package(package: Generated) -> None:
