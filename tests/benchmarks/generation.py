@@ -90,7 +90,7 @@ def corpus() -> None:
             f"  openapi-python-client is not installed (`make bench` puts it in {PEER_VENV.name}/ when it can"
             " reach the package index): no peer run"
         )
-    header = f"  {'spec':<16} {'operations':>10}  {'pyapigen':<34}  {'openapi-python-client (client only)':<38}"
+    header = f"  {'spec':<16} {'operations':>10}  {'pyapigen':<34}  {'openapi-python-client (client only)':<58}"
     print(header + ("  datamodel-code-generator (models only)" if models_peer else ""))
     for spec in PUBLISHED:
         if not spec.path.is_file():
@@ -120,7 +120,7 @@ def corpus() -> None:
         if models_peer:
             cells.append(_peer_cell(models_only, models_peer, source_ok=bool(models_only), counts=False))
         print(
-            f"  {spec.name:<16} {operations:>10}  {cells[0]:<34}  {cells[1]:<38}"
+            f"  {spec.name:<16} {operations:>10}  {cells[0]:<34}  {cells[1]:<58}"
             + (f"  {cells[2]}" if models_peer else "")
         )
     print("  (operations: in the spec; after each tool, the operations it produced, or why it failed)")
