@@ -5,8 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GENERATED := $(sort $(wildcard generated/*/))
+# openapi-python-client, the peer `make bench` times on the same specs, in an environment of
+# its own: its dependencies must not move this project's pins. Only `make bench` needs it.
+PEER_VENV := .venv-peer
+PEER := openapi-python-client==0.29.1
 
-.PHONY: generate check test lint typecheck bench watch clean
+.PHONY: generate check test corpus lint typecheck bench peer watch clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +38,24 @@ typecheck: $(STAMP)
 test: lint typecheck
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+# The published specs of ../shared/corpus in full: every operation through schemathesis,
+# more examples. `make test` runs the same tests on a fixed sample of operations.
+corpus: $(STAMP)
+	$(BIN)/python -m pytest -m corpus --corpus-full tests/test_corpus.py
+
+# Where the package index cannot be reached the bench says so and runs without the peer.
+peer:
+	@test -f $(PEER_VENV)/.installed || { \
+		$(PYTHON) -m venv $(PEER_VENV) && \
+		$(PEER_VENV)/bin/python -m pip install --quiet '$(PEER)' && \
+		touch $(PEER_VENV)/.installed; \
+	} || echo "could not install $(PEER) into $(PEER_VENV): the bench runs without it"
+
+bench: $(STAMP) peer
 	$(BIN)/python -m tests.benchmarks.run
 
 watch: $(STAMP)
 	$(BIN)/python -m generator watch --strict
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .pyapigen_cache
+	rm -rf $(VENV) $(PEER_VENV) .mypy_cache .pytest_cache .ruff_cache .pyapigen_cache

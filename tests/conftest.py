@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from tests.support import GENERATED, VENDORS
 
 # The generated packages are imported from generated/ as they are committed, exactly as
@@ -10,3 +12,11 @@ for _name in VENDORS:
     _path = str(GENERATED / _name)
     if _path not in sys.path:
         sys.path.insert(0, _path)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--corpus-full",
+        action="store_true",
+        help="corpus tests: schemathesis on every operation with more examples (make corpus)",
+    )

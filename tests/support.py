@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
 import sys
 import threading
@@ -12,11 +13,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 GENERATED = ROOT / "generated"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VENDORS = ("bigcapital", "chargeover", "meteroid", "sequence")
+# Published specs, read as written; not part of this project, so absent on some machines.
+CORPUS = ROOT.parent / "shared" / "corpus"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(frozen=True)
+class Published:
+    """A spec of the corpus and the package name it is generated under."""
+
+    name: str  # the package name given to --name
+    root: str  # the spec's root file, relative to the corpus directory
+    # Other tools read the package's bundled `openapi.json` instead of the root file: the
+    # spec `$ref`s whole operations into other files, which they do not follow.
+    bundled: bool = False
+
+    @property
+    def path(self) -> Path:
+        return CORPUS / self.root
+
+
+PUBLISHED = (
+    Published("digitalocean", "digitalocean/DigitalOcean-public.v2.yaml", bundled=True),
+    Published("discord", "discord.json"),
+    Published("square", "square.json"),
+    Published("xero-accounting", "xero-accounting.yaml"),
+    Published("spotify", "spotify.yml"),
+)
 
 # A valid Sequence update, for the tests that drive its client and mock.
 SEQUENCE_ID = "e309e948-088e-4d77-b654-cd85498f1555"
@@ -84,3 +114,34 @@ def mypy_strict(cwd: Path, *targets: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+def spec_operations(root: Path) -> list[tuple[str, str]]:
+    """(METHOD, path) of every operation in a spec, read from its own files.
+
+    A path item may be a `$ref` to another file (followed); an operation may be one too
+    (counted where it is written, under its method).
+    """
+    document = _load(root)
+    operations = []
+    for path, item in document.get("paths", {}).items():
+        if isinstance(item, dict) and isinstance(item.get("$ref"), str):
+            item = _resolve(root, item["$ref"])
+        operations += [(method.upper(), path) for method in HTTP_METHODS if method in item]
+    return operations
+
+
+def _load(file: Path) -> Any:
+    text = file.read_text(encoding="utf-8")
+    if file.suffix == ".json":
+        return json.loads(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _resolve(base: Path, reference: str) -> Any:
+    location, _, pointer = reference.partition("#")
+    file = (base.parent / location) if location else base
+    value = _load(file)
+    for token in filter(None, pointer.split("/")):
+        value = value[token.replace("~1", "/").replace("~0", "~")]
+    return value

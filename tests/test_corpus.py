@@ -1,104 +1,286 @@
-"""The DigitalOcean spec (2,900 files, 659 operations), read as written from `../shared`.
+"""Published specs from `../shared/corpus/`, each generated and proven on its own.
 
-The corpus is not part of this project: where it is absent these tests skip and say so.
-The package is generated once, imported, type-checked, and its mock is run against a
-schemathesis sample of operations, which must never answer with a 5xx.
+The corpus is not part of this project: where a spec is absent its tests skip and say so.
+For each spec: generation exits 0; every operation of the spec, counted from the spec's own
+files, is a method of both clients and a route of the server; every module imports;
+`mypy --strict` passes on the package; the server app builds; and schemathesis (examples
+and fuzzing phases, fixed seed) finds no 5xx and no response outside its schema when run
+against the in-memory mock.
+
+`make test` runs schemathesis on a fixed sample of SAMPLE operations per spec with
+MAX_EXAMPLES examples; `make corpus` (`pytest -m corpus --corpus-full`) runs it on every
+operation with FULL_MAX_EXAMPLES. Everything else is the same in both.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
+import inspect
+import logging
+import re
 import subprocess
 import sys
+import traceback
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from starlette.routing import Match
 
-from tests.support import ROOT, mypy_strict, run_generator, serve
+from tests.support import CORPUS, PUBLISHED, ROOT, Published, Run, mypy_strict, run_generator, serve, spec_operations
 
-CORPUS_ROOT = ROOT.parent / "shared" / "corpus" / "digitalocean" / "DigitalOcean-public.v2.yaml"
-# Every SAMPLE_STEP-th operation id, sorted: the same sample on every run.
-SAMPLE_STEP = 8
+SAMPLE = 40  # operations per spec in `make test`, evenly spread over the sorted operations
 MAX_EXAMPLES = 10
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CORPUS_ROOT.is_file(),
-        reason=f"the DigitalOcean corpus is not at {CORPUS_ROOT.relative_to(ROOT.parent)}: corpus tests skipped",
-    ),
-]
+FULL_MAX_EXAMPLES = 40
+SEED = "20261121"
+# Sent with every request: a bearer token and an API key in `Authorization` both accept it.
+AUTHORIZATION = "Authorization: Bearer schemathesis"
 
 
-@pytest.fixture(scope="module")
-def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    out = tmp_path_factory.mktemp("corpus")
-    run = run_generator("generate", CORPUS_ROOT, "--out", out, "--name", "digitalocean")
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert "error" not in run.stderr.replace("warning", "")  # warnings only
-    sys.path.insert(0, str(out / "digitalocean"))
+pytestmark = [pytest.mark.slow, pytest.mark.corpus]
+
+
+@dataclass
+class Generated:
+    spec: Published
+    run: Run
+    directory: Path  # the package's project directory (holding pyproject.toml)
+    module: str  # its import name
+
+
+def _param(spec: Published) -> Any:
+    absent = not spec.path.is_file()
+    reason = f"{spec.root} is not in ../{CORPUS.relative_to(ROOT.parent).as_posix()}/: corpus test skipped"
+    return pytest.param(spec, id=spec.name, marks=pytest.mark.skipif(absent, reason=reason))
+
+
+@pytest.fixture(scope="module", params=[_param(spec) for spec in PUBLISHED])
+def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
+    """The spec's package, generated once for all its tests; one spec at a time."""
+    spec: Published = request.param
+    out = tmp_path_factory.mktemp(spec.name)
+    run = run_generator("generate", spec.path, "--out", out, "--name", spec.name, cwd=out)
+    directory = out / spec.name
+    modules = sorted(init.parent.name for init in directory.glob("*/__init__.py"))
+    module = modules[0] if run.returncode == 0 and len(modules) == 1 else ""
+    sys.path.insert(0, str(directory))
     try:
-        yield out / "digitalocean"
+        yield Generated(spec, run, directory, module)
     finally:
-        sys.path.remove(str(out / "digitalocean"))
+        sys.path.remove(str(directory))
+        for name in [name for name in sys.modules if module and (name == module or name.startswith(module + "."))]:
+            del sys.modules[name]
 
 
-def test_every_module_imports_and_every_operation_is_routed(package: Path) -> None:
-    modules = ["", ".client", ".errors", ".models", ".server", "._base_client"]
-    for module in modules:
-        importlib.import_module("digitalocean_api" + module)
-    server = importlib.import_module("digitalocean_api.server")
-    client = importlib.import_module("digitalocean_api").Client
-    document = json.loads((package / "digitalocean_api" / "openapi.json").read_text())
-    operations = [op for item in document["paths"].values() for key, op in item.items() if key != "parameters"]
-    routes = [route for route in server.create_app(server.InMemoryHandler()).routes if route.name != "openapi_document"]
-    assert len(operations) == 659
-    assert len([r for r in routes if getattr(r, "methods", None)]) >= 659
-    assert sum(1 for name in vars(client) if not name.startswith("_")) >= 659
+@pytest.fixture
+def package(generated: Generated) -> Generated:
+    """The generated package, for the tests that need one: they fail when there is none."""
+    if not generated.module:
+        pytest.fail(f"{generated.spec.root} did not generate a package: see test_generation_exits_0", pytrace=False)
+    return generated
 
 
-def test_mypy_strict_passes_on_the_package(package: Path) -> None:
-    run = mypy_strict(package, "digitalocean_api")
-    assert run.returncode == 0, run.stdout[-3000:]
+def test_generation_exits_0(generated: Generated) -> None:
+    run = generated.run
+    assert run.returncode == 0, _tail(run.stderr)
+    errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+    assert not errors, "\n".join(errors[:20])
+    assert generated.module, f"not one package in {generated.directory}"
 
 
-def test_the_mock_answers_a_schemathesis_sample_without_a_5xx(package: Path) -> None:
-    server = importlib.import_module("digitalocean_api.server")
-    document = json.loads((package / "digitalocean_api" / "openapi.json").read_text())
-    ids = sorted(
-        op["operationId"]
-        for item in document["paths"].values()
-        for op in item.values()
-        if isinstance(op, dict) and "operationId" in op
+def test_every_module_imports(package: Generated) -> None:
+    source = package.directory / package.module
+    failures = []
+    for file in sorted(source.rglob("*.py")):
+        parts = file.relative_to(package.directory).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        try:
+            importlib.import_module(name)
+        except Exception as error:
+            failures.append(f"{name}: {''.join(traceback.format_exception_only(error)).strip()[:1000]}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_server_app_builds(package: Generated) -> None:
+    server = importlib.import_module(f"{package.module}.server")
+    assert server.create_app(server.InMemoryHandler()).routes
+    assert server.create_app(server.InMemoryHandler(), authenticate=lambda credentials: True).routes
+
+
+def test_every_operation_is_a_client_method_and_a_server_route(package: Generated) -> None:
+    operations = Counter((method, _shape(path)) for method, path in spec_operations(package.spec.path))
+    server = importlib.import_module(f"{package.module}.server")
+    routes = [route for route in server.create_app(server.InMemoryHandler()).routes if _in_schema(route)]
+    routed = Counter((method, _shape(route.path)) for route in routes for method in route.methods)
+    client = importlib.import_module(f"{package.module}.client")
+    sync = _client_operations(client, client.Client)
+    asynchronous = _client_operations(client, client.AsyncClient)
+
+    assert _difference(operations, routed) == "", "server routes against the spec's operations"
+    assert _difference(operations, sync) == "", "Client methods against the spec's operations"
+    assert _difference(operations, asynchronous) == "", "AsyncClient methods against the spec's operations"
+    total = sum(operations.values())
+    assert (sum(routed.values()), sum(sync.values()), sum(asynchronous.values())) == (total, total, total)
+
+
+def test_every_operation_reaches_its_own_route(package: Generated) -> None:
+    """A request to each operation's path is matched by that operation's route first.
+
+    Routes match in the order they were added: `/items/{id}` added before `/items/latest`
+    takes `GET /items/latest` for itself, and the literal route is never reached.
+    """
+    server = importlib.import_module(f"{package.module}.server")
+    app = server.create_app(server.InMemoryHandler())
+    shadowed = []
+    for route in [route for route in app.routes if _in_schema(route)]:
+        for method in sorted(route.methods):
+            # A parameter's value is one no literal segment of these specs is.
+            scope = {"type": "http", "method": method, "path": re.sub(r"\{[^}]*\}", "1", route.path), "root_path": ""}
+            first = next((r for r in app.router.routes if r.matches(scope)[0] == Match.FULL), None)
+            if first is not route:
+                shadowed.append(f"{method} {route.path} is answered by the route of {getattr(first, 'path', None)}")
+    assert not shadowed, "\n".join(shadowed)
+
+
+def test_mypy_strict_passes_on_the_package(package: Generated) -> None:
+    run = mypy_strict(package.directory, package.module)
+    assert run.returncode == 0, _tail(run.stdout, 6000)
+
+
+def test_schemathesis_finds_nothing_on_the_mock(
+    package: Generated, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    full = bool(request.config.getoption("--corpus-full"))
+    labels = sorted(f"{method} {path}" for method, path in spec_operations(package.spec.path))
+    sample = labels if full or len(labels) <= SAMPLE else [labels[i * len(labels) // SAMPLE] for i in range(SAMPLE)]
+    location = package.directory / package.module / "openapi.json" if package.spec.bundled else package.spec.path
+    server = importlib.import_module(f"{package.module}.server")
+    failed = _HandlerFailures(package.directory)
+    logger = logging.getLogger(server.__name__)
+    logger.addHandler(failed)
+    logger.propagate = False
+    try:
+        with serve(server.create_app(server.InMemoryHandler())) as url:
+            run = subprocess.run(
+                [
+                    str(Path(sys.executable).parent / "st"),
+                    "run",
+                    str(location),
+                    "--url",
+                    url,
+                    "--phases",
+                    "examples,fuzzing",
+                    "--checks",
+                    "not_a_server_error,response_schema_conformance",
+                    "--max-examples",
+                    str(FULL_MAX_EXAMPLES if full else MAX_EXAMPLES),
+                    "--seed",
+                    SEED,
+                    "--workers",
+                    "1",
+                    "--generation-database",
+                    "none",
+                    "--no-color",
+                    "-H",
+                    AUTHORIZATION,
+                    *[argument for label in sample for argument in ("--include-name", label)],
+                ],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=7200 if full else 900,
+                check=False,
+            )
+    finally:
+        logger.removeHandler(failed)
+        logger.propagate = True
+    assert run.returncode == 0, _schemathesis_report(run.stdout) + failed.report() + _tail(run.stderr, 2000)
+    assert f"Selected: {len(sample)}/{len(labels)}" in run.stdout, _tail(run.stdout)
+
+
+def _shape(path: str) -> str:
+    """A path with its parameter names dropped: `/a/{id}` and `/a/{a_id}` are one route."""
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+def _in_schema(route: Any) -> bool:
+    return bool(getattr(route, "methods", None)) and getattr(route, "include_in_schema", False)
+
+
+def _client_operations(client: Any, cls: type) -> Counter[tuple[str, str]]:
+    """(METHOD, path) of the endpoint each public method of a client class sends to."""
+    endpoint_type = importlib.import_module(client.__package__ + "._base_client").Endpoint
+    found: Counter[tuple[str, str]] = Counter()
+    for name, value in vars(cls).items():
+        if name.startswith("_") or not callable(value):
+            continue
+        code = inspect.unwrap(value).__code__
+        endpoints = [vars(client)[n] for n in code.co_names if isinstance(vars(client).get(n), endpoint_type)]
+        if len(endpoints) == 1:
+            found[(endpoints[0].method, _shape(endpoints[0].path))] += 1
+        else:
+            found[("?", f"{cls.__name__}.{name} sends to {len(endpoints)} endpoints")] += 1
+    return found
+
+
+def _difference(expected: Counter[tuple[str, str]], actual: Counter[tuple[str, str]]) -> str:
+    missing = sorted((expected - actual).elements())
+    extra = sorted((actual - expected).elements())
+    lines = [f"missing {method} {path}" for method, path in missing] + [f"extra {m} {p}" for m, p in extra]
+    return "\n".join(lines[:50]) + (f"\n... {len(lines) - 50} more" if len(lines) > 50 else "")
+
+
+class _HandlerFailures(logging.Handler):
+    """What the generated server logged while schemathesis ran: the causes behind its 5xx.
+
+    Kept here (and not passed on to pytest's log capture) as one entry per message, with
+    the exception and the package's own frames it went through.
+    """
+
+    def __init__(self, package: Path) -> None:
+        super().__init__(logging.ERROR)
+        self.package = str(package)
+        self.failures: dict[str, str] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            frames = [
+                f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
+                for frame in traceback.extract_tb(error.__traceback__)
+                if frame.filename.startswith(self.package)
+            ]
+            lines = [", ".join(frames[-2:]), *"".join(traceback.format_exception_only(error)).splitlines()[:7]]
+            message += "\n    " + "\n    ".join(line[:200] for line in lines)
+        self.failures.setdefault(message.partition("\n")[0], message)
+
+    def report(self) -> str:
+        if not self.failures:
+            return ""
+        shown = list(self.failures.values())[:30]
+        return f"\n\nthe server logged {len(self.failures)} distinct failure(s):\n" + "\n".join(shown)
+
+
+def _schemathesis_report(stdout: str) -> str:
+    """Each failing operation with its failures, then schemathesis's summary; long lines cut."""
+    body = stdout[: stdout.find("= SUMMARY =")] if "= SUMMARY =" in stdout else stdout
+    body = body[: body.find("= WARNINGS =")] if "= WARNINGS =" in body else body
+    blocks = re.split(r"^_{3,} (.+?) _{3,}$", body, flags=re.MULTILINE)
+    failing = []
+    for title, block in zip(blocks[1::2], blocks[2::2], strict=True):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        checks = [i for i, line in enumerate(lines) if re.match(r"- ST\d+ ", line)]
+        found = [f"{lines[i]}: {lines[i + 1] if i + 1 < len(lines) else ''}" for i in checks] or [": ".join(lines[:2])]
+        failing += [title] + [f"    {line[:300]}" for line in found]
+    summary = (
+        stdout[stdout.rfind("\n", 0, stdout.find("= SUMMARY =")) + 1 :] if "= SUMMARY =" in stdout else stdout[-3000:]
     )
-    sample = [argument for operation_id in ids[::SAMPLE_STEP] for argument in ("--include-operation-id", operation_id)]
-    st = Path(sys.executable).parent / "st"
-    with serve(server.create_app(server.InMemoryHandler())) as url:
-        run = subprocess.run(
-            [
-                str(st),
-                "run",
-                f"{url}/openapi.json",
-                "--url",
-                url,
-                "--checks",
-                "not_a_server_error",
-                "--max-examples",
-                str(MAX_EXAMPLES),
-                "--seed",
-                "20261121",
-                "--no-color",
-                "-H",
-                "Authorization: Bearer schemathesis",
-                *sample,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-    report = run.stdout[run.stdout.find("FAILURES") :] if "FAILURES" in run.stdout else run.stdout[-3000:]
-    assert run.returncode == 0, report[:6000] + run.stderr[-2000:]
-    assert f"Selected: {len(sample) // 2}/" in run.stdout
+    return "\n".join(failing[:300]) + "\n\n" + "\n".join(line[:300] for line in summary.splitlines())
+
+
+def _tail(text: str, size: int = 3000) -> str:
+    return text[-size:]

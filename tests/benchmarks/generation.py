@@ -1,14 +1,21 @@
-"""Generation speed and memory: the DigitalOcean corpus, the vendor specs, synthetic specs.
+"""Generation speed and memory: the published corpus, the vendor specs, synthetic specs.
 
 Every run is a fresh `python -m generator generate` process, as `make generate` starts
 one; wall time is measured around it and peak memory (max RSS) is the process's own,
-reported by a small wrapper. When openapi-python-client is installed it runs on the same
-spec (our bundled `openapi.json`, since it cannot read split files) in alternation.
+reported by a small wrapper. For each spec of the corpus, openapi-python-client (from its
+own environment, `.venv-peer/`, which `make bench` creates) and datamodel-code-generator
+run on the same spec in alternation with ours, in the same run; a multi-file spec reaches
+them as our bundled `openapi.json`, since they cannot read it split. Next to each time: the
+operations each tool produced (ours: methods of the generated client; openapi-python-client:
+its endpoint modules), or why it failed.
 """
 
 from __future__ import annotations
 
+import ast
 import json
+import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -18,9 +25,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support import ROOT, SPECS
+from tests.support import CORPUS, PUBLISHED, ROOT, SPECS, spec_operations
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "digitalocean" / "DigitalOcean-public.v2.yaml"
+PEER_VENV = ROOT / ".venv-peer"  # openapi-python-client, isolated: `make bench` creates it
 ROUNDS = 3
 SCALES = (10, 100, 1000, 5000)
 
@@ -72,64 +79,132 @@ def generate(*arguments: str | Path, cwd: Path = ROOT) -> Run:
 
 
 def corpus() -> None:
-    print("DigitalOcean (659 operations, 1,509 files), full generation from the root file:")
-    if not CORPUS.is_file():
-        print(f"  skipped: the corpus is not at {CORPUS.relative_to(ROOT.parent)}")
-        return
-    # The peer may live in this environment or anywhere on PATH (its own virtual environment).
-    peer = shutil.which("openapi-python-client", path=str(Path(sys.executable).parent)) or shutil.which(
-        "openapi-python-client"
-    )
-    models_peer = shutil.which("datamodel-codegen", path=str(Path(sys.executable).parent))
-    ours: list[Run] = []
-    theirs: list[float] = []
-    models_only: list[float] = []
-    with tempfile.TemporaryDirectory() as scratch:
-        bundled = Path(scratch) / "bundled.json"
-        for round_ in range(ROUNDS):
-            out = Path(scratch) / f"ours-{round_}"
-            ours.append(generate(CORPUS, "--out", out, "--name", "digitalocean"))
-            if round_ == 0:
-                shutil.copy(out / "digitalocean" / "digitalocean_api" / "openapi.json", bundled)
-            if peer:
-                theirs.append(_peer(peer, bundled, Path(scratch) / f"peer-{round_}"))
-            if models_peer:
-                models_only.append(_models_peer(models_peer, bundled, Path(scratch) / f"models-{round_}.py"))
-    ours_median = statistics.median(r.seconds for r in ours)
+    """Each published spec: our time and operations next to openapi-python-client's."""
     print(
-        f"  pyapigen: {ours_median:.2f} s median of {ROUNDS}, peak {max(r.peak_mb for r in ours):.0f} MB "
-        f"(largest helper process {max(r.helper_peak_mb for r in ours):.0f} MB)"
+        f"Published specs from ../{CORPUS.relative_to(ROOT.parent).as_posix()}/, full generation, median of {ROUNDS} runs each"
     )
-    if peer:
-        peer_median = statistics.median(theirs)
+    peer = _peer_executable()
+    models_peer = shutil.which("datamodel-codegen", path=str(Path(sys.executable).parent))
+    if peer is None:
         print(
-            f"  openapi-python-client (client only): {peer_median:.2f} s; ours / theirs = {ours_median / peer_median:.2f}x"
+            f"  openapi-python-client is not installed (`make bench` puts it in {PEER_VENV.name}/ when it can"
+            " reach the package index): no peer run"
         )
-    else:
-        print("  openapi-python-client is not installed in this environment: no peer run")
-    if models_only:
-        models_median = statistics.median(models_only)
+    header = f"  {'spec':<16} {'operations':>10}  {'pyapigen':<34}  {'openapi-python-client (client only)':<58}"
+    print(header + ("  datamodel-code-generator (models only)" if models_peer else ""))
+    for spec in PUBLISHED:
+        if not spec.path.is_file():
+            print(f"  {spec.name:<16} skipped: {spec.root} is not in ../{CORPUS.relative_to(ROOT.parent).as_posix()}/")
+            continue
+        operations = len(spec_operations(spec.path))
+        ours: list[Run] = []
+        theirs: list[Peer] = []
+        models_only: list[Peer] = []
+        produced = 0
+        with tempfile.TemporaryDirectory() as scratch:
+            # The peers read split files no better than schemathesis: they get our bundle.
+            source = Path(scratch) / "bundled.json" if spec.bundled else spec.path
+            for round_ in range(ROUNDS):
+                out = Path(scratch) / f"ours-{round_}"
+                ours.append(run("generate", spec.path, "--out", out, "--name", spec.name, cwd=Path(scratch)))
+                package = out / spec.name
+                if round_ == 0 and ours[0].returncode == 0 and spec.bundled:
+                    shutil.copy(next(package.glob("*/openapi.json")), source)
+                if round_ == 0:
+                    produced = _client_methods(package)
+                if peer and source.is_file():
+                    theirs.append(_peer(peer, source, Path(scratch) / f"peer-{round_}"))
+                if models_peer and source.is_file():
+                    models_only.append(_models_peer(models_peer, source, Path(scratch) / f"models-{round_}.py"))
+        cells = [_ours_cell(ours, produced), _peer_cell(theirs, peer, source_ok=bool(theirs))]
+        if models_peer:
+            cells.append(_peer_cell(models_only, models_peer, source_ok=bool(models_only), counts=False))
         print(
-            f"  datamodel-code-generator (models only, no formatter): {models_median:.2f} s; "
-            f"ours / theirs = {ours_median / models_median:.2f}x"
+            f"  {spec.name:<16} {operations:>10}  {cells[0]:<34}  {cells[1]:<58}"
+            + (f"  {cells[2]}" if models_peer else "")
         )
-    else:
-        print("  datamodel-code-generator is not installed in this environment: no peer run")
+    print("  (operations: in the spec; after each tool, the operations it produced, or why it failed)")
 
 
-def _peer(executable: str, spec: Path, out: Path) -> float:
+@dataclass
+class Peer:
+    seconds: float
+    returncode: int
+    operations: int
+    stderr: str
+
+
+def _peer_executable() -> str | None:
+    """openapi-python-client: in its own environment (`make bench`), this one, or on PATH."""
+    candidates = [PEER_VENV / "bin" / "openapi-python-client", Path(sys.executable).parent / "openapi-python-client"]
+    found = next((str(path) for path in candidates if path.is_file()), None)
+    return found or shutil.which("openapi-python-client")
+
+
+def _client_methods(package: Path) -> int:
+    """The public methods of the generated sync `Client`, read from its source."""
+    client = next(package.glob("*/client.py"), None)
+    if client is None:
+        return 0
+    tree = ast.parse(client.read_text(encoding="utf-8"))
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Client"]
+    return sum(
+        1
+        for cls in classes
+        for node in cls.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_")
+    )
+
+
+def _ours_cell(runs: list[Run], produced: int) -> str:
+    failed = next((r for r in runs if r.returncode != 0), None)
+    if failed is not None:
+        return f"failed (exit {failed.returncode}): {_why(failed.stderr)}"
+    peak = max(r.peak_mb for r in runs)
+    return f"{statistics.median(r.seconds for r in runs):.2f} s, {produced} ops, {peak:.0f} MB"
+
+
+def _peer_cell(runs: list[Peer], executable: str | None, *, source_ok: bool, counts: bool = True) -> str:
+    if executable is None:
+        return "not installed"
+    if not source_ok:
+        return "not run: no bundled spec to give it"
+    seconds = statistics.median(r.seconds for r in runs)
+    failed = next((r for r in runs if r.returncode != 0), None)
+    if failed is not None:
+        return f"failed (exit {failed.returncode}) in {seconds:.2f} s: {_why(failed.stderr)}"
+    return f"{seconds:.2f} s" + (f", {runs[0].operations} ops" if counts else "")
+
+
+def _why(output: str) -> str:
+    """What a failed run said, short: its count of errors, or its first error line."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    counted = [line for line in lines if re.search(r"\b\d+ (validation )?errors?\b", line)]
+    errors = [line for line in lines if "error" in line.lower() and not line.startswith("For further")]
+    line = (counted or errors or lines or ["no output"])[0]
+    return re.sub(r"^\S+: (?=\d+ errors?$)", "", line)[:50]
+
+
+def _peer(executable: str, spec: Path, out: Path) -> Peer:
+    # Its post-generation hooks run ruff from PATH: its own environment comes first.
+    path = f"{Path(executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     started = time.perf_counter()
-    subprocess.run(
+    result = subprocess.run(
         [executable, "generate", "--path", str(spec), "--output-path", str(out), "--overwrite"],
         capture_output=True,
+        text=True,
         check=False,
+        env={**os.environ, "PATH": path},
     )
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    # One module per operation under <package>/api/<tag>/, each with sync and asyncio functions.
+    modules = [m for m in out.glob("*/api/**/*.py") if m.name != "__init__.py"] if out.is_dir() else []
+    return Peer(seconds, result.returncode, len(modules), result.stderr + result.stdout)
 
 
-def _models_peer(executable: str, spec: Path, out: Path) -> float:
+def _models_peer(executable: str, spec: Path, out: Path) -> Peer:
     started = time.perf_counter()
-    subprocess.run(
+    result = subprocess.run(
         [
             executable,
             "--input",
@@ -144,9 +219,10 @@ def _models_peer(executable: str, spec: Path, out: Path) -> float:
             str(out),
         ],
         capture_output=True,
+        text=True,
         check=False,
     )
-    return time.perf_counter() - started
+    return Peer(time.perf_counter() - started, result.returncode, 0, result.stderr)
 
 
 def vendors() -> None:
