@@ -33,16 +33,19 @@ try:  # libyaml's parser is several times faster; fall back to pure Python witho
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
-_CORE_SCHEMA: list[tuple[str, str, str]] = [
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+# (tag, pattern, the first characters of the texts it can match; "" for the empty text).
+_CORE_SCHEMA: list[tuple[str, str, tuple[str, ...]]] = [
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", tuple("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", tuple("-+0123456789")),
     (
         "tag:yaml.org,2002:float",
         r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
+        tuple("-+0123456789."),
     ),
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN\0"),
+    # `key:` with no value is null, as in every YAML schema: PyYAML looks resolvers of the
+    # empty text up under "".
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ("~", "n", "N", "")),
 ]
 _PATTERNS = {tag: re.compile(pattern) for tag, pattern, _ in _CORE_SCHEMA}
 # JSON's own names for what YAML would read as strings: only Python's json module accepts them.

@@ -15,6 +15,12 @@ def test_yaml_reads_openapi_scalars_as_written() -> None:
     assert source.data == {"country": "no", "when": "2024-01-01", "time": "1:20", "status": {"200": "ok"}, "flag": True}
 
 
+def test_a_key_with_no_value_is_null_and_quotes_keep_the_empty_string() -> None:
+    # DigitalOcean writes `priority:` for "no priority": an empty string there broke its examples.
+    source = parse_text(Path("a.yaml"), "a:\nb: ''\nc: ~\n")
+    assert source.data == {"a": None, "b": "", "c": None}
+
+
 def test_line_of_a_pointer_is_the_line_of_its_key() -> None:
     source = parse_text(Path("a.yaml"), "a:\n  b:\n    - x\n    - y: 1\n")
     assert source.line_of("/a/b") == 2
