@@ -88,7 +88,17 @@ def serve(app: Any) -> Iterator[str]:
     """Serve an ASGI app with uvicorn on 127.0.0.1 and a free port; yields its base URL."""
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="off",
+        # Fuzzers send path parameters of 100 KB; h11's 16 KB default would reset the
+        # connection before the app could answer them.
+        h11_max_incomplete_event_size=4 * 1024 * 1024,
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
