@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import json
 import math
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -25,7 +24,7 @@ from itertools import islice
 from typing import Any
 
 from generator import pointers
-from generator.regex_strings import matching_strings, python_syntax
+from generator.regex_strings import MAX_LENGTH, matching_strings
 from generator.schema_check import SchemaChecker
 from generator.types import SCHEMA_REF_PREFIX, component_ref
 
@@ -41,6 +40,9 @@ NOTHING: Any = _Nothing()
 
 MAX_DEPTH = 32  # nesting deeper than this is not built
 MAX_TRIES = 256  # candidates checked per schema before giving up
+# Larger values are not made (a spec may ask for a minLength of 2**70): no example needs them.
+MAX_ITEMS = 1000
+MAX_PROPERTIES = 1000
 _ANY: dict[str, Any] = {}  # the schema every value fits (shared: never changed)
 # Keywords a `$ref` may sit beside without changing what the reference means.
 _INERT = frozenset(
@@ -387,6 +389,8 @@ class Synthesizer:
 
     def _complete(self, view: _View, value: dict[str, Any], closed: bool, depth: int) -> bool:
         """Add the properties `dependentRequired` and `minProperties` ask for."""
+        if view.min_properties > MAX_PROPERTIES:
+            return False
         for name in list(value):
             for needed in view.dependent.get(name, []):
                 if needed not in value:
@@ -408,6 +412,8 @@ class Synthesizer:
     def _arrays(self, view: _View, depth: int) -> Iterator[Any]:
         items = self._all_of(view.items)
         count = max(view.min_items, 1 if view.contains else 0, len(view.prefix_items) if view.min_items else 0)
+        if count > MAX_ITEMS:
+            return
         if count == 0:
             yield []
             return
@@ -500,6 +506,8 @@ class Synthesizer:
             kept.append(fixed)
         if view.max_items is not None:
             kept = kept[: view.max_items]
+        if view.min_items > MAX_ITEMS:
+            return NOTHING
         if len(kept) < view.min_items:
             wanted = view.min_items - len(kept)
             if view.unique:
@@ -715,9 +723,11 @@ def _numbers(view: _View, *, integer: bool) -> Iterator[Any]:
 
 
 def _strings(view: _View) -> Iterator[str]:
-    """Strings of the view's format, then of its pattern, then plain ones, that have the
-    right length and (Python reading the patterns) match. When none does, a plain string
-    all the same: the schema check then tells why it does not fit."""
+    """Strings of the view's format, then of its pattern, then plain ones, of the right
+    length. When none is, a plain string all the same: the schema check then says why it
+    does not fit."""
+    if view.min_length > MAX_LENGTH:
+        return
     made = False
     for text in _string_candidates(view):
         made = True
@@ -727,12 +737,9 @@ def _strings(view: _View) -> Iterator[str]:
 
 
 def _string_candidates(view: _View) -> Iterator[str]:
-    patterns = [_search(pattern) for pattern in view.patterns]
-
     def fits(text: str) -> bool:
-        if len(text) < view.min_length or (view.max_length is not None and len(text) > view.max_length):
-            return False
-        return all(pattern is None or pattern.search(text) for pattern in patterns)
+        # Patterns are left to the schema check: its regexes cannot backtrack for ever.
+        return view.min_length <= len(text) and (view.max_length is None or len(text) <= view.max_length)
 
     def padded(text: str) -> Iterator[str]:
         yield text
@@ -753,13 +760,6 @@ def _string_candidates(view: _View) -> Iterator[str]:
     length = max(view.min_length, 1)
     plain += [("x" * (length - 1)) + character for character in _PLAIN_CHARACTERS]
     yield from (text for text in dict.fromkeys(plain) if fits(text))
-
-
-def _search(pattern: str) -> re.Pattern[str] | None:
-    try:
-        return re.compile(python_syntax(pattern))
-    except (re.error, RecursionError, OverflowError, ValueError):
-        return None  # a pattern Python cannot read: the schema check alone judges
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ _MIXED = "".join(
 )
 _EXTRA_COUNTS = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64)
 MAX_LENGTH = 4096  # longer strings are not made: no example needs them
+# Steps the walks of one pattern may take in all: `(?:){1000000000}` makes no text, for ever.
+_MAX_STEPS = 200_000
 _SPACE = " \t\n\r\f\v"
 _WORD = string.ascii_letters + string.digits + "_"
 CharTest = Callable[[str], bool]
@@ -58,11 +60,12 @@ def matching_strings(pattern: str, limit: int = 200) -> Iterator[str]:
     nodes = _Nodes()
     nodes.collect(parsed)
     characters: dict[tuple[int, bool], list[str]] = {}  # what each class allows, shared by the walks
+    budget = [_MAX_STEPS]
     seen: set[str] = set()
     for plan in _plans(nodes):
         try:
-            text = _Walker(plan, characters).text(parsed)
-        except (_Unsupported, RecursionError):
+            text = _Walker(plan, characters, budget).text(parsed)
+        except (_Unsupported, _OutOfSteps, RecursionError):
             return
         if text is not None and text not in seen:
             seen.add(text)
@@ -87,6 +90,10 @@ class _Unsupported(Exception):
 
 class _TooLong(Exception):
     """The string passed MAX_LENGTH."""
+
+
+class _OutOfSteps(Exception):
+    """The walks of a pattern took all their steps."""
 
 
 @dataclass
@@ -130,9 +137,10 @@ class _Nodes:
 
 
 class _Walker:
-    def __init__(self, plan: _Plan, characters: dict[tuple[int, bool], list[str]]) -> None:
+    def __init__(self, plan: _Plan, characters: dict[tuple[int, bool], list[str]], budget: list[int]) -> None:
         self.plan = plan
         self.characters = characters
+        self.budget = budget  # steps left, shared by every walk of the pattern
         self.groups: dict[int, str] = {}
         self.length = 0
 
@@ -150,8 +158,15 @@ class _Walker:
             raise _TooLong
         out.append(text)
 
+    def _step(self) -> None:
+        self.budget[0] -= 1
+        if self.budget[0] < 0:
+            raise _OutOfSteps
+
     def _emit(self, items: Any, out: list[str]) -> None:
+        self._step()  # an empty group repeated counts too
         for item in items:
+            self._step()
             op, argument = item
             name = str(op)
             if name == "LITERAL":

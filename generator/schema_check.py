@@ -35,7 +35,7 @@ class SchemaChecker:
         self._references: dict[str, frozenset[str]] = {}
         # By the schema's id; the schema is kept with its validator so that the id cannot
         # be reused by another object while the entry lives.
-        self._validators: dict[int, tuple[Any, jsonschema_rs.Validator | None]] = {}
+        self._validators: dict[int, tuple[Any, jsonschema_rs.Validator | str]] = {}
 
     def fits(self, schema: Any, value: Any) -> bool:
         return self.problem(schema, value) is None
@@ -43,15 +43,15 @@ class SchemaChecker:
     def problem(self, schema: Any, value: Any) -> str | None:
         """Why `value` does not fit `schema` (where, and what is wrong), or None when it does.
 
-        A schema the validator cannot compile cannot be judged: every value fits it.
+        A schema the validator cannot compile cannot vouch for any value: none fits it.
         """
         if schema is False:
             return "no value fits the schema false"
         if not isinstance(schema, dict):
             return None
         validator = self._validator(schema)
-        if validator is None:
-            return None
+        if isinstance(validator, str):
+            return validator
         try:
             errors = list(validator.iter_errors(value))
         except Exception:  # a value the validator cannot read (an integer beyond 64 bits, ...)
@@ -63,16 +63,18 @@ class SchemaChecker:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         return f"at {where}: {_shorten(first.message)}{more}"
 
-    def _validator(self, schema: dict[str, Any]) -> jsonschema_rs.Validator | None:
+    def _validator(self, schema: dict[str, Any]) -> jsonschema_rs.Validator | str:
+        """The schema's validator, or why there is none."""
         key = id(schema)
         if key not in self._validators:
             converted = to_json_schema(schema, openapi_30=self.openapi_30)
             definitions = {name: self._definition(name) for name in sorted(self._closure(converted))}
             try:
                 text = json.dumps({**converted, "$defs": definitions}, sort_keys=True, allow_nan=False)
-            except (TypeError, ValueError):  # not JSON: no validator reads it either
-                text = None
-            self._validators[key] = (schema, None if text is None else _compiled(text))
+            except (TypeError, ValueError):
+                self._validators[key] = (schema, "the schema is not JSON")
+            else:
+                self._validators[key] = (schema, _compiled(text))
         return self._validators[key][1]
 
     def _definition(self, name: str) -> Any:
@@ -96,13 +98,14 @@ class SchemaChecker:
 
 
 @functools.lru_cache(maxsize=4096)
-def _compiled(schema: str) -> jsonschema_rs.Validator | None:
-    """The validator of a schema's JSON text; shared, as the same small schemas (a
-    parameter's, a string format's) come back in every spec."""
+def _compiled(schema: str) -> jsonschema_rs.Validator | str:
+    """The validator of a schema's JSON text, or why it cannot be compiled; shared, as the
+    same small schemas (a parameter's, a string format's) come back in every spec."""
     try:
         return jsonschema_rs.validator_for(schema, validate_formats=True)
-    except Exception:  # an unresolvable reference, a pattern the validator cannot compile
-        return None
+    except Exception as exc:  # an unresolvable reference, a pattern the validator cannot compile
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"the schema cannot be compiled: {_shorten(reason)}"
 
 
 def _references(converted: Any) -> set[str]:

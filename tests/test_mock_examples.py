@@ -437,3 +437,19 @@ def test_a_value_is_made_for_every_schema_and_it_fits(schema: dict[str, Any], ne
 def test_example_for_keeps_its_simple_form() -> None:
     assert example_for({"type": "string", "format": "uuid"}, {}) == "00000000-0000-4000-8000-000000000000"
     assert example_for({"type": "string", "pattern": r"^\p{Lu}$"}, {}) is None
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "string", "minLength": 2**70},
+        {"type": "array", "minItems": 2**70, "items": {"type": "integer"}},
+        {"type": "object", "minProperties": 10**9},
+        {"type": "string", "pattern": "(?:){1000000000}x{5000}"},
+        {"type": "string", "pattern": "^(?:(?:a?){100000}){100000}b$"},
+    ],
+)
+def test_a_spec_cannot_make_the_generator_build_huge_values(schema: dict[str, Any]) -> None:
+    """Specs are untrusted: sizes and repetitions beyond what an example needs get no
+    value (a warning, and a 501 from the mock), not a hang or a MemoryError."""
+    assert example_for(schema, {}) is None
