@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from generator import naming, pointers
@@ -30,6 +31,7 @@ from generator.ir import (
     ValueShape,
 )
 from generator.json_schema import definitions, to_json_schema
+from generator.mock_data import MockData, resolved
 from generator.normalize import operation_ids
 from generator.types import python_type, ref_name
 from generator.validate import resolve_local
@@ -76,6 +78,11 @@ class _Builder:
 
     def warn(self, pointer: str, message: str, kind: str = "other") -> None:
         self.warnings.append(warning(self.bundle.locate(pointer), message, kind))
+
+    @cached_property
+    def mock_data(self) -> MockData:
+        """The examples the mock serves, checked against their schemas."""
+        return MockData(self.document, self.components, openapi_30=self.openapi_30, warn=self.warn)
 
     # --- document level ---------------------------------------------------------------
 
@@ -484,7 +491,7 @@ class _Builder:
         return tuple(arrays), tuple(objects)
 
     def responses(self, responses: dict[str, Any], at: str) -> tuple[Response, tuple[Response, ...]]:
-        built = {status: self.response(status, raw) for status, raw in responses.items()}
+        built = {status: self.response(status, raw, pointers.join(at, status)) for status, raw in responses.items()}
         successes = sorted(status for status in built if status.startswith("2"))
         success = built.pop(successes[0]) if successes else Response("200", 200, "", None, None, None)
         for status in successes[1:]:
@@ -492,8 +499,8 @@ class _Builder:
         errors = tuple(built[status] for status in sorted(built, key=_status_order))
         return success, errors
 
-    def response(self, status: str, raw: Any) -> Response:
-        response = resolve_local(self.document, raw)
+    def response(self, status: str, raw: Any, at: str) -> Response:
+        response, at = resolved(self.document, raw, at)
         response = response if isinstance(response, dict) else {}
         content = response.get("content") or {}
         code = int(status) if status.isdigit() else None
@@ -519,9 +526,8 @@ class _Builder:
                 encoding=encoding,
             )
         schema = media.get("schema")
-        example = _example(media)
-        if example is None and schema is not None and status.startswith("2"):
-            example = example_for(schema, self.components)
+        media_at = pointers.join(at, "content", media_type)
+        example = self.mock_data.response_example(media, media_at, make=status.startswith("2"))
         return Response(
             status=status,
             status_code=code,

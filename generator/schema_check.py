@@ -1,0 +1,135 @@
+"""Whether a value fits a schema of the spec, as the generated server would judge it.
+
+The schema is converted as the server converts it (`generator.json_schema`) and checked
+with the same validator, formats included. A component it refers to is compiled with
+it, together with whatever that component refers to, and no more: a large spec's
+thousand schemas are not converted for a check that needs three.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from typing import Any
+
+import jsonschema_rs
+
+from generator import pointers
+from generator.json_schema import to_json_schema
+from generator.traverse import DATA_KEYWORDS
+
+_DEFS_PREFIX = "#/$defs/"
+# Keywords whose values map names (any names, "default" and "enum" too) to schemas.
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+_MAX_MESSAGE = 160
+
+
+class SchemaChecker:
+    """Checks values against the schemas of one normalized document."""
+
+    def __init__(self, components: dict[str, Any], *, openapi_30: bool) -> None:
+        self.components = components
+        self.openapi_30 = openapi_30
+        self._definitions: dict[str, Any] = {}
+        self._references: dict[str, frozenset[str]] = {}
+        # By the schema's id; the schema is kept with its validator so that the id cannot
+        # be reused by another object while the entry lives.
+        self._validators: dict[int, tuple[Any, jsonschema_rs.Validator | str]] = {}
+
+    def fits(self, schema: Any, value: Any) -> bool:
+        return self.problem(schema, value) is None
+
+    def problem(self, schema: Any, value: Any) -> str | None:
+        """Why `value` does not fit `schema` (where, and what is wrong), or None when it does.
+
+        A schema the validator cannot compile cannot vouch for any value: none fits it.
+        """
+        if schema is False:
+            return "no value fits the schema false"
+        if not isinstance(schema, dict):
+            return None
+        validator = self._validator(schema)
+        if isinstance(validator, str):
+            return validator
+        try:
+            errors = list(validator.iter_errors(value))
+        except Exception:  # a value the validator cannot read (an integer beyond 64 bits, ...)
+            return "the validator cannot read the value"
+        if not errors:
+            return None
+        first = errors[0]
+        where = "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in first.instance_path)
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return f"at {where}: {_shorten(first.message)}{more}"
+
+    def _validator(self, schema: dict[str, Any]) -> jsonschema_rs.Validator | str:
+        """The schema's validator, or why there is none."""
+        key = id(schema)
+        if key not in self._validators:
+            converted = to_json_schema(schema, openapi_30=self.openapi_30)
+            definitions = {name: self._definition(name) for name in sorted(self._closure(converted))}
+            try:
+                text = json.dumps({**converted, "$defs": definitions}, sort_keys=True, allow_nan=False)
+            except (TypeError, ValueError):
+                self._validators[key] = (schema, "the schema is not JSON")
+            else:
+                self._validators[key] = (schema, _compiled(text))
+        return self._validators[key][1]
+
+    def _definition(self, name: str) -> Any:
+        if name not in self._definitions:
+            self._definitions[name] = to_json_schema(self.components.get(name, {}), openapi_30=self.openapi_30)
+        return self._definitions[name]
+
+    def _closure(self, converted: Any) -> set[str]:
+        """The components a converted schema refers to, directly or through others."""
+        found: set[str] = set()
+        pending = list(_references(converted))
+        while pending:
+            name = pending.pop()
+            if name in found or name not in self.components:
+                continue
+            found.add(name)
+            if name not in self._references:
+                self._references[name] = frozenset(_references(self._definition(name)))
+            pending.extend(self._references[name])
+        return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(schema: str) -> jsonschema_rs.Validator | str:
+    """The validator of a schema's JSON text, or why it cannot be compiled; shared, as the
+    same small schemas (a parameter's, a string format's) come back in every spec."""
+    try:
+        return jsonschema_rs.validator_for(schema, validate_formats=True)
+    except Exception as exc:  # an unresolvable reference, a pattern the validator cannot compile
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"the schema cannot be compiled: {_shorten(reason)}"
+
+
+def _references(converted: Any) -> set[str]:
+    """The components a converted schema names in its `$ref`s (data values left out)."""
+    names = set()
+    stack: list[tuple[Any, bool]] = [(converted, False)]
+    while stack:
+        node, is_map = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, False) for item in node)
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if not is_map and isinstance(ref, str) and ref.startswith(_DEFS_PREFIX):
+                names.add(pointers.unescape(ref[len(_DEFS_PREFIX) :].split("/", 1)[0]))
+            for key, value in node.items():
+                if is_map or key not in DATA_KEYWORDS:
+                    stack.append((value, not is_map and key in _SCHEMA_MAPS))
+    return names
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _shorten(text: str) -> str:
+    """A validator's message, on one line and short: it quotes the value, which may be long."""
+    text = _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
