@@ -369,7 +369,9 @@ class _Bundler:
             elif key in _DATA_VALUED or key == "value" or key.startswith("x-"):
                 out[key] = self._copied(value)
             else:
-                out[key] = self._free_form(value, source, pointers.join(at, key))
+                walked = self._free_form(value, source, pointers.join(at, key))
+                if walked is not _GONE:
+                    out[key] = walked
         return self._keep(out, source, at)
 
     def _free_form(self, node: Any, source: SourceFile, at: str) -> Any:

@@ -50,6 +50,9 @@ class Repairs:
         default that node); False where there is none to remove."""
         if not tokens:
             return False
+        if len(tokens) == 3 and tokens[:2] == ("components", "schemas"):
+            # References to a component schema are already spelt out: it is kept, allowing anything.
+            return self.replace(tokens, {}, message.removesuffix(": ignored") + ": taken as any value", kind)
         parent = _node_at(self.bundle.document, tokens[:-1])
         key = tokens[-1]
         if isinstance(parent, dict) and key in parent:
