@@ -248,10 +248,20 @@ def _semantic_problems(document: dict[str, Any], repairs: Repairs) -> None:
     if not isinstance(paths, dict):
         return
     first_use: dict[str, str] = {}
+    shapes: dict[str, str] = {}  # a path with its parameter names dropped -> the first path of that shape
     for path in list(paths):
         path_item = paths[path]
         if not isinstance(path_item, dict):
             continue
+        shape = _TEMPLATE_NAME.sub("{}", path)
+        if shape in shapes:
+            repairs.warn(
+                ("paths", path),
+                f"{path!r} and {shapes[shape]!r} differ only in parameter names, which OpenAPI forbids: "
+                "a server cannot tell them apart, and routes a request to the one declared first",
+                "ambiguous-path",
+            )
+        shapes.setdefault(shape, path)
         template_names = _TEMPLATE_NAME.findall(path)
         repeated = sorted({n for n in template_names if template_names.count(n) > 1})
         if repeated:

@@ -32,6 +32,7 @@ from typing import Annotated, Any, Literal, TypeVar, cast, overload
 
 import jsonschema_rs
 import pydantic
+import pydantic_core
 from fastapi import Depends, FastAPI, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import UploadFile
@@ -1179,7 +1180,9 @@ def _as_json(body: Any) -> dict[str, Any]:
     """The fields a request body set, by wire name."""
     if body is None:
         return {}
-    dumped = _adapter(type(body)).dump_python(body, mode="json", by_alias=True, exclude_unset=True)
+    dumped = _adapter(type(body)).dump_python(body, by_alias=True, exclude_unset=True)
+    # A file part's bytes need not be text: the record keeps them as base64.
+    dumped = pydantic_core.to_jsonable_python(dumped, bytes_mode="base64")
     return dumped if isinstance(dumped, dict) else {"value": dumped}
 
 
