@@ -30,7 +30,7 @@ from generator.diagnostics import Diagnostic, Location, warning
 from generator.ir import EnumMember, ModelClass, ModelField, ModelKind, ModelModule
 from generator.literals import NOT_IN_LITERAL, in_literal, python_literal
 from generator.traverse import DATA_KEYWORDS
-from generator.types import ANNOTATION_KEYWORDS, component_ref
+from generator.types import component_ref, is_annotation_only, says_nullable
 
 BASE_MODEL = "ApiModel"  # the base of every object model (a name naming.GENERATED_SYMBOLS reserves)
 
@@ -436,11 +436,10 @@ class _ModelBuilder:
             self.used.add("Any")
             return "Any"
         ref = schema.get("$ref")
-        if isinstance(ref, str):
-            return self._reference(ref)
-        core = self._core_annotation(schema, place)
-        nullable = schema.get("nullable") is True if self.openapi_30 else False
-        return _optional(core) if nullable and core != "Any" else core
+        core = self._reference(ref) if isinstance(ref, str) else self._core_annotation(schema, place)
+        # OpenAPI 3.0's `nullable` beside a reference or a composition admits null too, as
+        # specs use it and as the server's gate reads it.
+        return _optional(core) if self.openapi_30 and says_nullable(schema) else core
 
     def _reference(self, ref: str) -> str:
         name = component_ref({"$ref": ref})
@@ -475,8 +474,7 @@ class _ModelBuilder:
         all_of = _shaping_members(schema)
         if len(all_of) == 1 and not _own_keywords(schema):
             # `allOf: [$ref, {readOnly: true}]`: a reference dressed with a description or flags.
-            annotation = self._annotation(all_of[0], place)
-            return _optional(annotation) if self.openapi_30 and _says_nullable(schema) else annotation
+            return self._annotation(all_of[0], place)
         if self._is_object(schema):
             class_name = self._new_class_name(schema, place)
             self._object_class(class_name, schema)
@@ -1080,21 +1078,9 @@ def _without_metadata(annotation: str) -> str:
     return parts[0] if len(parts) > 1 else annotation
 
 
-def _is_decoration(member: Any) -> bool:
-    """An allOf member that only annotates (`{readOnly: true}`): no type of its own."""
-    return isinstance(member, dict) and all(key in ANNOTATION_KEYWORDS or key.startswith("x-") for key in member)
-
-
 def _shaping_members(schema: dict[str, Any]) -> list[Any]:
     members = schema.get("allOf")
-    return [member for member in members if not _is_decoration(member)] if isinstance(members, list) else []
-
-
-def _says_nullable(schema: dict[str, Any]) -> bool:
-    members = schema.get("allOf")
-    return schema.get("nullable") is True or (
-        isinstance(members, list) and any(isinstance(m, dict) and m.get("nullable") is True for m in members)
-    )
+    return [member for member in members if not is_annotation_only(member)] if isinstance(members, list) else []
 
 
 def _own_keywords(schema: dict[str, Any]) -> bool:
