@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.types import SCHEMA_REF_PREFIX
+from generator.types import ANNOTATION_KEYWORDS, SCHEMA_REF_PREFIX, says_nullable
 
 _DATA_KEYWORDS = frozenset({"example", "examples", "default", "enum", "const"})
 # OpenAPI keywords that mean nothing to a JSON Schema validator.
 _DROPPED = frozenset({"nullable", "discriminator", "xml", "externalDocs", "example"})
+_COMPOSING = ("$ref", "allOf", "oneOf", "anyOf", "not")
 
 
 def to_json_schema(schema: Any, *, openapi_30: bool) -> Any:
@@ -32,9 +33,9 @@ def to_json_schema(schema: Any, *, openapi_30: bool) -> Any:
             converted[key] = "#/$defs/" + value[len(SCHEMA_REF_PREFIX) :]
         elif key not in _DROPPED and not key.startswith("x-"):
             converted[key] = to_json_schema(value, openapi_30=openapi_30) if isinstance(value, dict | list) else value
-    if openapi_30:
-        _convert_30(schema, converted)
     _apply_discriminator(schema, converted)
+    if openapi_30:
+        converted = _convert_30(schema, converted)
     return converted
 
 
@@ -72,14 +73,20 @@ def _apply_discriminator(original: dict[str, Any], converted: dict[str, Any]) ->
     ]
 
 
-def _convert_30(original: dict[str, Any], converted: dict[str, Any]) -> None:
+def _convert_30(original: dict[str, Any], converted: dict[str, Any]) -> dict[str, Any]:
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         if converted.get(exclusive) is True and bound in converted:
             converted[exclusive] = converted.pop(bound)
         elif isinstance(converted.get(exclusive), bool):
             del converted[exclusive]
-    if original.get("nullable") is not True:
-        return
+    if not says_nullable(original):
+        return converted
+    if any(key in converted for key in _COMPOSING):
+        # Null beside a reference or a composition: either what they say, or null. (A type
+        # beside them would take null while a member still refused it.)
+        outside = {key: value for key, value in converted.items() if key in ANNOTATION_KEYWORDS}
+        inside = {key: value for key, value in converted.items() if key not in ANNOTATION_KEYWORDS}
+        return {**outside, "anyOf": [inside, {"type": "null"}]}
     declared = converted.get("type")
     if isinstance(declared, str):
         converted["type"] = [declared, "null"]
@@ -87,9 +94,7 @@ def _convert_30(original: dict[str, Any], converted: dict[str, Any]) -> None:
         converted["type"] = [*declared, "null"]
     if isinstance(converted.get("enum"), list) and None not in converted["enum"]:
         converted["enum"] = [*converted["enum"], None]
-    if declared is None and any(k in converted for k in ("$ref", "allOf", "oneOf", "anyOf")):
-        inner = {k: converted.pop(k) for k in ("$ref", "allOf", "oneOf", "anyOf") if k in converted}
-        converted["anyOf"] = [inner, {"type": "null"}]
+    return converted
 
 
 def definitions(components: dict[str, Any], *, openapi_30: bool) -> dict[str, Any]:

@@ -23,14 +23,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from fractions import Fraction
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 from generator import naming, pointers
 from generator.diagnostics import Diagnostic, Location, warning
 from generator.ir import EnumMember, ModelClass, ModelField, ModelKind, ModelModule
 from generator.literals import NOT_IN_LITERAL, in_literal, python_literal
 from generator.traverse import DATA_KEYWORDS
-from generator.types import ANNOTATION_KEYWORDS, component_ref
+from generator.types import component_ref, is_annotation_only, says_nullable
 
 BASE_MODEL = "ApiModel"  # the base of every object model (a name naming.GENERATED_SYMBOLS reserves)
 
@@ -86,6 +86,8 @@ class _ModelBuilder:
         self.used: set[str] = {"BaseModel", "ConfigDict"}  # the ApiModel base
         self.narrows = False
         self._known_ancestors: dict[str, frozenset[str]] = {}
+        self._linearizations: dict[str, list[str]] = {}
+        self.untyped: dict[str, set[str]] = {}  # class -> wire names it requires and nothing defines
         # id() of a schema -> (the schema, whether it is an object). Holding the schema keeps its
         # id() from naming another one later.
         self._known_objects: dict[int, tuple[Any, bool]] = {}
@@ -273,21 +275,33 @@ class _ModelBuilder:
         self.classes[name] = ModelClass(name, ModelKind.OBJECT, ())  # a placeholder while recursing
         bases = self._bases(name, schema)
         properties, required = self._own_properties(schema)
-        inherited = self._inherited_fields(bases)
+        ancestors = self._mro(bases)
+        inherited = self._inherited_fields(ancestors)
         fields: list[ModelField] = []
-        # `required` may name an inherited property the subclass makes mandatory, and a
-        # union member narrows its inherited discriminator to its own values.
+        # JSON Schema requires a property wherever `required` names it: in this class, in a
+        # base, beside an allOf, whichever level defines it. A class redeclares an inherited
+        # field that becomes mandatory here, or that its first base only requires while
+        # another defines it; and a union member narrows its discriminator to its own values.
         tag = self.discriminated.get(name)
-        redeclared = [wire for wire in required if wire in inherited and not inherited[wire][1]]
-        for wire in [*redeclared, *([tag[0]] if tag else [])]:
+        redeclared = [wire for wire in required if wire in inherited and not inherited[wire].required]
+        redeclared += [wire for wire, field in inherited.items() if field.required_anywhere and not field.required]
+        redeclared += [tag[0]] if tag else []
+        redeclared += [wire for wire, field in inherited.items() if field.typed_later]
+        for wire in dict.fromkeys(redeclared):
             if wire not in properties and wire in inherited:
-                properties[wire] = self._inherited_schema(bases, wire) or {}
+                properties[wire] = self._defined_in(ancestors, wire) or {}
+        # Required and defined nowhere: present, with any value.
+        undefined = [wire for wire in required if wire not in properties and wire not in inherited]
+        properties.update((wire, {}) for wire in undefined)
+        self.untyped[name] = set(undefined)
         python_names = _python_names(list(properties), inherited, tag[0] if tag else None)
         for wire, property_schema in properties.items():
             python = python_names[wire]
-            is_required = wire in required or (wire in inherited and inherited[wire][1])
+            is_required = wire in required or (wire in inherited and inherited[wire].required_anywhere)
+            if _one_way(property_schema):
+                is_required = False  # as `normalize` makes them where `required` sits beside the property
             model_field = self._field(name, wire, python, property_schema, is_required)
-            if wire in inherited and model_field.annotation != inherited[wire][2]:
+            if wire in inherited and inherited[wire].annotation not in (model_field.annotation, "Any"):
                 self.narrows = True
             fields.append(model_field)
         config: list[tuple[str, str]] = []
@@ -360,24 +374,57 @@ class _ModelBuilder:
             self._made[key] = {"allOf": [first, second]}
         return self._made[key]
 
-    def _inherited_fields(self, bases: list[str]) -> dict[str, tuple[str, bool, str]]:
-        """Wire name -> (Python name, required, annotation) of every field the bases declare."""
-        found: dict[str, tuple[str, bool, str]] = {}
-        for base in bases:
-            self._inherited_from(base, found, set())
+    def _mro(self, bases: list[str]) -> list[str]:
+        """The classes a class with `bases` inherits from, in the order Python looks a field up (C3)."""
+        sequences = [self._linearization(base) for base in bases] + [list(bases)]
+        order: list[str] = []
+        while sequences := [sequence for sequence in sequences if sequence]:
+            heads = (sequence[0] for sequence in sequences)
+            head = next((h for h in heads if all(h not in other[1:] for other in sequences)), sequences[0][0])
+            order.append(head)
+            sequences = [[name for name in sequence if name != head] for sequence in sequences]
+        return order
+
+    def _linearization(self, name: str) -> list[str]:
+        known = self._linearizations.get(name)
+        if known is None:
+            model = self.classes.get(name)
+            known = [name, *self._mro([base for base in model.bases if base in self.classes] if model else [])]
+            if name in self.hard_dependencies:  # finished: its bases are final
+                self._linearizations[name] = known
+        return known
+
+    def _inherited_fields(self, ancestors: list[str]) -> dict[str, _Inherited]:
+        """Wire name -> the field a class inherits, from the first of `ancestors` that declares it."""
+        found: dict[str, _Inherited] = {}
+        for ancestor in ancestors:
+            model = self.classes.get(ancestor)
+            wires = self.wire_names.get(ancestor, {})
+            untyped = self.untyped.get(ancestor, set())
+            for model_field in model.fields if model else ():
+                wire = wires.get(model_field.name, model_field.name)
+                required = model_field.default is None
+                known = found.get(wire)
+                if known is None:
+                    found[wire] = _Inherited(
+                        model_field.name, model_field.annotation, required, required, wire in untyped
+                    )
+                else:
+                    found[wire] = known._replace(
+                        required_anywhere=known.required_anywhere or required,
+                        typed_later=known.typed_later or (known.untyped and wire not in untyped),
+                    )
         return found
 
-    def _inherited_from(self, name: str, found: dict[str, tuple[str, bool, str]], seen: set[str]) -> None:
-        if name in seen or name not in self.classes:
-            return
-        seen.add(name)
-        model = self.classes[name]
-        for base in model.bases:
-            self._inherited_from(base, found, seen)
-        wires = self.wire_names.get(name, {})
-        for model_field in model.fields:
-            wire = wires.get(model_field.name, model_field.name)
-            found[wire] = (model_field.name, model_field.default is None, model_field.annotation)
+    def _defined_in(self, ancestors: list[str], wire: str) -> Any:
+        """The schema of property `wire` in the first of `ancestors` whose schema defines it."""
+        for ancestor in ancestors:
+            schema = self.components.get(ancestor)
+            if isinstance(schema, dict):
+                properties, _ = self._own_properties(schema)
+                if wire in properties:
+                    return properties[wire]
+        return None
 
     def _inherited_schema(self, bases: list[str], wire: str) -> Any:
         for base in bases:
@@ -436,11 +483,10 @@ class _ModelBuilder:
             self.used.add("Any")
             return "Any"
         ref = schema.get("$ref")
-        if isinstance(ref, str):
-            return self._reference(ref)
-        core = self._core_annotation(schema, place)
-        nullable = schema.get("nullable") is True if self.openapi_30 else False
-        return _optional(core) if nullable and core != "Any" else core
+        core = self._reference(ref) if isinstance(ref, str) else self._core_annotation(schema, place)
+        # OpenAPI 3.0's `nullable` beside a reference or a composition admits null too, as
+        # specs use it and as the server's gate reads it.
+        return _optional(core) if self.openapi_30 and says_nullable(schema) else core
 
     def _reference(self, ref: str) -> str:
         name = component_ref({"$ref": ref})
@@ -475,8 +521,7 @@ class _ModelBuilder:
         all_of = _shaping_members(schema)
         if len(all_of) == 1 and not _own_keywords(schema):
             # `allOf: [$ref, {readOnly: true}]`: a reference dressed with a description or flags.
-            annotation = self._annotation(all_of[0], place)
-            return _optional(annotation) if self.openapi_30 and _says_nullable(schema) else annotation
+            return self._annotation(all_of[0], place)
         if self._is_object(schema):
             class_name = self._new_class_name(schema, place)
             self._object_class(class_name, schema)
@@ -810,19 +855,30 @@ def _pointer(path: Any) -> str:
     return pointers.join("/components/schemas", *reversed(tokens))
 
 
-def _python_names(wires: list[str], inherited: dict[str, tuple[str, bool, str]], tag: str | None) -> dict[str, str]:
+class _Inherited(NamedTuple):
+    """A field as a class inherits it: from the first base, in Python's order, that declares it."""
+
+    python: str
+    annotation: str
+    required: bool
+    required_anywhere: bool  # some base requires it, if not the first
+    untyped: bool  # the first only requires it (typed Any)...
+    typed_later: bool = False  # ...and a later base defines it
+
+
+def _python_names(wires: list[str], inherited: dict[str, _Inherited], tag: str | None) -> dict[str, str]:
     """The Python attribute of each property of a class.
 
     An inherited property keeps its base's name. Of the others the discriminator comes
     first (its name is the union's), then wire names that are Python names already, then
     the rest: with both `sec_ond` and `sec-ond`, the first keeps `sec_ond`.
     """
-    names = {wire: inherited[wire][0] for wire in wires if wire in inherited}
+    names = {wire: inherited[wire].python for wire in wires if wire in inherited}
     own = sorted(
         (wire for wire in wires if wire not in inherited),
         key=lambda wire: (wire != tag, naming.field_name(wire) != wire),
     )
-    taken = {python for python, _, _ in inherited.values()}
+    taken = {field.python for field in inherited.values()}
     names.update(zip(own, naming.unique([naming.field_name(wire) for wire in own], taken=taken), strict=True))
     return names
 
@@ -1080,21 +1136,14 @@ def _without_metadata(annotation: str) -> str:
     return parts[0] if len(parts) > 1 else annotation
 
 
-def _is_decoration(member: Any) -> bool:
-    """An allOf member that only annotates (`{readOnly: true}`): no type of its own."""
-    return isinstance(member, dict) and all(key in ANNOTATION_KEYWORDS or key.startswith("x-") for key in member)
-
-
 def _shaping_members(schema: dict[str, Any]) -> list[Any]:
     members = schema.get("allOf")
-    return [member for member in members if not _is_decoration(member)] if isinstance(members, list) else []
+    return [member for member in members if not is_annotation_only(member)] if isinstance(members, list) else []
 
 
-def _says_nullable(schema: dict[str, Any]) -> bool:
-    members = schema.get("allOf")
-    return schema.get("nullable") is True or (
-        isinstance(members, list) and any(isinstance(m, dict) and m.get("nullable") is True for m in members)
-    )
+def _one_way(schema: Any) -> bool:
+    """A readOnly or writeOnly property, never required: one model serves requests and responses."""
+    return isinstance(schema, dict) and (schema.get("readOnly") is True or schema.get("writeOnly") is True)
 
 
 def _own_keywords(schema: dict[str, Any]) -> bool:

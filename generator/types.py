@@ -40,6 +40,20 @@ ANNOTATION_KEYWORDS = frozenset(
 )
 
 
+def is_annotation_only(schema: Any) -> bool:
+    """An allOf member that only annotates (`{readOnly: true}`): no type of its own."""
+    return isinstance(schema, dict) and all(key in ANNOTATION_KEYWORDS or key.startswith("x-") for key in schema)
+
+
+def says_nullable(schema: dict[str, Any]) -> bool:
+    """OpenAPI 3.0's `nullable: true`, beside the type, a reference or a composition, or in
+    an allOf member that only annotates: specs use it all these ways."""
+    members = schema.get("allOf")
+    return schema.get("nullable") is True or (
+        isinstance(members, list) and any(is_annotation_only(m) and m.get("nullable") is True for m in members)
+    )
+
+
 def python_type(schema: Any, components: dict[str, Any], *, inline_scalars: bool = False) -> str:
     """An annotation for `schema`; `inline_scalars` spells referenced scalar schemas as builtins."""
     if not isinstance(schema, dict) or not schema:
@@ -50,11 +64,14 @@ def python_type(schema: Any, components: dict[str, Any], *, inline_scalars: bool
         if inline_scalars and isinstance(target, dict) and _is_plain_scalar(target):
             return python_type(target, components)
         return name
+    null = ["None"] if says_nullable(schema) else []
     for combinator in ("oneOf", "anyOf"):
         if isinstance(schema.get(combinator), list):
-            return _union(python_type(b, components, inline_scalars=inline_scalars) for b in schema[combinator])
-    if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
-        return python_type(schema["allOf"][0], components, inline_scalars=inline_scalars)
+            members = [python_type(b, components, inline_scalars=inline_scalars) for b in schema[combinator]]
+            return _union(members + null)
+    shaping = [m for m in schema.get("allOf") or [] if not is_annotation_only(m)]
+    if isinstance(schema.get("allOf"), list) and len(shaping) == 1:
+        return _union([python_type(shaping[0], components, inline_scalars=inline_scalars), *null])
     if "const" in schema:
         return _choices([schema["const"]])
     declared = schema.get("type")

@@ -33,7 +33,7 @@ from generator.spec_input import SpecInput
 from tests.support import FIXTURES, mypy_strict, run_generator, serve
 
 REALWORLD = FIXTURES / "realworld"
-SPECS = [REALWORLD / "model_shapes.yaml", REALWORLD / "name_collisions.yaml"]
+SPECS = [REALWORLD / "model_shapes.yaml", REALWORLD / "name_collisions.yaml", REALWORLD / "required_elsewhere.yaml"]
 
 
 class Generated:
@@ -395,6 +395,90 @@ def test_property_names_that_are_keywords_digits_or_the_same_once_converted(gene
     assert names.model_dump(by_alias=True, exclude_unset=True) == body
 
 
+# --- required at another level than the property, nullable beside a composition ----------------------
+
+
+def test_a_property_is_required_whichever_level_says_so(generated: Generated) -> None:
+    api, models, server = (
+        generated.package("required_elsewhere"),
+        generated.models("required_elsewhere"),
+        generated.server("required_elsewhere"),
+    )
+    with serve(server.create_app(server.InMemoryHandler())) as url, api.Client(url) as client:
+        # The base requires `items`, a subclass's allOf member defines it.
+        page = client.post_playlists(body={"href": "h", "total": 1, "items": [{"name": "n"}]})
+        assert isinstance(page, models.PlaylistPage) and page.items == [models.Playlist(name="n")]
+        # Required and defined nowhere: any value, null too, under its own wire name.
+        body = {"endpoint": None, "ingest-url": [1], "class": "c"}
+        logtail = client.post_destination(body=body)
+        assert (logtail.endpoint, logtail.ingest_url, logtail.class_) == (None, [1], "c")
+        assert logtail.model_dump(by_alias=True, exclude_unset=True) == body
+        # `required` beside an allOf, the property in a base or in an inline member.
+        totals = client.post_totals(body={"total": 1, "pages": 2})
+        assert (totals.total, totals.pages) == (1, 2)
+        # One base requires what the other defines.
+        assert client.post_pair(body={"name": "n"}).name == "n"
+        missing = [
+            ("playlists", {"href": "h", "total": 1}),
+            ("destinations", {"ingest-url": 1, "class": "c"}),
+            ("totals", {"pages": 2}),
+            ("totals", {"total": 1}),
+            ("pairs", {"size": 2}),
+        ]
+        for path, wrong in missing:
+            assert httpx.post(f"{url}/{path}", json=wrong).status_code == 400, (path, wrong)
+    for model, wrong in [
+        (models.PlaylistPage, {"href": "h", "total": 1}),
+        (models.Paging, {"href": "h", "total": 1}),
+        (models.LogtailSpec, {"endpoint": 1, "ingest-url": 1}),
+        (models.Totals, {"pages": 2}),
+        (models.Pair, {"size": 2}),
+    ]:
+        with pytest.raises(pydantic.ValidationError):
+            model.model_validate(wrong)
+    assert models.PlaylistPage.model_fields["items"].annotation == list[models.Playlist]
+    assert models.Pair.model_fields["name"].annotation is str
+
+
+BACKUP_FIELDS = ["next", "choice", "either", "limit", "dressed", "typed", "member", "sibling"]
+
+
+def test_nullable_beside_a_reference_or_a_composition(generated: Generated) -> None:
+    api, models, server = (
+        generated.package("required_elsewhere"),
+        generated.models("required_elsewhere"),
+        generated.server("required_elsewhere"),
+    )
+    window = {"start": "2026-01-02T03:04:05Z"}
+    nulls = dict.fromkeys(BACKUP_FIELDS)
+    values = {**dict.fromkeys(BACKUP_FIELDS, window), "choice": 2, "either": "x", "limit": 3}
+    with serve(server.create_app(server.InMemoryHandler())) as url, api.Client(url) as client:
+        # The server's gate takes null where the model does, and the model builds.
+        empty = client.post_backups(body=nulls)
+        assert empty.model_dump(exclude_unset=True) == nulls
+        full = client.post_backups(body=values)
+        assert isinstance(full.next, models.Window) and isinstance(full.typed, models.Window)
+        assert full.limit == models.Limit(3) and full.choice == models.Limit(2) and full.either == "x"
+        # Nullable is not optional, and null is no licence for another value.
+        for wrong in ({"limit": 0}, {"typed": {}}, {"member": 1}, {"sibling": "x"}):
+            assert httpx.post(f"{url}/backups", json={**values, **wrong}).status_code == 400, wrong
+        for field in BACKUP_FIELDS:
+            absent = {key: value for key, value in values.items() if key != field}
+            assert httpx.post(f"{url}/backups", json=absent).status_code == 400, field
+    for field in BACKUP_FIELDS:
+        with pytest.raises(pydantic.ValidationError):
+            models.Backups.model_validate({key: value for key, value in nulls.items() if key != field})
+    assert models.Backups.model_validate({**nulls, "later": None}).later is None
+
+    # A whole response that is a nullable union: the client takes null.
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"null", headers={"content-type": "application/json"})
+
+    transport = httpx.Client(transport=httpx.MockTransport(answer))
+    with api.Client("https://backups.test", http_client=transport) as client:
+        assert client.post_window(body=window).root is None
+
+
 # --- what the validator still refuses, given to the model builder ------------------------------------
 
 
@@ -452,6 +536,59 @@ def test_a_discriminator_mapping_to_a_missing_schema_or_an_inline_member_is_drop
     ]
     assert "'#/components/schemas/Gone', which is not a member" in found[0].message
     assert "member 1 is not a reference" in found[1].message
+
+
+def test_required_fields_follow_pythons_order_of_bases() -> None:
+    """Whichever base pydantic takes a field from, the class's field is required where any
+    base requires it and typed where any base defines it; readOnly stays optional."""
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "components": {
+            "schemas": {
+                "Named": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "NameRequired": {"type": "object", "required": ["name", "id"], "properties": {"size": {}}},
+                "RequiredFirst": {
+                    "allOf": [{"$ref": "#/components/schemas/NameRequired"}, {"$ref": "#/components/schemas/Named"}]
+                },
+                "Resource": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/NameRequired"},
+                        {"properties": {"id": {"type": "integer", "readOnly": True}}},
+                    ]
+                },
+            }
+        },
+    }
+    module, _ = build_models(document)
+    fields = {
+        (model.name, field.name): (field.annotation, field.default)
+        for model in module.classes
+        for field in model.fields
+    }
+    assert fields[("NameRequired", "name")] == ("Any", None)
+    assert fields[("RequiredFirst", "name")] == ("str", None)  # not NameRequired's `Any`
+    assert fields[("Resource", "id")] == ("int | None", "None")
+    assert ("Resource", "name") not in fields  # inherited as NameRequired has it
+
+
+def test_nullable_beside_a_reference_is_no_keyword_of_openapi_3_1() -> None:
+    window = {"type": "object", "properties": {"start": {"type": "string"}}}
+    holder = {
+        "type": "object",
+        "required": ["sibling", "member"],
+        "properties": {
+            "sibling": {"$ref": "#/components/schemas/Window", "nullable": True},
+            "member": {"allOf": [{"$ref": "#/components/schemas/Window"}, {"nullable": True}]},
+        },
+    }
+    annotations = {}
+    for version in ("3.0.3", "3.1.0"):
+        document: dict[str, Any] = {"openapi": version, "components": {"schemas": {"Window": window, "Holder": holder}}}
+        module, _ = build_models(document)
+        annotations[version] = {
+            field.annotation for model in module.classes if model.name == "Holder" for field in model.fields
+        }
+    assert annotations == {"3.0.3": {"Window | None"}, "3.1.0": {"Window"}}
 
 
 def test_a_scalar_composition_that_comes_back_to_itself_is_merged_once() -> None:
