@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from generator import pointers
-from generator.diagnostics import Diagnostic, Location, SpecError, error, has_errors, warning
+from generator.diagnostics import Diagnostic, Location, SpecError, error, has_errors, in_document_order, warning
 from generator.limits import DEFAULT, Limits
 from generator.sources import Budget, FileProblem, MissingFile, SourceFile, count_values, display_path, read_source
 from generator.spec_input import LoadOptions
@@ -133,6 +133,10 @@ def _child(node: Any, token: str) -> Any:
 # What a walk returns for a node that leads nowhere (an unresolvable `$ref`): its parent
 # leaves it out.
 _GONE: Any = object()
+
+
+def _present(walked: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in walked.items() if value is not _GONE}
 
 
 class _OverBudget(Exception):
@@ -285,9 +289,8 @@ class _Bundler:
             elif key == "components" and isinstance(value, dict):
                 out[key] = self._components(value, at)
             else:
-                walked = self._free_form(value, self.root, at)
-                if walked is not _GONE:
-                    out[key] = walked
+                out[key] = self._free_form(value, self.root, at)
+        out = _present(out)
         if self.schemas:
             out.setdefault("components", {}).setdefault("schemas", self.schemas)
         return self._keep(out, self.root, "")
@@ -319,7 +322,7 @@ class _Bundler:
         self, node: dict[str, Any], source: SourceFile, at: str, walk: Callable[[Any, SourceFile, str], Any]
     ) -> dict[str, Any]:
         walked = {key: walk(value, source, pointers.join(at, key)) for key, value in node.items()}
-        return self._keep({key: value for key, value in walked.items() if value is not _GONE}, source, at)
+        return self._keep(_present(walked), source, at)
 
     def _list(
         self, node: list[Any], source: SourceFile, at: str, walk: Callable[[Any, SourceFile, str], Any]
@@ -363,16 +366,12 @@ class _Bundler:
         for key, value in node.items():
             walk = fields.get(key)
             if walk is not None:
-                walked = walk(value, source, pointers.join(at, key))
-                if walked is not _GONE:
-                    out[key] = walked
+                out[key] = walk(value, source, pointers.join(at, key))
             elif key in _DATA_VALUED or key == "value" or key.startswith("x-"):
                 out[key] = self._copied(value)
             else:
-                walked = self._free_form(value, source, pointers.join(at, key))
-                if walked is not _GONE:
-                    out[key] = walked
-        return self._keep(out, source, at)
+                out[key] = self._free_form(value, source, pointers.join(at, key))
+        return self._keep(_present(out), source, at)
 
     def _free_form(self, node: Any, source: SourceFile, at: str) -> Any:
         """Text and data where some specs still use `$ref` (a tag's description, say).
@@ -389,7 +388,7 @@ class _Bundler:
             key: self._copied(value) if key.startswith("x-") else self._free_form(value, source, pointers.join(at, key))
             for key, value in node.items()
         }
-        return self._keep({key: value for key, value in walked.items() if value is not _GONE}, source, at)
+        return self._keep(_present(walked), source, at)
 
     def _plain(self, node: Any, source: SourceFile, at: str) -> Any:
         return self._object(node, source, at, "", {})
@@ -587,5 +586,4 @@ def _is_reference(target: Any) -> bool:
 
 
 def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    unique = dict.fromkeys(diagnostics)
-    return sorted(unique, key=lambda d: (d.location.file, d.location.line or 0, d.location.pointer))
+    return in_document_order(dict.fromkeys(diagnostics))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import limits, revisions, settings, spec_diff, stamps, writer
-from generator.diagnostics import Diagnostic, Severity, SpecError
+from generator.diagnostics import Diagnostic, Severity, SpecError, in_document_order
 from generator.sources import display_path
 from generator.spec_input import BadPackageName, LoadOptions, SpecInput
 
@@ -58,7 +58,7 @@ class Reporting:
         """Every error, and the warnings listed (-v) or counted by kind on one line."""
         warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
         shown = [d for d in diagnostics if d.severity is Severity.ERROR or self.verbose]
-        _print_diagnostics(sorted(shown, key=lambda d: (d.location.file, d.location.line or 0, d.location.pointer)))
+        _print_diagnostics(in_document_order(shown))
         if warnings:
             kinds = Counter(d.kind for d in warnings)
             counted = ", ".join(

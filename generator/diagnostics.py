@@ -50,6 +50,11 @@ def warning(location: Location, message: str, kind: str = "other") -> Diagnostic
     return Diagnostic(Severity.WARNING, location, message, kind)
 
 
+def in_document_order(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """By file, then line, then pointer: the order a user reads a spec in."""
+    return sorted(diagnostics, key=lambda d: (d.location.file, d.location.line or 0, d.location.pointer))
+
+
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
 

@@ -12,6 +12,9 @@ from typing import Any
 
 from generator import naming
 
+# The HTTP methods FastAPI has a decorator of their own for (`@app.get`, ...).
+_FASTAPI_SHORTCUTS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
 
 class ParameterLocation(enum.StrEnum):
     PATH = "path"
@@ -355,6 +358,13 @@ class Operation:
             return "nothing"
         example = self.success.example
         return "example" if example is not None and not isinstance(example, dict) else "record"
+
+    @property
+    def route_shortcut(self) -> str | None:
+        """FastAPI's decorator for the method (`get`, `patch`, ...), None for one it has none
+        for (OpenAPI 3.2's QUERY, or `additionalOperations` such as LINK): `api_route` then."""
+        method = self.http_method.lower()
+        return method if method in _FASTAPI_SHORTCUTS else None
 
     @property
     def route_precedence(self) -> tuple[int, ...]:

@@ -48,40 +48,38 @@ class Repairs:
     def drop(self, tokens: Tokens, message: str, kind: str, found_at: Tokens | None = None) -> bool:
         """Remove the node at `tokens` from its parent (the problem told at `found_at`, by
         default that node); False where there is none to remove."""
-        if not tokens:
-            return False
         if len(tokens) == 3 and tokens[:2] == ("components", "schemas"):
             # References to a component schema are already spelt out: it is kept, allowing anything.
             return self.replace(tokens, {}, message.removesuffix(": ignored") + ": taken as any value", kind)
-        parent = _node_at(self.bundle.document, tokens[:-1])
-        key = tokens[-1]
-        if isinstance(parent, dict) and key in parent:
-            self.warn(found_at or tokens, message, kind)
-            del parent[key]
-            return True
-        index = int(key) if isinstance(key, int) or str(key).isdigit() else -1
-        if isinstance(parent, list) and 0 <= index < len(parent):
-            self.warn(found_at or tokens, message, kind)
-            del parent[index]
-            return True
-        return False
+        place = self._place(tokens, existing=True)
+        if place is None:
+            return False
+        self.warn(found_at or tokens, message, kind)
+        parent, key = place
+        del parent[key]
+        return True
 
     def replace(self, tokens: Tokens, value: Any, message: str, kind: str) -> bool:
         """Put `value` at `tokens`; False where the parent is not there."""
-        if not tokens:
+        place = self._place(tokens, existing=False)
+        if place is None:
             return False
-        parent = _node_at(self.bundle.document, tokens[:-1])
+        self.warn(tokens, message, kind)
+        parent, key = place
+        parent[key] = value
+        return True
+
+    def _place(self, tokens: Tokens, *, existing: bool) -> tuple[Any, Any] | None:
+        """The container of the node at `tokens` and its key (an index in a list), or None;
+        with `existing`, only where the node is there."""
+        if not tokens:
+            return None
+        parent = node_at(self.bundle.document, tokens[:-1])
         key = tokens[-1]
         if isinstance(parent, dict):
-            self.warn(tokens, message, kind)
-            parent[str(key)] = value
-            return True
-        index = int(key) if isinstance(key, int) or str(key).isdigit() else -1
-        if isinstance(parent, list) and 0 <= index < len(parent):
-            self.warn(tokens, message, kind)
-            parent[index] = value
-            return True
-        return False
+            return (parent, str(key)) if str(key) in parent or not existing else None
+        index = int(key) if str(key).isdigit() else -1
+        return (parent, index) if isinstance(parent, list) and 0 <= index < len(parent) else None
 
 
 def deepest_first(paths: Sequence[Tokens]) -> list[Tokens]:
@@ -91,10 +89,11 @@ def deepest_first(paths: Sequence[Tokens]) -> list[Tokens]:
     def key(path: Tokens) -> tuple[tuple[int, int, str], ...]:
         return tuple((0, token, "") if isinstance(token, int) else (1, 0, token) for token in path)
 
-    return sorted(paths, key=lambda path: (key(path), len(path)), reverse=True)
+    return sorted(paths, key=key, reverse=True)
 
 
-def _node_at(document: Any, tokens: Sequence[str | int]) -> Any:
+def node_at(document: Any, tokens: Sequence[str | int]) -> Any:
+    """The node at `tokens`, or None where there is none."""
     node = document
     for token in tokens:
         if isinstance(node, dict):
@@ -104,8 +103,3 @@ def _node_at(document: Any, tokens: Sequence[str | int]) -> Any:
         else:
             return None
     return node
-
-
-def node_at(document: Any, tokens: Sequence[str | int]) -> Any:
-    """The node at `tokens`, or None where there is none."""
-    return _node_at(document, tokens)

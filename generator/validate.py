@@ -18,7 +18,7 @@ import jsonschema_rs
 
 from generator import pointers
 from generator.bundle import Bundle, operation_tokens, operations_of
-from generator.diagnostics import Diagnostic, error
+from generator.diagnostics import Diagnostic, error, in_document_order
 from generator.repair import Repairs, Tokens, deepest_first, node_at, shown
 from generator.types import ANNOTATION_KEYWORDS, component_ref
 
@@ -94,11 +94,7 @@ def validate(bundle: Bundle) -> list[Diagnostic]:
     _default_problems(bundle, repairs)
     _empty_cycle_problems(bundle, repairs)
     repairs.diagnostics += _long_chain_problems(bundle)
-    return _in_document_order(repairs.diagnostics)
-
-
-def _in_document_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    return sorted(diagnostics, key=lambda d: (d.location.file, d.location.line or 0, d.location.pointer))
+    return in_document_order(repairs.diagnostics)
 
 
 def component_schemas(document: dict[str, Any]) -> dict[str, Any]:

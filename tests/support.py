@@ -84,6 +84,22 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 
 
 @contextlib.contextmanager
+def importable(*folders: Path) -> Iterator[None]:
+    """Generated packages in `folders` importable for the block; their modules are
+    forgotten after it, so a later test generating the same name imports its own."""
+    before = set(sys.modules)
+    sys.path[:0] = [str(folder) for folder in folders]
+    try:
+        yield
+    finally:
+        for folder in folders:
+            sys.path.remove(str(folder))
+        for name in set(sys.modules) - before:
+            if any(Path(getattr(sys.modules[name], "__file__", None) or "/").is_relative_to(f) for f in folders):
+                del sys.modules[name]
+
+
+@contextlib.contextmanager
 def serve(app: Any) -> Iterator[str]:
     """Serve an ASGI app with uvicorn on 127.0.0.1 and a free port; yields its base URL."""
     import uvicorn

@@ -31,7 +31,18 @@ from typing import Any
 import pytest
 from starlette.routing import Match
 
-from tests.support import CORPUS, PUBLISHED, ROOT, Published, Run, mypy_strict, run_generator, serve, spec_operations
+from tests.support import (
+    CORPUS,
+    PUBLISHED,
+    ROOT,
+    Published,
+    Run,
+    importable,
+    mypy_strict,
+    run_generator,
+    serve,
+    spec_operations,
+)
 
 # Specs whose mock schemathesis still faults, with why. `make test` skips them, saying so;
 # `make corpus` runs them, and fails until the defect is fixed.
@@ -73,13 +84,8 @@ def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     directory = out / spec.name
     modules = sorted(init.parent.name for init in directory.glob("*/__init__.py"))
     module = modules[0] if run.returncode == 0 and len(modules) == 1 else ""
-    sys.path.insert(0, str(directory))
-    try:
+    with importable(directory):
         yield Generated(spec, run, directory, module)
-    finally:
-        sys.path.remove(str(directory))
-        for name in [name for name in sys.modules if module and (name == module or name.startswith(module + "."))]:
-            del sys.modules[name]
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,7 @@ from generator.pipeline import load_spec
 from generator.regex_strings import matching_strings
 from generator.schema_check import SchemaChecker
 from generator.spec_input import SpecInput
-from tests.support import FIXTURES, mypy_strict, run_generator, serve
+from tests.support import FIXTURES, importable, mypy_strict, run_generator, serve
 
 REALWORLD = FIXTURES / "realworld"
 SPEC = REALWORLD / "mock_examples.yaml"
@@ -55,13 +54,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
     out = tmp_path_factory.mktemp("mock_examples")
     run = run_generator("generate", SPEC, SPEC_30, "--out", out, cwd=out)
     assert run.returncode == 0, run.stderr
-    folders = [out / SPEC.stem, out / SPEC_30.stem]
-    sys.path[:0] = [str(folder) for folder in folders]
-    try:
+    with importable(out / SPEC.stem, out / SPEC_30.stem):
         yield Generated(out)
-    finally:
-        for folder in folders:
-            sys.path.remove(str(folder))
 
 
 # --- the schema a body must fit ----------------------------------------------------------

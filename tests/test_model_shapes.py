@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import importlib
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +29,7 @@ from generator.model_builder import build_models
 from generator.pipeline import finish_formatting, render_spec
 from generator.render import environment
 from generator.spec_input import SpecInput
-from tests.support import FIXTURES, mypy_strict, run_generator, serve
+from tests.support import FIXTURES, importable, mypy_strict, run_generator, serve
 
 REALWORLD = FIXTURES / "realworld"
 SPECS = [REALWORLD / "model_shapes.yaml", REALWORLD / "name_collisions.yaml", REALWORLD / "required_elsewhere.yaml"]
@@ -56,13 +55,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
     out = tmp_path_factory.mktemp("realworld")
     run = run_generator("generate", "-v", *SPECS, "--out", out, cwd=REALWORLD)
     assert run.returncode == 0, run.stderr
-    folders = [out / spec.stem for spec in SPECS]
-    sys.path[:0] = [str(folder) for folder in folders]
-    try:
+    with importable(*(out / spec.stem for spec in SPECS)):
         yield Generated(out, run.stderr)
-    finally:
-        for folder in folders:
-            sys.path.remove(str(folder))
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ import asyncio
 import importlib
 import inspect
 import random
-import sys
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +27,7 @@ from generator.bundle import bundle
 from generator.ir import ParameterLocation, ParameterStyle
 from generator.ir_builder import build_api
 from generator.normalize import normalize
-from tests.support import FIXTURES, mypy_strict, run_generator, serve
+from tests.support import FIXTURES, importable, mypy_strict, run_generator, serve
 
 SPEC = FIXTURES / "realworld" / "parameter_styles.yaml"
 
@@ -46,14 +45,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
     out = tmp_path_factory.mktemp("parameter_styles")
     run = run_generator("generate", SPEC, "--out", out, cwd=out)
     assert run.returncode == 0, run.stderr
-    folder = str(out / "parameter_styles")
-    sys.path.insert(0, folder)
-    try:
+    with importable(out / "parameter_styles"):
         yield Generated(out)
-    finally:
-        sys.path.remove(folder)
-        for name in [name for name in sys.modules if name.startswith("parameter_styles_api")]:
-            del sys.modules[name]
 
 
 def _echo_handler(server: ModuleType, seen: list[dict[str, Any]]) -> Any:

@@ -9,15 +9,13 @@ models package.
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import httpx
 import pytest
 
-from tests.support import FIXTURES, mypy_strict, run_generator, serve
+from tests.support import FIXTURES, importable, mypy_strict, run_generator, serve
 
 REAL_WORLD = FIXTURES / "realworld"
 
@@ -39,20 +37,13 @@ SLOPPY_WARNINGS = [
 ]
 
 
-def _import_fresh(package_root: Path, name: str) -> ModuleType:
-    sys.path.insert(0, str(package_root))
-    for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-        del sys.modules[module]
-    return importlib.import_module(name)
-
-
 @pytest.fixture(scope="module")
 def sloppy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     out = tmp_path_factory.mktemp("sloppy")
     run = run_generator("generate", "-v", REAL_WORLD / "sloppy.yaml", "--out", out)
     assert run.returncode == 0, run.stderr
-    yield out / "sloppy", run.stderr
-    sys.path[:] = [p for p in sys.path if p != str(out / "sloppy")]
+    with importable(out / "sloppy"):
+        yield out / "sloppy", run.stderr
 
 
 def test_each_sloppy_construct_is_one_warning_at_its_line(sloppy: tuple[Path, str]) -> None:
@@ -83,8 +74,7 @@ def test_the_sloppy_package_type_checks(sloppy: tuple[Path, str]) -> None:
 
 
 def test_the_degraded_constructs_work_over_http(sloppy: tuple[Path, str]) -> None:
-    package, _ = sloppy
-    api = _import_fresh(package, "sloppy_api")
+    api = importlib.import_module("sloppy_api")
     server = importlib.import_module("sloppy_api.server")
     models = importlib.import_module("sloppy_api.models")
     # Defaults that did not fit are gone: the fields are optional, without a default value.
@@ -124,11 +114,12 @@ def test_a_components_only_document_generates_a_models_package(tmp_path: Path) -
         assert "no client and no server" in (package / "README.md").read_text()
         assert "httpx" not in (package / "pyproject.toml").read_text()
         assert mypy_strict(package, name).returncode == 0
-        models = _import_fresh(package, name)
-        customer = models.Customer.model_validate({"id": "c-1", "balance": {"amount": 5, "currency": "EUR"}})
-        assert customer.balance.currency == "EUR"
-        with pytest.raises(ValueError):
-            models.Money.model_validate({"amount": 5, "currency": "EURO"})
+        with importable(package):
+            models = importlib.import_module(name)
+            customer = models.Customer.model_validate({"id": "c-1", "balance": {"amount": 5, "currency": "EUR"}})
+            assert customer.balance.currency == "EUR"
+            with pytest.raises(ValueError):
+                models.Money.model_validate({"amount": 5, "currency": "EURO"})
 
 
 def test_openapi_3_2_methods_and_querystring_work_over_http(tmp_path: Path) -> None:
@@ -136,20 +127,21 @@ def test_openapi_3_2_methods_and_querystring_work_over_http(tmp_path: Path) -> N
     assert run.returncode == 0, run.stderr
     package = tmp_path / "openapi_3_2"
     assert mypy_strict(package, "openapi_3_2_api").returncode == 0
-    api = _import_fresh(package, "openapi_3_2_api")
-    server = importlib.import_module("openapi_3_2_api.server")
-    with serve(server.create_app(server.InMemoryHandler())) as url:
-        with api.Client(base_url=url) as client:
-            found = client.search_notes(body={"text": "milk"})  # sent with the QUERY method
-            assert isinstance(found, list)
-            assert client.link_note("n-1") is None  # LINK, from additionalOperations
-            with pytest.raises(api.NotFoundError):  # the mock stores nothing at n-1: GET finds nothing
-                client.get_note("n-1", view={"fields": "text", "depth": 2})
-            assert client.with_raw_response.feed_notes().status_code == 200
-        assert httpx.request("QUERY", f"{url}/notes", json={"text": "milk"}).status_code == 200
-        assert httpx.request("LINK", f"{url}/notes/n-1").status_code == 204
-        # The querystring's schema is checked like any parameter's, before the record is looked up.
-        refused = httpx.get(f"{url}/notes/n-1", params={"depth": "-1"})
-        assert refused.status_code == 400, refused.text
-        assert "depth" in refused.text
-        assert httpx.get(f"{url}/notes/n-1", params={"fields": "text", "depth": "3"}).status_code == 404
+    with importable(package):
+        api = importlib.import_module("openapi_3_2_api")
+        server = importlib.import_module("openapi_3_2_api.server")
+        with serve(server.create_app(server.InMemoryHandler())) as url:
+            with api.Client(base_url=url) as client:
+                found = client.search_notes(body={"text": "milk"})  # sent with the QUERY method
+                assert isinstance(found, list)
+                assert client.link_note("n-1") is None  # LINK, from additionalOperations
+                with pytest.raises(api.NotFoundError):  # the mock stores nothing at n-1: GET finds nothing
+                    client.get_note("n-1", view={"fields": "text", "depth": 2})
+                assert client.with_raw_response.feed_notes().status_code == 200
+            assert httpx.request("QUERY", f"{url}/notes", json={"text": "milk"}).status_code == 200
+            assert httpx.request("LINK", f"{url}/notes/n-1").status_code == 204
+            # The querystring's schema is checked like any parameter's, before the record is looked up.
+            refused = httpx.get(f"{url}/notes/n-1", params={"depth": "-1"})
+            assert refused.status_code == 400, refused.text
+            assert "depth" in refused.text
+            assert httpx.get(f"{url}/notes/n-1", params={"fields": "text", "depth": "3"}).status_code == 404
