@@ -35,6 +35,7 @@ import pydantic
 import pydantic_core
 from fastapi import Depends, FastAPI, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
@@ -67,6 +68,23 @@ DEFAULT_MAX_BODY_SIZE = 1024 * 1024
 # JSON parser fail (not refuse) near 255 and 200 levels, and no request body needs 100.
 MAX_JSON_DEPTH = 100
 REALM = "ChargeOver API"
+
+
+class UuidTextConvertor(Convertor[str]):
+    """A path segment that is a UUID, passed on as the text it was: a route of a path that
+    differs from another only in parameter names (`/contacts/{id}` beside
+    `/contacts/{number}`) matches by its parameter's format, and tries first."""
+
+    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("uuid_text", UuidTextConvertor())
 
 
 class HttpError(Exception):
@@ -1040,7 +1058,15 @@ class InMemoryHandler(Handler):
         # Shallow copies: validation reads `data` without changing it; only the nested
         # objects on the id's path are copied before the id is written into them.
         data = {name: value for name, value in example.items() if required is None or name in required}
-        data.update({name: value for name, value in record.items() if fields is None or name in fields})
+        for name, value in record.items():
+            if fields is not None and name not in fields:
+                continue
+            if value is None:
+                # A null the request could send (a nullable request field, a field a PATCH
+                # cleared) leaves the field out: its namesake in the response may not be nullable.
+                data.pop(name, None)
+            else:
+                data[name] = _without_nulls(value)
         if id_path:
             # The id goes where the response keeps it, inside an envelope that the record
             # or else the example provides; without one there is nowhere valid to put it.
@@ -1071,6 +1097,16 @@ class InMemoryHandler(Handler):
         except pydantic.ValidationError:
             # Still no fit (a nested field, a rule across fields): the example alone.
             return _example_answer(response_type, example)
+
+
+def _without_nulls(value: Any) -> Any:
+    """A request value with the members it set to null left out, at any depth, as a
+    response carries them: the request's schema may allow a null where the response's does not."""
+    if isinstance(value, dict):
+        return {name: _without_nulls(member) for name, member in value.items() if member is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
 
 
 def _example_answer(response_type: Any, example: Any) -> Any:
