@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.bundle import bundle
 from generator.diagnostics import Severity, SpecError
+from generator.load.bundle import bundle
 from tests.support import FIXTURES
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import naming
-from generator.ir import Api, Operation, Parameter
+from generator.ir.ir import Api, Operation, Parameter
+from generator.ir.types import python_type, ref_name
 from generator.traverse import objects
-from generator.types import python_type, ref_name
 
 
 class Impact(enum.StrEnum):

@@ -27,9 +27,9 @@ from urllib.parse import unquote
 
 from generator import pointers
 from generator.diagnostics import Diagnostic, Location, SpecError, error, has_errors, in_document_order, warning
-from generator.limits import DEFAULT, Limits
-from generator.sources import Budget, FileProblem, MissingFile, SourceFile, count_values, display_path, read_source
-from generator.spec_input import LoadOptions
+from generator.load.limits import DEFAULT, Limits
+from generator.load.sources import Budget, FileProblem, MissingFile, SourceFile, count_values, display_path, read_source
+from generator.load.spec_input import LoadOptions
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 ADDITIONAL_OPERATIONS = "additionalOperations"  # OpenAPI 3.2: other methods, by their own name
@@ -574,7 +574,7 @@ def bundle(root_path: Path, options: LoadOptions | None = None) -> tuple[Bundle,
     loaded = Bundle(document, root, bundler.files, bundler.origins, options.limits)
     if has_errors(bundler.diagnostics):
         # The rest of the document is still checked, so one run reports every problem.
-        from generator.validate import validate
+        from generator.validate.validate import validate
 
         raise SpecError(_sorted(bundler.diagnostics + validate(loaded)))
     return loaded, bundler.diagnostics

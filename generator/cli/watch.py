@@ -12,9 +12,10 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import cli, stamps, writer
-from generator.render import BUILTIN_TEMPLATES
-from generator.spec_input import BadPackageName, LoadOptions, SpecInput
+from generator.cli import main as cli
+from generator.load.spec_input import BadPackageName, LoadOptions, SpecInput
+from generator.render.render import BUILTIN_TEMPLATES
+from generator.write import stamps, writer
 
 
 def watch(

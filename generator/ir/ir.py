@@ -1,7 +1,7 @@
 """The intermediate representation: what the templates need, already in Python terms.
 
 Every name here is a valid Python identifier and every `*_type` field is a type
-expression built by `generator.types`; templates only loop and choose, they never convert.
+expression built by `generator.ir.types`; templates only loop and choose, they never convert.
 """
 
 from __future__ import annotations

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import limits, revisions, settings, spec_diff, stamps, writer
+from generator.change import revisions, spec_diff
+from generator.cli import settings
 from generator.diagnostics import Diagnostic, Severity, SpecError, in_document_order
-from generator.sources import display_path
-from generator.spec_input import BadPackageName, LoadOptions, SpecInput
+from generator.load import limits
+from generator.load.sources import display_path
+from generator.load.spec_input import BadPackageName, LoadOptions, SpecInput
+from generator.write import stamps, writer
 
 if TYPE_CHECKING:
     from generator.pipeline import RenderedPackage
@@ -120,9 +123,9 @@ def _render_all(
 ) -> list[RenderedPackage] | None:
     """Render and format every spec; None (after printing why) if any spec has errors."""
     # Imported here: a run where every package is current (see stamps) never needs them.
-    from generator.formatting import BackgroundFormatter
     from generator.pipeline import finish_formatting, render_spec
-    from generator.render import environment
+    from generator.render.render import environment
+    from generator.write.formatting import BackgroundFormatter
 
     env = environment(template_dirs)
     packages, failed = [], 0
@@ -359,7 +362,7 @@ def _print_diffs(
 
 
 def command_watch(arguments: argparse.Namespace) -> int:
-    from generator.watch import watch
+    from generator.cli.watch import watch
 
     return watch(
         specs_dir=Path(arguments.specs_dir),
