@@ -52,7 +52,7 @@ def source_label(path: Path) -> str:
 def check_spec(spec: SpecInput) -> list[Diagnostic]:
     """Load and validate a spec; every diagnostic, errors and warnings."""
     try:
-        loaded, diagnostics = bundle(spec.path, spec.load)
+        loaded, diagnostics = bundle(spec.path, spec.load, check=validate)
     except SpecError as exc:
         return list(exc.diagnostics)
     return diagnostics + validate(loaded)
@@ -76,7 +76,7 @@ class LoadedSpec:
 
 def load_spec(spec: SpecInput) -> LoadedSpec:
     """Bundle, validate (repairing what can be degraded), normalize and build the IR. Raises SpecError."""
-    loaded, diagnostics = bundle(spec.path, spec.load)
+    loaded, diagnostics = bundle(spec.path, spec.load, check=validate)
     problems = validate(loaded)
     if has_errors(problems):
         raise SpecError(problems)

@@ -15,7 +15,8 @@ from typing import Any
 
 from generator import naming
 from generator.ir.ir import Api, Operation, Parameter
-from generator.ir.types import python_type, ref_name
+from generator.ir.types import python_type
+from generator.schemas import ref_name
 from generator.traverse import objects
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from generator import naming
 from generator.ir.ir import ErrorRoute, ErrorShape, Operation, Response
-from generator.ir.types import ref_name
+from generator.schemas import ref_name
 
 _MESSAGE_NAMES = ("message", "detail", "error_description", "error_message", "description", "error", "msg")
 _STATUS_NAMES = ("status", "code", "status_code", "statusCode", "http_status")

@@ -26,7 +26,7 @@ from typing import Any
 from generator import pointers
 from generator.ir.regex_strings import MAX_LENGTH, matching_strings
 from generator.ir.schema_check import SchemaChecker
-from generator.ir.types import SCHEMA_REF_PREFIX, component_ref
+from generator.schemas import SCHEMA_REF_PREFIX, component_ref
 
 
 class _Nothing:

@@ -17,7 +17,6 @@ from generator.ir.ir import (
     AuthKind,
     Body,
     CredentialArgument,
-    Encoding,
     Operation,
     Parameter,
     ParameterLocation,
@@ -30,9 +29,11 @@ from generator.ir.ir import (
     ValueShape,
 )
 from generator.ir.mock_data import MockData, resolved
-from generator.ir.types import python_type, ref_name
+from generator.ir.types import python_type
 from generator.load.bundle import Bundle, operation_tokens
+from generator.media_types import Encoding
 from generator.normalize.normalize import operation_ids
+from generator.schemas import ref_name
 from generator.validate.json_schema import definitions, to_json_schema
 from generator.validate.validate import resolve_local
 

@@ -545,10 +545,14 @@ class _Bundler:
         return name
 
 
-def bundle(root_path: Path, options: LoadOptions | None = None) -> tuple[Bundle, list[Diagnostic]]:
+def bundle(
+    root_path: Path, options: LoadOptions | None = None, *, check: Callable[[Bundle], list[Diagnostic]] | None = None
+) -> tuple[Bundle, list[Diagnostic]]:
     """Load the spec rooted at `root_path` and everything it references.
 
-    Raises SpecError when a file cannot be read or a reference cannot be followed.
+    Raises SpecError when a file cannot be read or a reference cannot be followed; the
+    error also holds what `check` (the validate stage, passed in by the pipeline) finds in
+    the rest of the document, so one run reports every problem.
     """
     options = options or LoadOptions()
     budget = Budget(options.limits)
@@ -573,10 +577,7 @@ def bundle(root_path: Path, options: LoadOptions | None = None) -> tuple[Bundle,
         ) from None
     loaded = Bundle(document, root, bundler.files, bundler.origins, options.limits)
     if has_errors(bundler.diagnostics):
-        # The rest of the document is still checked, so one run reports every problem.
-        from generator.validate.validate import validate
-
-        raise SpecError(_sorted(bundler.diagnostics + validate(loaded)))
+        raise SpecError(_sorted(bundler.diagnostics + (check(loaded) if check else [])))
     return loaded, bundler.diagnostics
 
 

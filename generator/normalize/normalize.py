@@ -17,9 +17,9 @@ from typing import Any
 
 from generator import naming, pointers
 from generator.diagnostics import Diagnostic, Location, warning
-from generator.ir.ir import Encoding
-from generator.ir.types import SCHEMA_REF_PREFIX, ref_name
 from generator.load.bundle import operations_of
+from generator.media_types import Encoding
+from generator.schemas import SCHEMA_REF_PREFIX, ref_name
 
 
 def is_json_media(media_type: str) -> bool:

@@ -28,8 +28,8 @@ from typing import Any, NamedTuple, TypeGuard
 from generator import naming, pointers
 from generator.diagnostics import Diagnostic, Location, warning
 from generator.ir.ir import EnumMember, ModelClass, ModelField, ModelKind, ModelModule
-from generator.ir.types import component_ref, is_annotation_only, says_nullable
 from generator.literals import NOT_IN_LITERAL, in_literal, python_literal
+from generator.schemas import component_ref, is_annotation_only, says_nullable
 from generator.traverse import DATA_KEYWORDS
 
 BASE_MODEL = "ApiModel"  # the base of every object model (a name naming.GENERATED_SYMBOLS reserves)

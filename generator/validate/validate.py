@@ -18,8 +18,8 @@ import jsonschema_rs
 
 from generator import pointers
 from generator.diagnostics import Diagnostic, error, in_document_order
-from generator.ir.types import ANNOTATION_KEYWORDS, component_ref
 from generator.load.bundle import Bundle, operation_tokens, operations_of
+from generator.schemas import ANNOTATION_KEYWORDS, component_ref
 from generator.validate.repair import Repairs, Tokens, deepest_first, node_at, shown
 
 _STATUS_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$")
