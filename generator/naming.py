@@ -140,9 +140,14 @@ def environment_variable(prefix: str, argument: str) -> str:
     return f"{prefix}_{argument.upper()}"
 
 
-def constant_name(value: str) -> str:
-    """An UPPER_SNAKE name for a value: `api-key` -> `API_KEY`."""
-    return snake_case(value, digit_prefix="value").upper().rstrip("_")
+def constant_name(*parts: str, digit_prefix: str = "n") -> str:
+    """An UPPER_SNAKE name of the words of `parts`: `api-key` -> `API_KEY`,
+    (`RestErrorResponse`, `400`) -> `REST_ERROR_RESPONSE_400`.
+
+    Only a name that would start with a digit is prefixed (`400` -> `N_400`): the parts
+    are joined first, so a number inside a name reads as itself.
+    """
+    return snake_case(" ".join(parts), digit_prefix=digit_prefix).upper().rstrip("_")
 
 
 _EXCEPTIONS_BY_STATUS = {
@@ -225,4 +230,4 @@ def enum_member_name(value: object) -> str:
         return "EMPTY"
     if isinstance(value, int):
         return f"VALUE_{value}" if value >= 0 else f"MINUS_{-value}"
-    return constant_name(str(value))
+    return constant_name(str(value), digit_prefix="value")  # "2" reads as the integer 2 does

@@ -1,7 +1,7 @@
 """The whole path from spec files to package files, stage by stage.
 
 load + bundle -> validate -> normalize -> IR -> render (models and templates) -> format.
-Nothing here writes to the output directory: `generator.writer` does, after every
+Nothing here writes to the output directory: `generator.write.writer` does, after every
 package of the run has rendered and formatted without error.
 """
 
@@ -16,19 +16,20 @@ from typing import Any
 
 import jinja2
 
-from generator import changelog, json_text
 from generator.aside import Aside
-from generator.bundle import bundle
+from generator.change import changelog
+from generator.change.spec_diff import ApiChange, Side, compare
 from generator.diagnostics import Diagnostic, Location, SpecError, has_errors
-from generator.formatting import BackgroundFormatter
-from generator.ir import Api
-from generator.ir_builder import build_api
-from generator.model_builder import build_models
-from generator.normalize import normalize, rename_warnings
-from generator.render import data_files, render_code, render_models
-from generator.spec_diff import ApiChange, Side, compare
-from generator.spec_input import SpecInput
-from generator.validate import validate
+from generator.ir.ir import Api
+from generator.ir.ir_builder import build_api
+from generator.load.bundle import bundle
+from generator.load.spec_input import SpecInput
+from generator.normalize.normalize import normalize, rename_warnings
+from generator.render import json_text
+from generator.render.model_builder import build_models
+from generator.render.render import data_files, render_code, render_models
+from generator.validate.validate import validate
+from generator.write.formatting import BackgroundFormatter
 
 
 @dataclass
@@ -51,7 +52,7 @@ def source_label(path: Path) -> str:
 def check_spec(spec: SpecInput) -> list[Diagnostic]:
     """Load and validate a spec; every diagnostic, errors and warnings."""
     try:
-        loaded, diagnostics = bundle(spec.path, spec.load)
+        loaded, diagnostics = bundle(spec.path, spec.load, check=validate)
     except SpecError as exc:
         return list(exc.diagnostics)
     return diagnostics + validate(loaded)
@@ -75,7 +76,7 @@ class LoadedSpec:
 
 def load_spec(spec: SpecInput) -> LoadedSpec:
     """Bundle, validate (repairing what can be degraded), normalize and build the IR. Raises SpecError."""
-    loaded, diagnostics = bundle(spec.path, spec.load)
+    loaded, diagnostics = bundle(spec.path, spec.load, check=validate)
     problems = validate(loaded)
     if has_errors(problems):
         raise SpecError(problems)

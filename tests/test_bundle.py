@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.bundle import bundle
 from generator.diagnostics import Severity, SpecError
+from generator.load.bundle import bundle
+from generator.load.spec_input import SpecInput
+from generator.pipeline import check_spec
 from tests.support import FIXTURES
 
 
@@ -42,6 +44,21 @@ def test_a_missing_file_is_an_error_where_its_ref_is_written() -> None:
     assert "$ref points at a missing file" in diagnostic.message
     assert diagnostic.location.line == 15
     assert diagnostic.location.pointer.endswith("/schema/$ref")
+
+
+def test_a_missing_file_is_reported_with_the_problems_of_the_rest_of_the_spec(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n"
+        "  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n"
+        "          content: {application/json: {schema: {$ref: 'missing.yaml'}}}\n"
+        "  /b:\n    get:\n      operationId: getA\n      responses: {'200': {description: ok}}\n"
+    )
+    # Bundling alone stops at the file it cannot read; the pipeline's run also validates the rest.
+    with pytest.raises(SpecError) as caught:
+        bundle(tmp_path / "api.yaml")
+    assert [d.kind for d in caught.value.diagnostics] == ["other"]
+    found = check_spec(SpecInput(tmp_path / "api.yaml", "api"))
+    assert [(d.kind, d.location.line) for d in found] == [("other", 10), ("duplicate-operation-id", 13)]
 
 
 def test_an_unresolvable_ref_is_a_warning_and_allows_any_value() -> None:

@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from generator.bundle import bundle
-from generator.ir_builder import build_api
-from generator.normalize import normalize
+from generator.ir.ir_builder import build_api
+from generator.load.bundle import bundle
+from generator.normalize.normalize import normalize
 from tests.support import GENERATED, SPECS, VENDORS
 
 pytestmark = pytest.mark.slow

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.bundle import bundle
-from generator.ir import Api, AuthKind, ParameterLocation
-from generator.ir_builder import build_api
-from generator.normalize import normalize
+from generator.ir.ir import Api, AuthKind, ParameterLocation
+from generator.ir.ir_builder import build_api
+from generator.load.bundle import bundle
+from generator.normalize.normalize import normalize
 from tests.support import FIXTURES
 
 

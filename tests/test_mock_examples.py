@@ -26,12 +26,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.diagnostics import Diagnostic
-from generator.examples import NOTHING, Synthesizer, example_for
-from generator.json_schema import definitions, to_json_schema
+from generator.ir.examples import NOTHING, Synthesizer, example_for
+from generator.ir.regex_strings import matching_strings
+from generator.ir.schema_check import SchemaChecker
+from generator.load.spec_input import SpecInput
 from generator.pipeline import load_spec
-from generator.regex_strings import matching_strings
-from generator.schema_check import SchemaChecker
-from generator.spec_input import SpecInput
+from generator.validate.json_schema import definitions, to_json_schema
 from tests.support import FIXTURES, importable, mypy_strict, run_generator, serve
 
 REALWORLD = FIXTURES / "realworld"

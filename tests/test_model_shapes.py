@@ -24,11 +24,11 @@ import pytest
 
 from generator import naming
 from generator.diagnostics import Diagnostic, Location
-from generator.formatting import BackgroundFormatter
-from generator.model_builder import build_models
+from generator.load.spec_input import SpecInput
 from generator.pipeline import finish_formatting, render_spec
-from generator.render import environment
-from generator.spec_input import SpecInput
+from generator.render.model_builder import build_models
+from generator.render.render import environment
+from generator.write.formatting import BackgroundFormatter
 from tests.support import FIXTURES, importable, mypy_strict, run_generator, serve
 
 REALWORLD = FIXTURES / "realworld"

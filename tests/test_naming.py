@@ -42,6 +42,31 @@ def test_class_names_never_shadow_our_symbols_or_builtins(name: str) -> None:
     assert naming.class_name(name) == naming.pascal_case(name) + "Model"
 
 
+@pytest.mark.parametrize(
+    ("parts", "constant"),
+    [
+        (("api-key",), "API_KEY"),
+        (("RestErrorResponse", "400"), "REST_ERROR_RESPONSE_400"),
+        (("ErrorEnvelope", "default"), "ERROR_ENVELOPE_DEFAULT"),
+        (("400",), "N_400"),  # only a name that would start with a digit is prefixed
+        (("2fa",), "N_2FA"),
+        (("class",), "CLASS"),
+    ],
+)
+def test_constant_names_read_as_their_words(parts: tuple[str, ...], constant: str) -> None:
+    assert naming.constant_name(*parts) == constant
+
+
+def test_enum_members_of_numbers_and_of_their_text_read_alike() -> None:
+    assert [naming.enum_member_name(v) for v in (400, "400", -1, "", "in-progress")] == [
+        "VALUE_400",
+        "VALUE_400",
+        "MINUS_1",
+        "EMPTY",
+        "IN_PROGRESS",
+    ]
+
+
 def test_method_and_parameter_names_avoid_reserved_ones() -> None:
     assert naming.method_name("updateCustomer") == "update_customer"
     assert naming.method_name("close") == "close_"

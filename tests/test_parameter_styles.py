@@ -23,10 +23,10 @@ import httpx
 import pydantic
 import pytest
 
-from generator.bundle import bundle
-from generator.ir import ParameterLocation, ParameterStyle
-from generator.ir_builder import build_api
-from generator.normalize import normalize
+from generator.ir.ir import ParameterLocation, ParameterStyle
+from generator.ir.ir_builder import build_api
+from generator.load.bundle import bundle
+from generator.normalize.normalize import normalize
 from tests.support import FIXTURES, importable, mypy_strict, run_generator, serve
 
 SPEC = FIXTURES / "realworld" / "parameter_styles.yaml"

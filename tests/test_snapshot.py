@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from generator import writer
-from generator.formatting import BackgroundFormatter
+from generator.load.spec_input import SpecInput
 from generator.pipeline import finish_formatting, render_spec
-from generator.render import environment
-from generator.spec_input import SpecInput
+from generator.render.render import environment
+from generator.write import writer
+from generator.write.formatting import BackgroundFormatter
 from tests.support import GENERATED, SPECS
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import SpecError
-from generator.sources import parse_text
+from generator.load.sources import parse_text
 
 
 def test_yaml_reads_openapi_scalars_as_written() -> None:

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.change.spec_diff import ApiChange, Impact, compare
+from generator.load.spec_input import SpecInput
 from generator.pipeline import load_spec
-from generator.spec_diff import ApiChange, Impact, compare
-from generator.spec_input import SpecInput
 from tests.support import FIXTURES, run_generator
 
 BASE = FIXTURES / "diff" / "shop.yaml"

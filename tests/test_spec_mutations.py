@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.cli import main
+from generator.cli.main import main
 from tests.support import FIXTURES, SPECS, serve, snapshot
 
 SOURCES = sorted(SPECS.glob("*.yaml")) + sorted((FIXTURES / "breadth").glob("*.yaml"))

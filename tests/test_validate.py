@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.bundle import bundle
 from generator.diagnostics import Severity
-from generator.validate import validate
+from generator.load.bundle import bundle
+from generator.validate.validate import validate
 from tests.support import FIXTURES, SPECS, VENDORS
 
 
@@ -65,7 +65,7 @@ def test_only_duplicate_operation_ids_are_errors_among_the_rules() -> None:
 def test_repairs_leave_a_document_the_meta_schema_accepts() -> None:
     import jsonschema_rs
 
-    from generator.validate import _meta_schema, openapi_version
+    from generator.validate.validate import _meta_schema, openapi_version
 
     for fixture in ("path_parameters.yaml", "bad_status.yaml", "meta_schema.yaml", "default_mismatch.yaml"):
         loaded, _ = bundle(FIXTURES / "invalid" / fixture)

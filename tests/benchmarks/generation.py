@@ -35,7 +35,7 @@ SCALES = (10, 100, 1000, 5000)
 # largest of its child processes (ruff, and the forked validation).
 _WRAPPER = """
 import resource, sys
-from generator.cli import main
+from generator.cli.main import main
 code = main(sys.argv[1:])
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

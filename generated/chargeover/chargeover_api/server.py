@@ -214,7 +214,7 @@ PROBLEM = ErrorShape(
     details_item_message="message",
 )
 
-_ERROR_ENVELOPE_VALUE_400 = ErrorShape(
+_ERROR_ENVELOPE_400 = ErrorShape(
     model=ErrorEnvelope,
     content_type="application/json",
     template={
@@ -235,7 +235,7 @@ _ERROR_ENVELOPE_VALUE_400 = ErrorShape(
     details_item_message=None,
 )
 
-_ERROR_ENVELOPE_VALUE_401 = ErrorShape(
+_ERROR_ENVELOPE_401 = ErrorShape(
     model=ErrorEnvelope,
     content_type="application/json",
     template={
@@ -260,13 +260,13 @@ _ERROR_ENVELOPE_VALUE_401 = ErrorShape(
 # API-wide table (the shape first declared for each status), then RFC 9457 problems.
 _OPERATION_ERRORS: dict[str, dict[str, ErrorShape]] = {
     "update_customer": {
-        "400": _ERROR_ENVELOPE_VALUE_400,
-        "401": _ERROR_ENVELOPE_VALUE_401,
+        "400": _ERROR_ENVELOPE_400,
+        "401": _ERROR_ENVELOPE_401,
     },
 }
 _API_ERRORS: dict[str, ErrorShape] = {
-    "400": _ERROR_ENVELOPE_VALUE_400,
-    "401": _ERROR_ENVELOPE_VALUE_401,
+    "400": _ERROR_ENVELOPE_400,
+    "401": _ERROR_ENVELOPE_401,
 }
 
 

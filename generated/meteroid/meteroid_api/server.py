@@ -214,7 +214,7 @@ PROBLEM = ErrorShape(
     details_item_message="message",
 )
 
-_REST_ERROR_RESPONSE_VALUE_400 = ErrorShape(
+_REST_ERROR_RESPONSE_400 = ErrorShape(
     model=RestErrorResponse,
     content_type="application/json",
     template={"code": "BAD_REQUEST", "message": "Invalid request body."},
@@ -237,7 +237,7 @@ _REST_ERROR_RESPONSE_VALUE_400 = ErrorShape(
     details_item_message=None,
 )
 
-_REST_ERROR_RESPONSE_VALUE_401 = ErrorShape(
+_REST_ERROR_RESPONSE_401 = ErrorShape(
     model=RestErrorResponse,
     content_type="application/json",
     template={"code": "UNAUTHORIZED", "message": "Missing or invalid bearer token."},
@@ -260,7 +260,7 @@ _REST_ERROR_RESPONSE_VALUE_401 = ErrorShape(
     details_item_message=None,
 )
 
-_REST_ERROR_RESPONSE_VALUE_404 = ErrorShape(
+_REST_ERROR_RESPONSE_404 = ErrorShape(
     model=RestErrorResponse,
     content_type="application/json",
     template={"code": "NOT_FOUND", "message": "Customer not found."},
@@ -283,7 +283,7 @@ _REST_ERROR_RESPONSE_VALUE_404 = ErrorShape(
     details_item_message=None,
 )
 
-_REST_ERROR_RESPONSE_VALUE_429 = ErrorShape(
+_REST_ERROR_RESPONSE_429 = ErrorShape(
     model=RestErrorResponse,
     content_type="application/json",
     template={"code": "TOO_MANY_REQUESTS", "message": "Rate limit exceeded."},
@@ -306,7 +306,7 @@ _REST_ERROR_RESPONSE_VALUE_429 = ErrorShape(
     details_item_message=None,
 )
 
-_REST_ERROR_RESPONSE_VALUE_500 = ErrorShape(
+_REST_ERROR_RESPONSE_500 = ErrorShape(
     model=RestErrorResponse,
     content_type="application/json",
     template={"code": "INTERNAL_SERVER_ERROR", "message": "Internal server error."},
@@ -333,19 +333,19 @@ _REST_ERROR_RESPONSE_VALUE_500 = ErrorShape(
 # API-wide table (the shape first declared for each status), then RFC 9457 problems.
 _OPERATION_ERRORS: dict[str, dict[str, ErrorShape]] = {
     "update_customer": {
-        "400": _REST_ERROR_RESPONSE_VALUE_400,
-        "401": _REST_ERROR_RESPONSE_VALUE_401,
-        "404": _REST_ERROR_RESPONSE_VALUE_404,
-        "429": _REST_ERROR_RESPONSE_VALUE_429,
-        "500": _REST_ERROR_RESPONSE_VALUE_500,
+        "400": _REST_ERROR_RESPONSE_400,
+        "401": _REST_ERROR_RESPONSE_401,
+        "404": _REST_ERROR_RESPONSE_404,
+        "429": _REST_ERROR_RESPONSE_429,
+        "500": _REST_ERROR_RESPONSE_500,
     },
 }
 _API_ERRORS: dict[str, ErrorShape] = {
-    "400": _REST_ERROR_RESPONSE_VALUE_400,
-    "401": _REST_ERROR_RESPONSE_VALUE_401,
-    "404": _REST_ERROR_RESPONSE_VALUE_404,
-    "429": _REST_ERROR_RESPONSE_VALUE_429,
-    "500": _REST_ERROR_RESPONSE_VALUE_500,
+    "400": _REST_ERROR_RESPONSE_400,
+    "401": _REST_ERROR_RESPONSE_401,
+    "404": _REST_ERROR_RESPONSE_404,
+    "429": _REST_ERROR_RESPONSE_429,
+    "500": _REST_ERROR_RESPONSE_500,
 }
 
 

@@ -5,7 +5,7 @@ A response's example (its media type's `example`, else the first of its `example
 checked against the response schema as the generated server reads it. One that does not
 fit is replaced, by the first of: another of the media type's examples that fits; the
 example repaired (the properties and items that fit kept, the rest made anew or left
-out); a value made from the schema (`generator.examples`). Each replacement is a warning
+out); a value made from the schema (`generator.ir.examples`). Each replacement is a warning
 at the example, kind `example-replaced`, saying why it did not fit; so is each
 schema-level `example` a made value would have used. Where nothing fitting can be made,
 the response gets no example and a warning, kind `no-valid-example`: the mock answers
@@ -19,8 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from generator import pointers
-from generator.examples import NOTHING, Synthesizer
-from generator.schema_check import SchemaChecker
+from generator.ir.examples import NOTHING, Synthesizer
+from generator.ir.schema_check import SchemaChecker
 
 Warn = Callable[[str, str, str], None]  # pointer, message, kind
 _NOT_IMPLEMENTED = "the mock answers 501 Not Implemented"

@@ -1,7 +1,7 @@
 """The intermediate representation: what the templates need, already in Python terms.
 
 Every name here is a valid Python identifier and every `*_type` field is a type
-expression built by `generator.types`; templates only loop and choose, they never convert.
+expression built by `generator.ir.types`; templates only loop and choose, they never convert.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import naming
+from generator.media_types import Encoding
 
 # The HTTP methods FastAPI has a decorator of their own for (`@app.get`, ...).
 _FASTAPI_SHORTCUTS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
@@ -73,34 +74,6 @@ class ValueShape(enum.StrEnum):
     SCALAR = "scalar"  # a string, number, boolean (or anything: it stays text)
     SCALAR_LIST = "scalar_list"  # an array of those
     STRUCTURED = "structured"  # an object, an array of objects or arrays, or a union with one
-
-
-class Encoding(enum.StrEnum):
-    """How a body travels: the generated code reads and writes each kind its own way."""
-
-    JSON = "json"
-    FORM = "form"  # application/x-www-form-urlencoded
-    MULTIPART = "multipart"  # multipart/form-data; bytes fields are file parts
-    BINARY = "binary"  # the raw bytes: application/octet-stream, application/pdf, image/*
-    TEXT = "text"  # text/*, decoded as UTF-8
-
-    @classmethod
-    def of(cls, media_type: str) -> Encoding:
-        base = media_type.split(";")[0].strip().lower()
-        if base.endswith(("/json", "+json")) or base == "*/*":
-            return cls.JSON
-        if base == "application/x-www-form-urlencoded":
-            return cls.FORM
-        if base.startswith("multipart/"):
-            return cls.MULTIPART
-        if base.startswith("text/"):
-            return cls.TEXT
-        return cls.BINARY
-
-    @property
-    def has_fields(self) -> bool:
-        """Whether the body is an object of named fields (a model), not one value."""
-        return self in (Encoding.JSON, Encoding.FORM, Encoding.MULTIPART)
 
 
 def concrete_media_type(media_type: str) -> str:

@@ -14,11 +14,12 @@ from typing import Any
 
 import jinja2
 
-from generator import changelog, json_text
-from generator.ir import Api, ModelModule
+from generator.change import changelog
+from generator.ir.ir import Api, ModelModule
 from generator.literals import comment_text, docstring_text, markdown_text, python_literal, toml_string
+from generator.render import json_text
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 # Output file (inside the package directory) -> template name.
 PACKAGE_TEMPLATES = {

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.limits import DEFAULT, Limits
+from generator.load.limits import DEFAULT, Limits
 
 # A package name is a directory under --out, a pip distribution name and, with `_api`, an
 # import name: letters, digits, `-` and `_`, starting with a letter. No `.`, no `/`: a

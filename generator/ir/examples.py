@@ -7,7 +7,7 @@ string of its format or pattern. `allOf` members are merged first, a `oneOf`/`an
 branch is taken whole (with its discriminator value), a recursive schema stops where an
 optional property, an empty array or null allows.
 
-Every value is checked against its schema (`generator.schema_check`) before it is used:
+Every value is checked against its schema (`generator.ir.schema_check`) before it is used:
 a schema nothing fitting is found for gets `NOTHING`, never a wrong value. The same spec
 always gets the same values.
 """
@@ -24,9 +24,9 @@ from itertools import islice
 from typing import Any
 
 from generator import pointers
-from generator.regex_strings import MAX_LENGTH, matching_strings
-from generator.schema_check import SchemaChecker
-from generator.types import SCHEMA_REF_PREFIX, component_ref
+from generator.ir.regex_strings import MAX_LENGTH, matching_strings
+from generator.ir.schema_check import SchemaChecker
+from generator.schemas import SCHEMA_REF_PREFIX, component_ref
 
 
 class _Nothing:
@@ -637,7 +637,7 @@ class Synthesizer:
         return view
 
     def _discriminated(self, branches: list[Any], property_name: str, mapping: dict[str, Any]) -> _Choice:
-        """The branches a discriminator allows, as `generator.json_schema` reads them: the
+        """The branches a discriminator allows, as `generator.validate.json_schema` reads them: the
         mapping's, then the members it leaves out under their own names."""
         options: list[tuple[Any, str | None]] = []
         for value, target in mapping.items():

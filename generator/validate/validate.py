@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 
 from generator import pointers
-from generator.bundle import Bundle, operation_tokens, operations_of
 from generator.diagnostics import Diagnostic, error, in_document_order
-from generator.repair import Repairs, Tokens, deepest_first, node_at, shown
-from generator.types import ANNOTATION_KEYWORDS, component_ref
+from generator.load.bundle import Bundle, operation_tokens, operations_of
+from generator.schemas import ANNOTATION_KEYWORDS, component_ref
+from generator.validate.repair import Repairs, Tokens, deepest_first, node_at, shown
 
 _STATUS_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$")
 _TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
@@ -68,7 +68,7 @@ def validate(bundle: Bundle) -> list[Diagnostic]:
 
     Errors are kept for what leaves no correct code to generate for the document as a
     whole (an unknown `openapi` version, duplicate operation ids, a chain of schemas past
-    the depth limit). Everything else is degraded as `generator.repair` describes, and
+    the depth limit). Everything else is degraded as `generator.validate.repair` describes, and
     reported as a warning where it was found.
     """
     document = bundle.document
@@ -394,7 +394,7 @@ def _default_problems(bundle: Bundle, repairs: Repairs) -> None:
     One that is not is dropped (`default: null` on a schema that is not nullable makes the
     field optional, not nullable)."""
     document = bundle.document
-    from generator.json_schema import definitions, to_json_schema  # only needed when a default exists
+    from generator.validate.json_schema import definitions, to_json_schema  # only needed when a default exists
 
     openapi_30 = str(document.get("openapi", "")).startswith("3.0")
     components = component_schemas(document)

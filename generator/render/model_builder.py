@@ -27,22 +27,14 @@ from typing import Any, NamedTuple, TypeGuard
 
 from generator import naming, pointers
 from generator.diagnostics import Diagnostic, Location, warning
-from generator.ir import EnumMember, ModelClass, ModelField, ModelKind, ModelModule
+from generator.ir.ir import EnumMember, ModelClass, ModelField, ModelKind, ModelModule
+from generator.ir.types import scalar_type
 from generator.literals import NOT_IN_LITERAL, in_literal, python_literal
+from generator.schemas import component_ref, is_annotation_only, says_nullable
 from generator.traverse import DATA_KEYWORDS
-from generator.types import component_ref, is_annotation_only, says_nullable
 
 BASE_MODEL = "ApiModel"  # the base of every object model (a name naming.GENERATED_SYMBOLS reserves)
 
-_STRING_FORMATS = {
-    "date-time": "AwareDatetime",
-    "date": "date",
-    "uuid": "UUID",
-    "ipv4": "IPv4Address",
-    "ipv6": "IPv6Address",
-    "binary": "bytes",
-}
-_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _NAMES = re.compile(r"[A-Za-z_]\w*")
 # The Field argument of each size keyword, by the kind of value it sizes. A keyword
 # checks values of its own kind only (JSON Schema), and pydantic cannot apply one to
@@ -594,11 +586,9 @@ class _ModelBuilder:
             return f"list[{self._annotation(schema.get('items'), place + 'Item')}]"
         if kind == "object":
             return f"dict[str, {self._dict_values(schema, place + 'Value')}]"
-        if kind == "string":
-            mapped = _STRING_FORMATS.get(str(schema.get("format")), "str")
-            self.used.add(mapped)
-            return mapped
-        return _PRIMITIVES.get(kind, "Any")
+        scalar = scalar_type(kind, schema.get("format"))
+        self.used.update(name for _, name in scalar.imports)
+        return scalar.annotation
 
     def _dict_values(self, schema: dict[str, Any], place: str) -> str:
         """The type of a free-form object's values: those its patterns and additionalProperties allow."""
@@ -915,7 +905,7 @@ def _kind_constraints(schema: dict[str, Any], kind: str) -> list[tuple[str, str]
     # pydantic takes only integers as an int's bounds (`maximum: 1e20` is a float in JSON).
     integer = kind == "integer" or (not choices and [k for k in _kinds(schema) if k != "null"] == ["integer"])
     kind = "number" if kind == "integer" else kind
-    if kind == "string" and not choices and _STRING_FORMATS.get(str(schema.get("format")), "str") != "str":
+    if kind == "string" and not choices and scalar_type(kind, schema.get("format")).annotation != "str":
         return []  # a date, a UUID, an address: pydantic measures no text of those
     found: list[tuple[str, str]] = []
     for keyword_, argument in _SIZES.get(kind, ()):

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator import naming
-from generator.ir import ErrorRoute, ErrorShape, Operation, Response
-from generator.types import ref_name
+from generator.ir.ir import ErrorRoute, ErrorShape, Operation, Response
+from generator.schemas import ref_name
 
 _MESSAGE_NAMES = ("message", "detail", "error_description", "error_message", "description", "error", "msg")
 _STATUS_NAMES = ("status", "code", "status_code", "statusCode", "http_status")
@@ -158,8 +158,9 @@ def attach_error_shapes(
             if shape is None:
                 continue
             if shape not in names:
-                stem = naming.constant_name(shape.model_name or "problem")
-                stem = f"{stem}_{naming.constant_name(response.status)}" if shape.from_example else stem
+                # A shape made from one response's example is that response's: its status names it.
+                status = (response.status,) if shape.from_example else ()
+                stem = naming.constant_name(shape.model_name or "problem", *status)
                 names[shape] = naming.unique([stem], set(names.values()))[0]
             routes.append(ErrorRoute(response.status, names[shape]))
             api_wide.setdefault(response.status, names[shape])

@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from generator.limits import DEFAULT, Limits
+from generator.load.limits import DEFAULT, Limits
 
 
 class SettingsError(ValueError):

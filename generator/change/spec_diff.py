@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import naming
-from generator.ir import Api, Operation, Parameter
+from generator.ir.ir import Api, Operation, Parameter
+from generator.ir.types import python_type
+from generator.schemas import ref_name
 from generator.traverse import objects
-from generator.types import python_type, ref_name
 
 
 class Impact(enum.StrEnum):

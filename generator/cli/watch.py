@@ -12,9 +12,10 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import cli, stamps, writer
-from generator.render import BUILTIN_TEMPLATES
-from generator.spec_input import BadPackageName, LoadOptions, SpecInput
+from generator.cli import generation
+from generator.load.spec_input import BadPackageName, LoadOptions, SpecInput
+from generator.render.render import BUILTIN_TEMPLATES
+from generator.write import stamps, writer
 
 
 def watch(
@@ -24,7 +25,7 @@ def watch(
     template_dirs: Sequence[Path],
     stop: threading.Event | None = None,
     load: LoadOptions | None = None,
-    report: cli.Reporting | None = None,
+    report: generation.Reporting | None = None,
 ) -> int:
     """Watch until interrupted (or `stop` is set); 0 when stopped cleanly."""
     from watchfiles import watch as file_changes
@@ -32,11 +33,11 @@ def watch(
     watched_templates = [d for d in (*template_dirs, BUILTIN_TEMPLATES) if d.is_dir()]
     if not specs_dir.is_dir():
         print(f"error: {specs_dir}/ does not exist", file=sys.stderr)
-        return cli.EXIT_USAGE
+        return generation.EXIT_USAGE
     print(f"watching {specs_dir}/ and {', '.join(_shown(d) for d in watched_templates)}; Ctrl-C stops", flush=True)
     # First bring the output up to date, so every later line is about one change.
     specs = _discover(specs_dir, load)
-    reporting = report or cli.Reporting()
+    reporting = report or generation.Reporting()
     _generate(specs, template_dirs, out_dir, reporting, remove_stale=True)
     sources = _sources(specs, out_dir)
     try:
@@ -62,14 +63,14 @@ def watch(
     except KeyboardInterrupt:
         pass
     print("stopped watching", flush=True)
-    return cli.EXIT_OK
+    return generation.EXIT_OK
 
 
 def _discover(specs_dir: Path, load: LoadOptions | None) -> list[SpecInput]:
     """The specs to watch; a file whose name cannot name a package is said once and skipped."""
     specs = []
     for path in sorted(specs_dir.iterdir()):
-        if path.is_file() and path.suffix in cli.SPEC_SUFFIXES:
+        if path.is_file() and path.suffix in generation.SPEC_SUFFIXES:
             try:
                 specs.append(SpecInput.from_path(path, load=load))
             except BadPackageName as exc:
@@ -78,11 +79,15 @@ def _discover(specs_dir: Path, load: LoadOptions | None) -> list[SpecInput]:
 
 
 def _generate(
-    specs: Sequence[SpecInput], template_dirs: Sequence[Path], out_dir: Path, report: cli.Reporting, **options: bool
+    specs: Sequence[SpecInput],
+    template_dirs: Sequence[Path],
+    out_dir: Path,
+    report: generation.Reporting,
+    **options: bool,
 ) -> None:
     """One generation; an I/O failure is said and the watcher goes on."""
     try:
-        cli.generate(specs, template_dirs, out_dir, report=report, **options)
+        generation.generate(specs, template_dirs, out_dir, report=report, **options)
     except writer.WriteError as exc:
         print(f"error: {exc}; no package was changed", file=sys.stderr)
 

@@ -8,17 +8,15 @@ from functools import cached_property
 from typing import Any
 
 from generator import naming, pointers
-from generator.bundle import Bundle, operation_tokens
 from generator.diagnostics import Diagnostic, SpecError, error, warning
-from generator.error_shapes import attach_error_shapes
-from generator.examples import example_for
-from generator.ir import (
+from generator.ir.error_shapes import attach_error_shapes
+from generator.ir.examples import example_for
+from generator.ir.ir import (
     ENCODING_PREFERENCE,
     Api,
     AuthKind,
     Body,
     CredentialArgument,
-    Encoding,
     Operation,
     Parameter,
     ParameterLocation,
@@ -30,11 +28,14 @@ from generator.ir import (
     TokenRule,
     ValueShape,
 )
-from generator.json_schema import definitions, to_json_schema
-from generator.mock_data import MockData, resolved
-from generator.normalize import operation_ids
-from generator.types import python_type, ref_name
-from generator.validate import resolve_local
+from generator.ir.mock_data import MockData, resolved
+from generator.ir.types import python_type
+from generator.load.bundle import Bundle, operation_tokens
+from generator.media_types import Encoding
+from generator.normalize.normalize import operation_ids
+from generator.schemas import ref_name
+from generator.validate.json_schema import definitions, to_json_schema
+from generator.validate.validate import resolve_local
 
 # Keyword arguments every generated method has, and the names a server route or mock
 # handler method uses for itself: a spec parameter must not take them.

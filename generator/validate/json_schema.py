@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.types import ANNOTATION_KEYWORDS, SCHEMA_REF_PREFIX, says_nullable
+from generator.schemas import ANNOTATION_KEYWORDS, SCHEMA_REF_PREFIX, says_nullable
 
 _DATA_KEYWORDS = frozenset({"example", "examples", "default", "enum", "const"})
 # OpenAPI keywords that mean nothing to a JSON Schema validator.

@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 CACHE_DIR = Path(".pyapigen_cache")
-_GENERATOR_DIR = Path(__file__).resolve().parent
+_GENERATOR_DIR = Path(__file__).resolve().parents[1]
 _BUILTIN_TEMPLATES = _GENERATOR_DIR.parent / "templates"  # render.BUILTIN_TEMPLATES, without importing jinja2
 _TOOLS = ("ruff", "jinja2", "pyyaml")
 
@@ -36,7 +36,7 @@ def _stamp_path(package_dir: Path) -> Path:
 
 def _code_files(template_dirs: Iterable[Path]) -> list[Path]:
     """The generator's code and every template it may read."""
-    files = sorted(_GENERATOR_DIR.glob("*.py"))
+    files = sorted(_GENERATOR_DIR.rglob("*.py"))
     for directory in (*template_dirs, _BUILTIN_TEMPLATES):
         if directory.is_dir():
             files += sorted(directory.glob("*.jinja"))

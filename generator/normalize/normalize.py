@@ -7,7 +7,7 @@ Two passes over the bundled document, in place:
    follows. A name that is a class name already keeps it; one that would shadow a name of
    the package's own (`ConflictError`, `Client`), a builtin or another schema's class takes
    a suffix (`ConflictErrorModel`, `Pet2`), and the rename is reported.
-After this, the templates and `generator.model_builder` agree on one name per model.
+After this, the templates and `generator.render.model_builder` agree on one name per model.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 from generator import naming, pointers
-from generator.bundle import operations_of
 from generator.diagnostics import Diagnostic, Location, warning
-from generator.ir import Encoding
-from generator.types import SCHEMA_REF_PREFIX, ref_name
+from generator.load.bundle import operations_of
+from generator.media_types import Encoding
+from generator.schemas import SCHEMA_REF_PREFIX, ref_name
 
 
 def is_json_media(media_type: str) -> bool:

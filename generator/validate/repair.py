@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import pointers
-from generator.bundle import Bundle
 from generator.diagnostics import Diagnostic, error, warning
+from generator.load.bundle import Bundle
 
 Tokens = tuple[str | int, ...]  # a JSON pointer, not yet spelt
 

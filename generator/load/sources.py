@@ -4,7 +4,7 @@ YAML is read with YAML 1.2 core-schema scalars (the dialect OpenAPI documents ar
 in): `no`, `on` and `1:20` stay strings and dates stay strings, where PyYAML's YAML 1.1
 defaults would turn them into booleans, sexagesimal numbers and datetimes.
 
-A spec is untrusted input, so reading one is bounded (see `generator.limits`): a file is
+A spec is untrusted input, so reading one is bounded (see `generator.load.limits`): a file is
 read only if it is a regular file under the size limit, and while its values are built
 the nesting depth, the number of values (YAML aliases counted as what they expand to)
 and the digits of integers are counted and checked. Values generated code cannot carry
@@ -26,7 +26,7 @@ import yaml
 
 from generator import pointers
 from generator.diagnostics import Diagnostic, Location, SpecError, error
-from generator.limits import DEFAULT, Limits
+from generator.load.limits import DEFAULT, Limits
 
 try:  # libyaml's parser is several times faster; fall back to pure Python without it.
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]

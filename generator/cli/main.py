@@ -1,89 +1,40 @@
-"""The command line: `python -m generator generate | check | validate`."""
+"""The command line: `python -m generator generate | check | validate | diff | watch`."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import dataclasses
-import gc
 import os
 import sys
-import time
-from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from generator import limits, revisions, settings, spec_diff, stamps, writer
-from generator.diagnostics import Diagnostic, Severity, SpecError, in_document_order
-from generator.sources import display_path
-from generator.spec_input import BadPackageName, LoadOptions, SpecInput
-
-if TYPE_CHECKING:
-    from generator.pipeline import RenderedPackage
-
-SPEC_SUFFIXES = (".yaml", ".yml", ".json")
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
-    for diagnostic in diagnostics:
-        print(diagnostic, file=sys.stderr)
-
-
-def _count(diagnostics: Sequence[Diagnostic], severity: Severity) -> int:
-    return sum(1 for d in diagnostics if d.severity is severity)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
-
-
-@dataclass(frozen=True)
-class Reporting:
-    """How problems are told: `strict` makes every warning an error; `verbose` lists each
-    warning, where by default one line per spec counts them by kind."""
-
-    strict: bool = False
-    verbose: bool = False
-
-    def apply(self, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
-        if not self.strict:
-            return list(diagnostics)
-        return [dataclasses.replace(d, severity=Severity.ERROR) for d in diagnostics]
-
-    def report(self, label: str, diagnostics: Sequence[Diagnostic]) -> None:
-        """Every error, and the warnings listed (-v) or counted by kind on one line."""
-        warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
-        shown = [d for d in diagnostics if d.severity is Severity.ERROR or self.verbose]
-        _print_diagnostics(in_document_order(shown))
-        if warnings:
-            kinds = Counter(d.kind for d in warnings)
-            counted = ", ".join(
-                f"{count} {kind}" for kind, count in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
-            )
-            hint = "" if self.verbose else "; -v lists them"
-            print(f"{label}: {_plural(len(warnings), 'warning')} ({counted}){hint}", file=sys.stderr)
+from generator.change import revisions, spec_diff
+from generator.cli import settings
+from generator.cli.generation import (
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    Reporting,
+    count,
+    discover_specs,
+    generate,
+    plural,
+    print_diagnostics,
+    render_all,
+    stale_packages,
+)
+from generator.diagnostics import Severity, SpecError
+from generator.load import limits
+from generator.load.sources import display_path
+from generator.load.spec_input import BadPackageName, LoadOptions, SpecInput
+from generator.write import stamps, writer
 
 
 def reporting(arguments: argparse.Namespace) -> Reporting:
     """`--strict` and `-v`, with the project's `strict` setting."""
     strict = bool(getattr(arguments, "strict", False)) or settings.strict_setting(Path.cwd())
     return Reporting(strict=strict, verbose=bool(getattr(arguments, "verbose", False)))
-
-
-def discover_specs(directory: Path, load: LoadOptions | None = None) -> list[SpecInput]:
-    """Every spec file in `directory`. Raises BadPackageName for a file whose name cannot
-    name a package: better refused than skipped without a word."""
-    if not directory.is_dir():
-        return []
-    return [
-        SpecInput.from_path(path, load=load)
-        for path in sorted(directory.iterdir())
-        if path.is_file() and path.suffix in SPEC_SUFFIXES
-    ]
 
 
 def _specs_from_arguments(arguments: argparse.Namespace) -> list[SpecInput]:
@@ -115,90 +66,6 @@ class _UsageError(Exception):
     pass
 
 
-def _render_all(
-    specs: Sequence[SpecInput], template_dirs: Sequence[Path], out_dir: Path, report: Reporting
-) -> list[RenderedPackage] | None:
-    """Render and format every spec; None (after printing why) if any spec has errors."""
-    # Imported here: a run where every package is current (see stamps) never needs them.
-    from generator.formatting import BackgroundFormatter
-    from generator.pipeline import finish_formatting, render_spec
-    from generator.render import environment
-
-    env = environment(template_dirs)
-    packages, failed = [], 0
-    with _no_garbage_collection(), BackgroundFormatter() as formatter:
-        for spec in specs:
-            try:
-                package = render_spec(spec, env, formatter, out_dir / spec.name)
-                found = package.warnings
-            except SpecError as exc:
-                found = list(exc.diagnostics)
-            diagnostics = report.apply(found)
-            report.report(display_path(spec.path), diagnostics)
-            errors = _count(diagnostics, Severity.ERROR)
-            if errors:
-                failed += 1
-                promoted = report.strict and _count(found, Severity.WARNING) > 0
-                print(
-                    f"{spec.path}: {_plural(errors, 'error')}{' (--strict: warnings are errors)' if promoted else ''}",
-                    file=sys.stderr,
-                )
-            else:
-                packages.append(package)
-        if failed:
-            return None
-        try:
-            finish_formatting(packages)
-        except SpecError as exc:
-            _print_diagnostics(exc.diagnostics)
-            return None
-    return packages
-
-
-@contextlib.contextmanager
-def _no_garbage_collection() -> Iterator[None]:
-    """Rendering builds a few million objects and almost no reference cycles; the cycle
-    collector would walk the growing heap again and again for nothing (0.2-0.3 s on
-    DigitalOcean). It runs once at the end instead."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect()
-
-
-def _stale_packages(out_dir: Path, names: set[str]) -> list[Path]:
-    """Generated package directories whose spec is gone."""
-    if not out_dir.is_dir():
-        return []
-    stale = []
-    for folder in sorted(out_dir.iterdir()):
-        readme = folder / "README.md"
-        if (
-            folder.is_dir()
-            and folder.name not in names
-            and readme.is_file()
-            and writer.GENERATED_MARKER in readme.read_bytes()[:300]
-        ):
-            stale.append(folder)
-    return stale
-
-
-def _summary(changes: Sequence[writer.Change], total: int) -> str:
-    """`2 changed (a.py, b.py), 9 unchanged`, `11 added` or `unchanged`."""
-    if not changes:
-        return "unchanged"
-    parts = []
-    for kind in ("added", "changed", "removed"):
-        paths = [c.path for c in changes if c.kind == kind]
-        if paths:
-            listed = f" ({', '.join(paths)})" if kind != "added" and len(paths) <= 3 else ""
-            parts.append(f"{len(paths)} {kind}{listed}")
-    unchanged = total - sum(1 for c in changes if c.kind != "removed")
-    return ", ".join(parts + ([f"{unchanged} unchanged"] if unchanged else []))
-
-
 def command_generate(arguments: argparse.Namespace) -> int:
     specs = _specs_from_arguments(arguments)
     return generate(
@@ -210,69 +77,10 @@ def command_generate(arguments: argparse.Namespace) -> int:
     )
 
 
-def generate(
-    specs: Sequence[SpecInput],
-    template_dirs: Sequence[Path],
-    out_dir: Path,
-    *,
-    remove_stale: bool,
-    one_line: bool = False,
-    report: Reporting = Reporting(),
-) -> int:
-    """Write each spec's package, one summary line per package; nothing at all on errors.
-
-    `one_line` (watch mode) puts the time on each package's line instead of a total line.
-    """
-    started = time.perf_counter()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise writer.WriteError(f"--out {out_dir}: not a directory")
-    writer.recover(out_dir)
-    current = [spec for spec in specs if stamps.is_current(spec.path, out_dir / spec.name, template_dirs)]
-    packages = _render_all([spec for spec in specs if spec not in current], template_dirs, out_dir, report)
-    if packages is None:
-        print(f"nothing was written to {out_dir}/", file=sys.stderr)
-        return EXIT_PROBLEMS
-    for spec in current:
-        print(f"{spec.name}: unchanged", flush=True)
-    # Every package is staged beside its target before any is swapped in: a failure while
-    # writing one leaves all of them as they were.
-    staged: list[writer.Staged | None] = []
-    try:
-        for package in packages:
-            target = out_dir / package.spec.name
-            staged.append(writer.stage(target, package.files, stamps.outputs(target)))
-    except BaseException:
-        writer.discard(filter(None, staged))
-        raise
-    written = 0
-    for package, staging in zip(packages, staged, strict=True):
-        target = out_dir / package.spec.name
-        changes = staging.changes if staging else []
-        if staging:
-            writer.swap_in(staging)
-        stamps.record(package.spec.path, package.sources, target, package.files, template_dirs)
-        written += len(changes)
-        api = f"; API: {spec_diff.summary(package.changes)}" if package.changes else ""
-        took = f" in {time.perf_counter() - started:.2f}s" if one_line else ""
-        print(f"{package.spec.name}: {_summary(changes, len(package.files))}{api}{took}", flush=True)
-    if remove_stale:
-        for folder in _stale_packages(out_dir, {spec.name for spec in specs}):
-            writer.remove_owned(folder, stamps.outputs(folder))
-            print(f"{folder.name}: removed (its spec is gone)")
-    if one_line:
-        return EXIT_OK
-    elapsed = time.perf_counter() - started
-    print(
-        f"generated {len(specs)} package{'s' if len(specs) != 1 else ''} in {elapsed:.2f}s, "
-        f"{written} file{'s' if written != 1 else ''} written"
-    )
-    return EXIT_OK
-
-
 def command_check(arguments: argparse.Namespace) -> int:
     specs = _specs_from_arguments(arguments)
     out_dir = Path(arguments.out)
-    packages = _render_all(specs, _template_dirs(arguments), out_dir, reporting(arguments))
+    packages = render_all(specs, _template_dirs(arguments), out_dir, reporting(arguments))
     if packages is None:
         return EXIT_PROBLEMS
     stale_files = []
@@ -292,7 +100,7 @@ def command_check(arguments: argparse.Namespace) -> int:
     if not arguments.specs:
         stale_files += [
             f"{folder.as_posix()}/ (its spec is gone)"
-            for folder in _stale_packages(out_dir, {p.spec.name for p in packages})
+            for folder in stale_packages(out_dir, {p.spec.name for p in packages})
         ]
     if stale_files:
         print(
@@ -329,7 +137,7 @@ def command_diff(arguments: argparse.Namespace) -> int:
     try:
         breaking = _print_diffs(pairs, arguments.git, load_options(arguments))
     except SpecError as exc:
-        _print_diagnostics(exc.diagnostics)
+        print_diagnostics(exc.diagnostics)
         return EXIT_PROBLEMS
     return EXIT_PROBLEMS if breaking else EXIT_OK
 
@@ -359,7 +167,7 @@ def _print_diffs(
 
 
 def command_watch(arguments: argparse.Namespace) -> int:
-    from generator.watch import watch
+    from generator.cli.watch import watch
 
     return watch(
         specs_dir=Path(arguments.specs_dir),
@@ -380,10 +188,10 @@ def command_validate(arguments: argparse.Namespace) -> int:
         # Validation needs no package: any file name will do.
         diagnostics = report.apply(check_spec(SpecInput(Path(path), Path(path).stem, load)))
         report.report(display_path(Path(path)), diagnostics)
-        errors = _count(diagnostics, Severity.ERROR)
+        errors = count(diagnostics, Severity.ERROR)
         if errors:
             status = EXIT_PROBLEMS
-            print(f"{path}: {_plural(errors, 'error')}")
+            print(f"{path}: {plural(errors, 'error')}")
         else:
             print(f"{path}: valid")
     return status

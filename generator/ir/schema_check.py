@@ -1,6 +1,6 @@
 """Whether a value fits a schema of the spec, as the generated server would judge it.
 
-The schema is converted as the server converts it (`generator.json_schema`) and checked
+The schema is converted as the server converts it (`generator.validate.json_schema`) and checked
 with the same validator, formats included. A component it refers to is compiled with
 it, together with whatever that component refers to, and no more: a large spec's
 thousand schemas are not converted for a check that needs three.
@@ -16,8 +16,8 @@ from typing import Any
 import jsonschema_rs
 
 from generator import pointers
-from generator.json_schema import to_json_schema
 from generator.traverse import DATA_KEYWORDS
+from generator.validate.json_schema import to_json_schema
 
 _DEFS_PREFIX = "#/$defs/"
 # Keywords whose values map names (any names, "default" and "enum" too) to schemas.

@@ -1,57 +1,63 @@
-"""Python type expressions for schemas that are not models of their own.
+"""Python types for schemas: the one table of JSON Schema types and formats, and the
+annotations of schemas that are not models of their own.
 
-Parameters, bodies and responses reference models by class name; this module turns the
-remaining inline schemas (primitives, arrays, enums, unions) into annotations.
+The models (`generator.render.model_builder`) and the client and server signatures
+(`python_type`, for the IR) both take a scalar's type from `scalar_type`. Parameters,
+bodies and responses reference models by class name; `python_type` turns the remaining
+inline schemas (primitives, arrays, enums, unions) into annotations.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from generator import pointers
 from generator.literals import NOT_IN_LITERAL, in_literal, python_literal
-
-SCHEMA_REF_PREFIX = "#/components/schemas/"
-
-_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
-_STRING_FORMATS = {"binary": "bytes"}
+from generator.schemas import is_annotation_only, ref_name, says_nullable
 
 
-def ref_name(schema: Any) -> str | None:
-    """The component name a `{"$ref": "#/components/schemas/X"}` schema points at."""
-    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-        ref: str = schema["$ref"]
-        if ref.startswith(SCHEMA_REF_PREFIX):
-            return pointers.unescape(ref[len(SCHEMA_REF_PREFIX) :])
-    return None
+@dataclass(frozen=True, slots=True)
+class PythonType:
+    """A Python annotation and the names it needs imported, as (module, name) pairs."""
+
+    annotation: str
+    imports: frozenset[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def imported(cls, module: str, name: str) -> PythonType:
+        """A type spelt by the name it is imported as."""
+        return cls(name, frozenset({(module, name)}))
 
 
-def component_ref(schema: Any) -> str | None:
-    """The component a `$ref` names as a whole (`#/components/schemas/X`, not a pointer
-    into it), or None."""
-    name = ref_name(schema)
-    return name if name is not None and "/" not in schema["$ref"][len(SCHEMA_REF_PREFIX) :] else None
+ANY = PythonType.imported("typing", "Any")
+_PRIMITIVES = {
+    "string": PythonType("str"),
+    "integer": PythonType("int"),
+    "number": PythonType("float"),
+    "boolean": PythonType("bool"),
+    "null": PythonType("None"),
+}
+STRING_FORMATS = {
+    "date-time": PythonType.imported("pydantic", "AwareDatetime"),
+    "date": PythonType.imported("datetime", "date"),
+    "uuid": PythonType.imported("uuid", "UUID"),
+    "ipv4": PythonType.imported("ipaddress", "IPv4Address"),
+    "ipv6": PythonType.imported("ipaddress", "IPv6Address"),
+    "binary": PythonType("bytes"),
+}
+# The formats a signature spells as the models do: bytes travel raw. Any other format is
+# text on the wire; a client takes it, and a server route receives it, as `str`, and the
+# server's JSON Schema gate checks its form.
+_SIGNATURE_FORMATS = frozenset({"binary"})
 
 
-# Keywords that describe a value without constraining its shape.
-ANNOTATION_KEYWORDS = frozenset(
-    {"description", "title", "summary", "$comment", "readOnly", "writeOnly", "deprecated"}
-    | {"example", "examples", "default", "nullable", "externalDocs", "xml"}
-)
-
-
-def is_annotation_only(schema: Any) -> bool:
-    """An allOf member that only annotates (`{readOnly: true}`): no type of its own."""
-    return isinstance(schema, dict) and all(key in ANNOTATION_KEYWORDS or key.startswith("x-") for key in schema)
-
-
-def says_nullable(schema: dict[str, Any]) -> bool:
-    """OpenAPI 3.0's `nullable: true`, beside the type, a reference or a composition, or in
-    an allOf member that only annotates: specs use it all these ways."""
-    members = schema.get("allOf")
-    return schema.get("nullable") is True or (
-        isinstance(members, list) and any(is_annotation_only(m) and m.get("nullable") is True for m in members)
-    )
+def scalar_type(kind: object, format_: object = None, *, in_signature: bool = False) -> PythonType:
+    """The type of a value of JSON Schema type `kind` (not array or object), a string's
+    `format` refining it; `Any` for a kind that is none of these."""
+    refined = STRING_FORMATS.get(format_) if kind == "string" and isinstance(format_, str) else None
+    if refined is not None and (not in_signature or format_ in _SIGNATURE_FORMATS):
+        return refined
+    return _PRIMITIVES.get(kind, ANY) if isinstance(kind, str) else ANY
 
 
 def python_type(schema: Any, components: dict[str, Any], *, inline_scalars: bool = False) -> str:
@@ -80,7 +86,8 @@ def python_type(schema: Any, components: dict[str, Any], *, inline_scalars: bool
         # A parameter arrives as text; "2" would never match Literal[2]. The server's JSON
         # Schema check enforces the enum on the converted number.
         return _union(
-            [_PRIMITIVES[k] for k in kinds if k in _PRIMITIVES] + (["None"] if None in schema["enum"] else [])
+            [_PRIMITIVES[k].annotation for k in kinds if k in _PRIMITIVES]
+            + (["None"] if None in schema["enum"] else [])
         )
     if isinstance(schema.get("enum"), list) and schema["enum"]:
         choices = _choices(schema["enum"])
@@ -98,9 +105,7 @@ def _kind_type(kind: str, schema: dict[str, Any], components: dict[str, Any], in
         extra = schema.get("additionalProperties")
         value = python_type(extra, components, inline_scalars=inline_scalars) if isinstance(extra, dict) else "Any"
         return f"dict[str, {value}]"
-    if kind == "string" and schema.get("format") in _STRING_FORMATS:
-        return _STRING_FORMATS[schema["format"]]
-    return _PRIMITIVES.get(kind, "Any")
+    return scalar_type(kind, schema.get("format"), in_signature=True).annotation
 
 
 def _is_plain_scalar(schema: dict[str, Any]) -> bool:

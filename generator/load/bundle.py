@@ -27,9 +27,9 @@ from urllib.parse import unquote
 
 from generator import pointers
 from generator.diagnostics import Diagnostic, Location, SpecError, error, has_errors, in_document_order, warning
-from generator.limits import DEFAULT, Limits
-from generator.sources import Budget, FileProblem, MissingFile, SourceFile, count_values, display_path, read_source
-from generator.spec_input import LoadOptions
+from generator.load.limits import DEFAULT, Limits
+from generator.load.sources import Budget, FileProblem, MissingFile, SourceFile, count_values, display_path, read_source
+from generator.load.spec_input import LoadOptions
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 ADDITIONAL_OPERATIONS = "additionalOperations"  # OpenAPI 3.2: other methods, by their own name
@@ -545,10 +545,14 @@ class _Bundler:
         return name
 
 
-def bundle(root_path: Path, options: LoadOptions | None = None) -> tuple[Bundle, list[Diagnostic]]:
+def bundle(
+    root_path: Path, options: LoadOptions | None = None, *, check: Callable[[Bundle], list[Diagnostic]] | None = None
+) -> tuple[Bundle, list[Diagnostic]]:
     """Load the spec rooted at `root_path` and everything it references.
 
-    Raises SpecError when a file cannot be read or a reference cannot be followed.
+    Raises SpecError when a file cannot be read or a reference cannot be followed; the
+    error also holds what `check` (the validate stage, passed in by the pipeline) finds in
+    the rest of the document, so one run reports every problem.
     """
     options = options or LoadOptions()
     budget = Budget(options.limits)
@@ -573,10 +577,7 @@ def bundle(root_path: Path, options: LoadOptions | None = None) -> tuple[Bundle,
         ) from None
     loaded = Bundle(document, root, bundler.files, bundler.origins, options.limits)
     if has_errors(bundler.diagnostics):
-        # The rest of the document is still checked, so one run reports every problem.
-        from generator.validate import validate
-
-        raise SpecError(_sorted(bundler.diagnostics + validate(loaded)))
+        raise SpecError(_sorted(bundler.diagnostics + (check(loaded) if check else [])))
     return loaded, bundler.diagnostics
 
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.spec_diff import ApiChange, Impact
+from generator.change.spec_diff import ApiChange, Impact
 
 FILE_NAME = "CHANGES.json"
 

@@ -1,0 +1,1 @@
+"""The command line: generate, check, validate, diff and watch."""

@@ -1,0 +1,1 @@
+"""Load: spec files read within their budgets, `$ref`s followed into one document."""

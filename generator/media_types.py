@@ -1,0 +1,34 @@
+"""How a body travels, by its media type: normalize hoists the bodies made of fields into
+models, and the IR tells the generated code how to read and write each kind."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Encoding(enum.StrEnum):
+    """How a body travels: the generated code reads and writes each kind its own way."""
+
+    JSON = "json"
+    FORM = "form"  # application/x-www-form-urlencoded
+    MULTIPART = "multipart"  # multipart/form-data; bytes fields are file parts
+    BINARY = "binary"  # the raw bytes: application/octet-stream, application/pdf, image/*
+    TEXT = "text"  # text/*, decoded as UTF-8
+
+    @classmethod
+    def of(cls, media_type: str) -> Encoding:
+        base = media_type.split(";")[0].strip().lower()
+        if base.endswith(("/json", "+json")) or base == "*/*":
+            return cls.JSON
+        if base == "application/x-www-form-urlencoded":
+            return cls.FORM
+        if base.startswith("multipart/"):
+            return cls.MULTIPART
+        if base.startswith("text/"):
+            return cls.TEXT
+        return cls.BINARY
+
+    @property
+    def has_fields(self) -> bool:
+        """Whether the body is an object of named fields (a model), not one value."""
+        return self in (Encoding.JSON, Encoding.FORM, Encoding.MULTIPART)

@@ -1,0 +1,1 @@
+"""Normalize: inline body schemas hoisted; every schema named as its Python class."""
