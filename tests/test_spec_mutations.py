@@ -133,7 +133,7 @@ def test_generating_from_a_mutated_spec_writes_a_whole_package_or_nothing(case: 
         else:
             written = {path.split("/", 2)[-1] for path in after if path.startswith(f"generated/{name}/")}
             package = f"{name.replace('-', '_')}_api"
-            for module in ("__init__.py", "models.py", "client.py", "server.py", "openapi.json"):
+            for module in ("__init__.py", "models/__init__.py", "client.py", "server.py", "openapi.json"):
                 assert f"{package}/{module}" in written, sorted(written)
             assert (
                 sorted(p for p in after if not p.startswith(f"generated/{name}/") and p.startswith("generated/")) == []
