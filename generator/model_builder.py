@@ -245,7 +245,9 @@ class _ModelBuilder:
         root = ModelField("root", annotation, tuple(arguments), self._default(schema, annotation))
         if arguments:
             self.used.update(("Annotated", "Field"))
-        self._add(ModelClass(name, ModelKind.ROOT, ("RootModel",), _description(schema), (root,)))
+        # A validator is built on first use, as ApiModel's are: importing stays quick.
+        config = (("defer_build", "True"),)
+        self._add(ModelClass(name, ModelKind.ROOT, ("RootModel",), _description(schema), (root,), config=config))
 
     # --- objects -------------------------------------------------------------------------
 

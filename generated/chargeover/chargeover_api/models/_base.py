@@ -7,6 +7,10 @@ from pydantic import BaseModel, ConfigDict
 
 
 class ApiModel(BaseModel):
-    """The base of the object models: fields are read and written by wire name, set by either."""
+    """The base of the object models: fields are read and written by wire name, set by either.
 
-    model_config = ConfigDict(populate_by_name=True, regex_engine="python-re")
+    A model's validator is built when it is first used, not when its module is imported:
+    a big API has thousands of models, and a program uses a few.
+    """
+
+    model_config = ConfigDict(populate_by_name=True, regex_engine="python-re", defer_build=True)
