@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import naming
+from generator.literals import python_literal
 
 # The HTTP methods FastAPI has a decorator of their own for (`@app.get`, ...).
 _FASTAPI_SHORTCUTS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
@@ -489,14 +490,20 @@ class ModelField:
     field_arguments: tuple[tuple[str, str], ...] = ()  # Field(keyword=<Python expression>)
     default: str | None = None  # a Python expression; None: the field is required
     description: str = ""
+    forward: bool = False  # names a class not defined yet where the class statement runs: quoted
+
+    @property
+    def full_annotation(self) -> str:
+        """`Annotated[str, Field(alias="Name")]`: the type with its field arguments."""
+        if not self.field_arguments:
+            return self.annotation
+        arguments = ", ".join(f"{keyword}={value}" for keyword, value in self.field_arguments)
+        return f"Annotated[{self.annotation}, Field({arguments})]"
 
     @property
     def declaration(self) -> str:
         """`name: Annotated[str, Field(alias="Name")] = None`, as the class body spells it."""
-        annotation = self.annotation
-        if self.field_arguments:
-            arguments = ", ".join(f"{keyword}={value}" for keyword, value in self.field_arguments)
-            annotation = f"Annotated[{annotation}, Field({arguments})]"
+        annotation = python_literal(self.full_annotation) if self.forward else self.full_annotation
         return f"{self.name}: {annotation}" + (f" = {self.default}" if self.default is not None else "")
 
 

@@ -119,7 +119,7 @@ class _ModelBuilder:
         """One submodule: its classes, and what they import from Python, pydantic and the
         other submodules (the base model and the classes of `_shared`, say)."""
         position = {name: index for index, name in enumerate(planned.classes)}
-        classes = tuple(self._spell_root_type(self.classes[name], position) for name in planned.classes)
+        classes = tuple(self._spell_forward_references(self.classes[name], position) for name in planned.classes)
         names: set[str] = set()
         for model in classes:
             names |= _names_used_by(model)
@@ -129,7 +129,7 @@ class _ModelBuilder:
             if any(name in self.used and name in names for name in imported)
         )
         siblings: dict[str, list[str]] = {}
-        for name in sorted(names & set(self.classes) - set(position)):
+        for name in sorted(name for name in names if name in self.classes and name not in position):
             siblings.setdefault(self.module_of[name], []).append(name)
         base = tuple(sorted(names & {BASE_MODEL, "_one_of"}))
         sibling_imports = [(BASE_MODULE, base)] if base else []
@@ -180,7 +180,7 @@ class _ModelBuilder:
     def _references(self, name: str) -> set[str]:
         """Every other class the definition of `name` names: its bases, its fields' types,
         defaults and arguments. These must be defined in its module or imported into it."""
-        return _names_used_by(self.classes[name]) & set(self.classes) - {name}
+        return {used for used in _names_used_by(self.classes[name]) if used in self.classes and used != name}
 
     def _uses(self, name: str) -> set[str]:
         model = self.classes[name]
@@ -189,17 +189,25 @@ class _ModelBuilder:
             used |= _names_in(model_field.annotation)
         return {use for use in used if use in self.classes and use != name}
 
-    def _spell_root_type(self, model: ModelClass, position: dict[str, int]) -> ModelClass:
-        """`RootModel[Pet]`, or `RootModel["Pet"]` when Pet is defined further down.
+    def _spell_forward_references(self, model: ModelClass, position: dict[str, int]) -> ModelClass:
+        """Quote what names a class defined further down the module, or the class itself.
 
-        The class statement runs at import, unlike annotations, which pydantic reads later.
+        The module's annotations are evaluated as each class statement runs (no
+        `from __future__ import annotations`): pydantic then reads objects, where it would
+        compile every annotation's text, a third of the time a module takes to import. The
+        quoted ones it reads when the class is first used, and the base of a root model
+        (`RootModel["Pet"]`) likewise.
         """
+
+        def later(annotation: str) -> bool:
+            return any(position.get(name, -1) >= position[model.name] for name in _names_in(annotation))
+
+        fields = tuple(replace(f, forward=True) if later(f.annotation) else f for f in model.fields)
         if model.kind is not ModelKind.ROOT:
-            return model
+            return replace(model, fields=fields)
         annotation = _without_metadata(model.fields[0].annotation)  # the `root` field keeps it
-        later = any(position.get(name, -1) >= position[model.name] for name in _names_in(annotation))
-        base = f"RootModel[{python_literal(annotation) if later else annotation}]"
-        return replace(model, bases=(base,))
+        base = f"RootModel[{python_literal(annotation) if later(annotation) else annotation}]"
+        return replace(model, bases=(base,), fields=fields)
 
     def _add(self, model: ModelClass, dependencies: set[str] | None = None) -> None:
         self.classes[model.name] = model
@@ -1163,7 +1171,7 @@ def _names_used_by(model: ModelClass) -> set[str]:
     for base in model.bases:
         found |= _names_in(base)
     for model_field in model.fields:
-        found |= _names_in(model_field.declaration.split(":", 1)[1])
+        found |= _names_in(f"{model_field.full_annotation} = {model_field.default}")
     if model.config:
         found.add("ConfigDict")
     return found

@@ -5,8 +5,6 @@ Part of `chargeover_api.models`, which imports this module the first time one of
 names is used: import the classes from there.
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Any
 
