@@ -126,8 +126,8 @@ def render_spec(
     # Clients and server first: ruff formats them while the models are built.
     code = _encoded(render_code(env, api, history))
     formatting = [formatter.submit(code)]
-    module, model_warnings = build_models(loaded.document, loaded.locate)
-    models = _encoded(render_models(env, api, module))
+    package, model_warnings = build_models(loaded.document, loaded.locate)
+    models = _encoded(render_models(env, api, package))
     formatting.append(formatter.submit(models))
     files = {**code, **models, **_encoded(data_files(api, loaded.spec_json))}
     if history:

@@ -413,7 +413,7 @@ def test_every_name_becomes_a_python_name_and_keeps_its_wire_name(generated: Gen
     }
     assert fields["page_size"] == "page[size]" and fields["prénom"] == "prénom"
     assert fields["true"] == "True" and fields["model_config_"] == "model_config"
-    assert {"ClientModel", "BaseModelModel", "FieldModel", "Class"} <= set(vars(models))
+    assert {"ClientModel", "BaseModelModel", "FieldModel", "Class"} <= set(dir(models))
     received: list[dict[str, Any]] = []
 
     class Names(server.InMemoryHandler):  # type: ignore[name-defined,misc]
@@ -468,6 +468,7 @@ HOSTILE_TEXTS = {
     "server": 'https://example.test/\'"""/v1',
     "summary": '""" + __import__(\'os\').system(\'touch HOSTILE-SUMMARY\') + """',
     "title": "Hostile \"\"\" ''' \\ {{ 7*7 }} {% raw %}",
+    "tag": '""" ../../etc/{{ x }}\\',
 }
 
 
@@ -482,8 +483,12 @@ def test_hostile_strings_come_out_as_inert_literal_text(generated: Generated) ->
     literal = next(arg for arg in typing.get_args(kind) if typing.get_origin(arg) is typing.Literal)
     assert list(typing.get_args(literal)) == HOSTILE_TEXTS["kind"]
     # Field descriptions are attribute docstrings: read them back from the module's syntax tree.
-    source = Path(models.__file__).read_text(encoding="utf-8")
+    module = sys.modules[models.Thing.__module__]
+    source = Path(module.__file__ or "").read_text(encoding="utf-8")
     thing = next(n for n in ast.parse(source).body if isinstance(n, ast.ClassDef) and n.name == "Thing")
+    # The operation's tag names the models' submodule (as an identifier) and is quoted in its docstring.
+    assert module.__name__ == "hostile_strings_api.models._etc_x"
+    assert (module.__doc__ or "").startswith(f"Models that only the operations tagged {HOSTILE_TEXTS['tag']!r} use.")
     docstrings = {
         target.target.id: following.value.value
         for target, following in zip(thing.body, thing.body[1:], strict=False)

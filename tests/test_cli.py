@@ -14,7 +14,7 @@ def test_generate_any_spec_to_any_directory(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run = run_generator("generate", FIXTURES / "specs" / "petstore.yaml", "--out", out, "--name", "pets")
     assert run.returncode == 0, run.stderr
-    assert "pets: 11 added" in run.stdout
+    assert "pets: 13 added" in run.stdout
     assert (out / "pets" / "pets_api" / "client.py").is_file()
     again = run_generator("generate", FIXTURES / "specs" / "petstore.yaml", "--out", out, "--name", "pets")
     assert "pets: unchanged" in again.stdout

@@ -89,7 +89,7 @@ def test_package_installs_in_a_clean_environment_and_its_examples_run(name: str,
                 check=False,
             )
             assert run.returncode == 0, run.stderr
-            assert f"TYPE {name}_api.models " in run.stdout
+            assert f"TYPE {name}_api.models." in run.stdout  # a submodule of the models package
     finally:
         server.terminate()
         server.wait(timeout=10)

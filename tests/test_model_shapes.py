@@ -155,19 +155,29 @@ def test_the_reserved_names_are_every_name_the_generated_modules_define(generate
     or imports (the models excepted): a model by any of those names would shadow it."""
     package_dir = generated.out / "name_collisions" / "name_collisions_api"
     found: set[str] = set()
-    for module in ("__init__.py", "client.py", "server.py", "errors.py", "_base_client.py", "models.py"):
-        for node in ast.parse((package_dir / module).read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and module != "models.py":
-                found.add(node.name)
+    for path in sorted([*package_dir.glob("*.py"), *package_dir.glob("models/*.py")]):
+        in_models = path.parent.name == "models"
+        for node in _module_level(ast.parse(path.read_text(encoding="utf-8")).body):
+            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                if not (in_models and isinstance(node, ast.ClassDef)):  # the models themselves
+                    found.add(node.name)
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 found |= {target.id for target in targets if isinstance(target, ast.Name)}
-            elif isinstance(node, ast.ImportFrom) and node.module != "models":
+            elif isinstance(node, ast.ImportFrom) and not (node.module == "models" or (in_models and node.level)):
                 found |= {alias.asname or alias.name for alias in node.names}
     found.add("ApiModel")
     capitalised = {name for name in found if name[:1].isupper()}  # what a class name can be
     assert capitalised <= naming.GENERATED_SYMBOLS, capitalised - naming.GENERATED_SYMBOLS
     assert {"ConflictError", "NotFoundError", "RedirectError", "InMemoryHandler", "T"} <= naming.GENERATED_SYMBOLS
+
+
+def _module_level(body: list[ast.stmt]) -> list[ast.stmt]:
+    """The statements of a module, those under its `if` blocks (`if TYPE_CHECKING:`) too."""
+    found: list[ast.stmt] = []
+    for node in body:
+        found += _module_level(node.body + node.orelse) if isinstance(node, ast.If) else [node]
+    return found
 
 
 # --- values Literal cannot spell --------------------------------------------------------------
@@ -494,8 +504,8 @@ def test_a_default_of_another_type_is_left_out() -> None:
             }
         },
     }
-    module, _ = build_models(document)
-    (invoice,) = module.classes
+    models, _ = build_models(document)
+    (invoice,) = models.classes
     defaults = {field.name: field.default for field in invoice.fields}
     assert defaults == {"paid": "None", "sent": "False", "tags": "None", "kind": "None", "ratio": "1.5"}
     annotations = {field.name: field.annotation for field in invoice.fields}
@@ -521,8 +531,8 @@ def test_a_discriminator_mapping_to_a_missing_schema_or_an_inline_member_is_drop
             }
         },
     }
-    module, found = build_models(document, lambda pointer: Location("spec.yaml", pointer, 1))
-    roots = {model.name: model.fields[0].annotation for model in module.classes if model.name in ("Missing", "Inline")}
+    models, found = build_models(document, lambda pointer: Location("spec.yaml", pointer, 1))
+    roots = {model.name: model.fields[0].annotation for model in models.classes if model.name in ("Missing", "Inline")}
     assert roots == {"Missing": "A | B", "Inline": "Inline1 | str"}
     assert [(d.kind, d.location.pointer) for d in found] == [
         ("discriminator-dropped", "/components/schemas/Missing/discriminator"),
@@ -553,10 +563,10 @@ def test_required_fields_follow_pythons_order_of_bases() -> None:
             }
         },
     }
-    module, _ = build_models(document)
+    models, _ = build_models(document)
     fields = {
         (model.name, field.name): (field.annotation, field.default)
-        for model in module.classes
+        for model in models.classes
         for field in model.fields
     }
     assert fields[("NameRequired", "name")] == ("Any", None)
@@ -578,9 +588,9 @@ def test_nullable_beside_a_reference_is_no_keyword_of_openapi_3_1() -> None:
     annotations = {}
     for version in ("3.0.3", "3.1.0"):
         document: dict[str, Any] = {"openapi": version, "components": {"schemas": {"Window": window, "Holder": holder}}}
-        module, _ = build_models(document)
+        models, _ = build_models(document)
         annotations[version] = {
-            field.annotation for model in module.classes if model.name == "Holder" for field in model.fields
+            field.annotation for model in models.classes if model.name == "Holder" for field in model.fields
         }
     assert annotations == {"3.0.3": {"Window | None"}, "3.1.0": {"Window"}}
 
@@ -595,8 +605,8 @@ def test_a_scalar_composition_that_comes_back_to_itself_is_merged_once() -> None
             }
         },
     }
-    module, _ = build_models(document)
-    roots = {model.name: (model.fields[0].annotation, model.fields[0].field_arguments) for model in module.classes}
+    models, _ = build_models(document)
+    roots = {model.name: (model.fields[0].annotation, model.fields[0].field_arguments) for model in models.classes}
     # Not two root models around each other, which no value could ever validate against.
     assert roots["Short"] == ("str", (("min_length", "1"), ("max_length", "3")))
     assert roots["Named"] == ("str", (("min_length", "1"), ("max_length", "3")))

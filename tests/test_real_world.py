@@ -107,10 +107,12 @@ def test_a_components_only_document_generates_a_models_package(tmp_path: Path) -
         name = f"{spec.stem}_api"
         assert sorted(p.name for p in (package / name).iterdir()) == [
             "__init__.py",
-            "models.py",
+            "models",
             "openapi.json",
             "py.typed",
         ]
+        # No operation uses them: every model is in one submodule.
+        assert sorted(p.name for p in (package / name / "models").iterdir()) == ["__init__.py", "_base.py", "_other.py"]
         assert "no client and no server" in (package / "README.md").read_text()
         assert "httpx" not in (package / "pyproject.toml").read_text()
         assert mypy_strict(package, name).returncode == 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import naming
+from generator.literals import python_literal
 from generator.media_types import Encoding
 
 # The HTTP methods FastAPI has a decorator of their own for (`@app.get`, ...).
@@ -469,14 +470,20 @@ class ModelField:
     field_arguments: tuple[tuple[str, str], ...] = ()  # Field(keyword=<Python expression>)
     default: str | None = None  # a Python expression; None: the field is required
     description: str = ""
+    forward: bool = False  # names a class not defined yet where the class statement runs: quoted
+
+    @property
+    def full_annotation(self) -> str:
+        """`Annotated[str, Field(alias="Name")]`: the type with its field arguments."""
+        if not self.field_arguments:
+            return self.annotation
+        arguments = ", ".join(f"{keyword}={value}" for keyword, value in self.field_arguments)
+        return f"Annotated[{self.annotation}, Field({arguments})]"
 
     @property
     def declaration(self) -> str:
         """`name: Annotated[str, Field(alias="Name")] = None`, as the class body spells it."""
-        annotation = self.annotation
-        if self.field_arguments:
-            arguments = ", ".join(f"{keyword}={value}" for keyword, value in self.field_arguments)
-            annotation = f"Annotated[{annotation}, Field({arguments})]"
+        annotation = python_literal(self.full_annotation) if self.forward else self.full_annotation
         return f"{self.name}: {annotation}" + (f" = {self.default}" if self.default is not None else "")
 
 
@@ -504,7 +511,39 @@ class ModelClass:
 
 @dataclass(frozen=True, slots=True)
 class ModelModule:
+    """One submodule of the models package (`models/_droplets.py`)."""
+
+    name: str  # `_droplets`: a Python name, private, as users import from the package
+    description: str  # what its classes have in common: plain text, for its docstring
     classes: tuple[ModelClass, ...]
     imports: tuple[tuple[str, tuple[str, ...]], ...]  # (module, names), in import order
+    # (sibling module, names): the base and the classes of other submodules it uses.
+    sibling_imports: tuple[tuple[str, tuple[str, ...]], ...]
     narrows_inherited_fields: bool  # a subclass redeclares a field with another type
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPackage:
+    """The models package: `ApiModel` in `base_module`, the classes in `modules`, each
+    imported on first use by the package's `__init__`."""
+
+    base_module: str
+    base_model: str  # `ApiModel`
+    modules: tuple[ModelModule, ...]
     checks_values: bool = False  # an annotation checks values Literal cannot spell (`_one_of`)
+
+    @property
+    def classes(self) -> tuple[ModelClass, ...]:
+        """Every class, module by module."""
+        return tuple(model for module in self.modules for model in module.classes)
+
+    @property
+    def exports(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(submodule, names) of every name the package offers, the base model's first."""
+        classes = [(module.name, tuple(sorted(model.name for model in module.classes))) for module in self.modules]
+        return ((self.base_module, (self.base_model,)), *classes)
+
+    @property
+    def submodule_of(self) -> tuple[tuple[str, str], ...]:
+        """(name, submodule) of every name the package offers, by name."""
+        return tuple(sorted((name, module) for module, names in self.exports for name in names))

@@ -2,9 +2,10 @@
 
 Component schemas keep the class names `normalize` gave them. Inline object schemas
 become classes named after where they sit (`Droplet` + `networks` -> `DropletNetworks`);
-inline enums stay `Literal[...]`. The result is plain data (`ModelModule`) that
-`templates/models.py.jinja` renders; every spec string in it is already a Python literal,
-a docstring's text or a name from `generator.naming`.
+inline enums stay `Literal[...]`. The result is plain data (`ModelPackage`: its classes
+in submodules, as `generator.model_modules` groups them) that the `models*.py.jinja`
+templates render; every spec string in it is already a Python literal, a docstring's
+text or a name from `generator.naming`.
 
 What a model checks follows the spec: required and nullable fields, enums, constants,
 formats, lengths and bounds, closed objects (`additionalProperties: false`) and
@@ -27,9 +28,10 @@ from typing import Any, NamedTuple, TypeGuard
 
 from generator import naming, pointers
 from generator.diagnostics import Diagnostic, Location, warning
-from generator.ir.ir import EnumMember, ModelClass, ModelField, ModelKind, ModelModule
+from generator.ir.ir import EnumMember, ModelClass, ModelField, ModelKind, ModelModule, ModelPackage
 from generator.ir.types import scalar_type
 from generator.literals import NOT_IN_LITERAL, in_literal, python_literal
+from generator.render.model_modules import BASE_MODULE, PlannedModule, plan_modules
 from generator.schemas import component_ref, is_annotation_only, says_nullable
 from generator.traverse import DATA_KEYWORDS
 
@@ -52,7 +54,7 @@ _CONSTRAINT_KEYWORDS = frozenset(
 Locate = Callable[[str], Location]
 
 
-def build_models(document: dict[str, Any], locate: Locate | None = None) -> tuple[ModelModule, list[Diagnostic]]:
+def build_models(document: dict[str, Any], locate: Locate | None = None) -> tuple[ModelPackage, list[Diagnostic]]:
     """The models of the normalized `document`, and warnings for what they leave out.
 
     `locate` turns a JSON pointer into the normalized document into a source location.
@@ -76,7 +78,8 @@ class _ModelBuilder:
         self.by_pointer: dict[str, str] = {}  # annotation of each schema reached by a deep $ref
         self.wire_names: dict[str, dict[str, str]] = {}  # class -> Python name -> wire name
         self.used: set[str] = {"BaseModel", "ConfigDict"}  # the ApiModel base
-        self.narrows = False
+        self.narrowing: set[str] = set()  # classes that redeclare an inherited field with another type
+        self.module_of: dict[str, str] = {}  # class -> its submodule of the models package
         self._known_ancestors: dict[str, frozenset[str]] = {}
         self._linearizations: dict[str, list[str]] = {}
         self.untyped: dict[str, set[str]] = {}  # class -> wire names it requires and nothing defines
@@ -94,19 +97,37 @@ class _ModelBuilder:
 
     # --- the module --------------------------------------------------------------------
 
-    def build(self) -> ModelModule:
+    def build(self) -> ModelPackage:
         for name, schema in self.components.items():
             if name not in self.classes:
                 self._component(name, schema)
         order = self._definition_order()
-        position = {name: index for index, name in enumerate(order)}
-        classes = tuple(self._spell_root_type(self.classes[name], position) for name in order)
+        plan = plan_modules(self.document, order, {name: self._references(name) for name in order})
+        self.module_of = {name: planned.name for planned in plan for name in planned.classes}
+        modules = tuple(self._module(planned) for planned in plan)
+        return ModelPackage(BASE_MODULE, BASE_MODEL, modules, self.checks_values)
+
+    def _module(self, planned: PlannedModule) -> ModelModule:
+        """One submodule: its classes, and what they import from Python, pydantic and the
+        other submodules (the base model and the classes of `_shared`, say)."""
+        position = {name: index for index, name in enumerate(planned.classes)}
+        classes = tuple(self._spell_forward_references(self.classes[name], position) for name in planned.classes)
+        names: set[str] = set()
+        for model in classes:
+            names |= _names_used_by(model)
         imports = tuple(
-            (module, tuple(name for name in names if name in self.used))
-            for module, names in naming.MODELS_IMPORTS
-            if any(name in self.used for name in names)
+            (module, tuple(name for name in imported if name in self.used and name in names))
+            for module, imported in naming.MODELS_IMPORTS
+            if any(name in self.used and name in names for name in imported)
         )
-        return ModelModule(classes, imports, self.narrows, self.checks_values)
+        siblings: dict[str, list[str]] = {}
+        for name in sorted(name for name in names if name in self.classes and name not in position):
+            siblings.setdefault(self.module_of[name], []).append(name)
+        base = tuple(sorted(names & {BASE_MODEL, "_one_of"}))
+        sibling_imports = [(BASE_MODULE, base)] if base else []
+        sibling_imports += [(module, tuple(siblings[module])) for module in sorted(siblings)]
+        narrows = any(name in self.narrowing for name in planned.classes)
+        return ModelModule(planned.name, planned.description, classes, imports, tuple(sibling_imports), narrows)
 
     def _definition_order(self) -> list[str]:
         """Classes before the classes that use them, where cycles allow; bases always first.
@@ -148,6 +169,11 @@ class _ModelBuilder:
                     heapq.heappush(ready, (rank[user], user))
         return result
 
+    def _references(self, name: str) -> set[str]:
+        """Every other class the definition of `name` names: its bases, its fields' types,
+        defaults and arguments. These must be defined in its module or imported into it."""
+        return {used for used in _names_used_by(self.classes[name]) if used in self.classes and used != name}
+
     def _uses(self, name: str) -> set[str]:
         model = self.classes[name]
         used = set(self.hard_dependencies.get(name, ()))
@@ -155,17 +181,25 @@ class _ModelBuilder:
             used |= _names_in(model_field.annotation)
         return {use for use in used if use in self.classes and use != name}
 
-    def _spell_root_type(self, model: ModelClass, position: dict[str, int]) -> ModelClass:
-        """`RootModel[Pet]`, or `RootModel["Pet"]` when Pet is defined further down.
+    def _spell_forward_references(self, model: ModelClass, position: dict[str, int]) -> ModelClass:
+        """Quote what names a class defined further down the module, or the class itself.
 
-        The class statement runs at import, unlike annotations, which pydantic reads later.
+        The module's annotations are evaluated as each class statement runs (no
+        `from __future__ import annotations`): pydantic then reads objects, where it would
+        compile every annotation's text, a fifth of the time a module takes to import. The
+        quoted ones it reads when the class is first used, and the base of a root model
+        (`RootModel["Pet"]`) likewise.
         """
+
+        def later(annotation: str) -> bool:
+            return any(position.get(name, -1) >= position[model.name] for name in _names_in(annotation))
+
+        fields = tuple(replace(f, forward=True) if later(f.annotation) else f for f in model.fields)
         if model.kind is not ModelKind.ROOT:
-            return model
+            return replace(model, fields=fields)
         annotation = _without_metadata(model.fields[0].annotation)  # the `root` field keeps it
-        later = any(position.get(name, -1) >= position[model.name] for name in _names_in(annotation))
-        base = f"RootModel[{python_literal(annotation) if later else annotation}]"
-        return replace(model, bases=(base,))
+        base = f"RootModel[{python_literal(annotation) if later(annotation) else annotation}]"
+        return replace(model, bases=(base,), fields=fields)
 
     def _add(self, model: ModelClass, dependencies: set[str] | None = None) -> None:
         self.classes[model.name] = model
@@ -211,7 +245,9 @@ class _ModelBuilder:
         root = ModelField("root", annotation, tuple(arguments), self._default(schema, annotation))
         if arguments:
             self.used.update(("Annotated", "Field"))
-        self._add(ModelClass(name, ModelKind.ROOT, ("RootModel",), _description(schema), (root,)))
+        # A validator is built on first use, as ApiModel's are: importing stays quick.
+        config = (("defer_build", "True"),)
+        self._add(ModelClass(name, ModelKind.ROOT, ("RootModel",), _description(schema), (root,), config=config))
 
     # --- objects -------------------------------------------------------------------------
 
@@ -294,7 +330,7 @@ class _ModelBuilder:
                 is_required = False  # as `normalize` makes them where `required` sits beside the property
             model_field = self._field(name, wire, python, property_schema, is_required)
             if wire in inherited and inherited[wire].annotation not in (model_field.annotation, "Any"):
-                self.narrows = True
+                self.narrowing.add(name)
             fields.append(model_field)
         config: list[tuple[str, str]] = []
         extra = schema.get("additionalProperties")
@@ -1116,6 +1152,19 @@ _STRING_LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 def _names_in(annotation: str) -> set[str]:
     """The names an annotation uses, leaving out the text of its Literal values."""
     return set(_NAMES.findall(_STRING_LITERALS.sub("", annotation)))
+
+
+def _names_used_by(model: ModelClass) -> set[str]:
+    """The names a class statement uses: its bases, and its fields' types, arguments and
+    defaults (a base spelled `RootModel["Pet"]` names Pet in its own module, its field too)."""
+    found: set[str] = set()
+    for base in model.bases:
+        found |= _names_in(base)
+    for model_field in model.fields:
+        found |= _names_in(f"{model_field.full_annotation} = {model_field.default}")
+    if model.config:
+        found.add("ConfigDict")
+    return found
 
 
 def _without_metadata(annotation: str) -> str:

@@ -6,6 +6,9 @@
 The server (`chargeover_api.server`) needs the `server` extra: fastapi and uvicorn.
 """
 
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from ._base_client import NOT_GIVEN, NotGiven, RawResponse
 from .client import AsyncClient, AsyncClientWithRawResponse, Client, ClientWithRawResponse
 from .errors import (
@@ -25,13 +28,15 @@ from .errors import (
     RedirectError,
     UnprocessableEntityError,
 )
-from .models import (
-    CustomerUpdate,
-    DeliveryMethod,
-    ErrorEnvelope,
-    UpdateCustomerResponse,
-    UpdatedObject,
-)
+
+if TYPE_CHECKING:
+    from .models import (
+        CustomerUpdate,
+        DeliveryMethod,
+        ErrorEnvelope,
+        UpdateCustomerResponse,
+        UpdatedObject,
+    )
 
 __all__ = [
     "NOT_GIVEN",
@@ -62,3 +67,18 @@ __all__ = [
     "UpdateCustomerResponse",
     "UpdatedObject",
 ]
+
+if not TYPE_CHECKING:  # type checkers read the imports above instead
+
+    def __getattr__(name: str) -> object:
+        """A model, from `models`, which imports each on first use: `import chargeover_api`
+        loads none."""
+        if name not in __all__:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f"{__name__}.models"), name)
+        globals()[name] = value  # found directly from now on
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -6,6 +6,9 @@
 The server (`sequence_api.server`) needs the `server` extra: fastapi and uvicorn.
 """
 
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from ._base_client import NOT_GIVEN, NotGiven, RawResponse
 from .client import AsyncClient, AsyncClientWithRawResponse, Client, ClientWithRawResponse
 from .errors import (
@@ -25,15 +28,17 @@ from .errors import (
     RedirectError,
     UnprocessableEntityError,
 )
-from .models import (
-    Address,
-    Customer,
-    LinkedService,
-    Problem,
-    ProblemFieldError,
-    TaxStatus,
-    UpdateCustomerRequest,
-)
+
+if TYPE_CHECKING:
+    from .models import (
+        Address,
+        Customer,
+        LinkedService,
+        Problem,
+        ProblemFieldError,
+        TaxStatus,
+        UpdateCustomerRequest,
+    )
 
 __all__ = [
     "NOT_GIVEN",
@@ -66,3 +71,18 @@ __all__ = [
     "UnprocessableEntityError",
     "UpdateCustomerRequest",
 ]
+
+if not TYPE_CHECKING:  # type checkers read the imports above instead
+
+    def __getattr__(name: str) -> object:
+        """A model, from `models`, which imports each on first use: `import sequence_api`
+        loads none."""
+        if name not in __all__:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f"{__name__}.models"), name)
+        globals()[name] = value  # found directly from now on
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
