@@ -332,6 +332,8 @@ class Operation:
     request_example: Any = None
     error_routes: tuple[ErrorRoute, ...] = ()
     record_id_path: tuple[str, ...] = ()
+    # What the operation is grouped by into modules: its first tag, else its path's first segment.
+    group: str = ""
 
     @property
     def mock_action(self) -> str:
@@ -398,6 +400,43 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True)
+class OperationGroup:
+    """The operations of one tag: one client module (`_resources/<module_name>.py`) and one
+    server module (`_routes/<module_name>.py`), whose classes are named after `class_name`."""
+
+    name: str  # the tag (or path segment) as the spec spells it
+    module_name: str
+    class_name: str
+    operations: tuple[Operation, ...]
+    model_names: tuple[str, ...]  # the model classes the operations' annotations mention
+
+    @property
+    def error_shape_names(self) -> tuple[str, ...]:
+        """The error shapes (`ErrorShape.constant_name`) the operations' routes answer with."""
+        return tuple(sorted({route.shape_name for o in self.operations for route in o.error_routes}))
+
+    @property
+    def has_deprecated_operations(self) -> bool:
+        return any(o.deprecated for o in self.operations)
+
+    @property
+    def writes_parameters_by_style(self) -> bool:
+        return any(not p.has_default_style and p.media_type is None for o in self.operations for p in o.parameters)
+
+    @property
+    def has_json_parameters(self) -> bool:
+        return any(p.json_content for o in self.operations for p in o.parameters)
+
+    @property
+    def reads_parameters_by_style(self) -> bool:
+        return any(p.read_by_style for o in self.operations for p in o.parameters)
+
+    @property
+    def has_idempotent_operations(self) -> bool:
+        return any(o.idempotency_key is not None for o in self.operations)
+
+
+@dataclass(frozen=True, slots=True)
 class Api:
     spec_name: str
     package: str
@@ -419,6 +458,8 @@ class Api:
     # (spec name, class name) of the schemas whose class name is not their name in PascalCase:
     # it would have shadowed one of the package's own names, a builtin or another schema.
     model_renames: tuple[tuple[str, str], ...] = ()
+    # The operations by tag, in the order their first operation comes in the spec.
+    groups: tuple[OperationGroup, ...] = ()
 
     @property
     def reads_forms(self) -> bool:

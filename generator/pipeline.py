@@ -25,7 +25,7 @@ from generator.ir import Api
 from generator.ir_builder import build_api
 from generator.model_builder import build_models
 from generator.normalize import normalize, rename_warnings
-from generator.render import data_files, render_code, render_models
+from generator.render import data_files, render_code, render_models, runtime_files
 from generator.spec_diff import ApiChange, Side, compare
 from generator.spec_input import SpecInput
 from generator.validate import validate
@@ -128,7 +128,7 @@ def render_spec(
     module, model_warnings = build_models(loaded.document, loaded.locate)
     models = _encoded(render_models(env, api, module))
     formatting.append(formatter.submit(models))
-    files = {**code, **models, **_encoded(data_files(api, loaded.spec_json))}
+    files = {**code, **models, **_encoded(data_files(api, loaded.spec_json)), **runtime_files(api)}
     if history:
         files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
     warnings = loaded.diagnostics + model_warnings

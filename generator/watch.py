@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import cli, stamps, writer
-from generator.render import BUILTIN_TEMPLATES
+from generator.render import BUILTIN_TEMPLATES, RUNTIME_DIR
 from generator.spec_input import BadPackageName, LoadOptions, SpecInput
 
 
@@ -29,7 +29,8 @@ def watch(
     """Watch until interrupted (or `stop` is set); 0 when stopped cleanly."""
     from watchfiles import watch as file_changes
 
-    watched_templates = [d for d in (*template_dirs, BUILTIN_TEMPLATES) if d.is_dir()]
+    # The runtime is copied into every package, as every package is rendered from the templates.
+    watched_templates = [d for d in (*template_dirs, BUILTIN_TEMPLATES, RUNTIME_DIR) if d.is_dir()]
     if not specs_dir.is_dir():
         print(f"error: {specs_dir}/ does not exist", file=sys.stderr)
         return cli.EXIT_USAGE

@@ -151,13 +151,18 @@ def test_renames_are_listed_in_the_readme_and_warned_about(generated: Generated,
 
 
 def test_the_reserved_names_are_every_name_the_generated_modules_define(generated: Generated) -> None:
-    """Read from the templates, the reserved set holds every name a generated module defines
-    or imports (the models excepted): a model by any of those names would shadow it."""
+    """Read from the templates and the runtime, the reserved set holds every name a generated
+    module defines or imports (the models excepted): a model by any of those names would
+    shadow it. The classes named after a tag give way to the models instead."""
     package_dir = generated.out / "name_collisions" / "name_collisions_api"
     found: set[str] = set()
-    for module in ("__init__.py", "client.py", "server.py", "errors.py", "_base_client.py", "models.py"):
-        for node in ast.parse((package_dir / module).read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and module != "models.py":
+    per_tag: set[str] = set()
+    for path in sorted(package_dir.rglob("*.py")):
+        module = path.relative_to(package_dir).as_posix()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef) and module.startswith(("_resources/", "_routes/")):
+                per_tag.add(node.name)
+            elif isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and module != "models.py":
                 found.add(node.name)
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -165,7 +170,10 @@ def test_the_reserved_names_are_every_name_the_generated_modules_define(generate
             elif isinstance(node, ast.ImportFrom) and node.module != "models":
                 found |= {alias.asname or alias.name for alias in node.names}
     found.add("ApiModel")
-    capitalised = {name for name in found if name[:1].isupper()}  # what a class name can be
+    models = set(vars(generated.models("name_collisions")))
+    assert per_tag and not per_tag & models
+    # What a class name can be: model names never hold `_`, which every tag's constant does.
+    capitalised = {name for name in found - per_tag if name[:1].isupper() and "_" not in name}
     assert capitalised <= naming.GENERATED_SYMBOLS, capitalised - naming.GENERATED_SYMBOLS
     assert {"ConflictError", "NotFoundError", "RedirectError", "InMemoryHandler", "T"} <= naming.GENERATED_SYMBOLS
 
