@@ -4,9 +4,10 @@
 
 Each route module (`_routes/<tag>.py`) declares its operations with `OperationRouter.operation`
 (their security, declared errors and the parameters the server reads by style) and routes
-that call the `Operation`'s steps: check the parameters, read the body, run the handler,
+that call the `Operation`'s steps: check the parameters, read the body, call the handler,
 answer. `build_app` puts the routers together into one FastAPI app that answers every
-error in the API's own declared shapes.
+error in the API's own declared shapes; `Safeguards` logs and answers what nothing else
+did (a failing handler among them) with the declared 500.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the signatures of the
@@ -19,7 +20,7 @@ import logging
 import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, overload
 
 import jsonschema_rs
 import pydantic
@@ -39,8 +40,6 @@ from ._server_credentials import Authenticate, Credentials, SecurityScheme, chal
 from ._styled_parameters import ABSENT, MAX_DOCUMENTED_SCHEMA, Schemas, StyledParameter, is_json, read_styled
 
 log = logging.getLogger(f"{__package__}.server")
-
-T = TypeVar("T")
 
 DEFAULT_MAX_BODY_SIZE = 1024 * 1024
 # RFC 9110 (section 8.3): a body without a Content-Type may be taken for octet-stream.
@@ -268,8 +267,8 @@ class ServerSpec:
 class Operation:
     """One operation as its route needs it, beyond what the route's signature says.
 
-    Its methods are the steps of the route: credentials and styled parameters (as FastAPI
-    dependencies), the parameters' check, the body, the handler's call and the answer.
+    Its methods are the steps of the route: the handler, credentials and styled parameters
+    (as FastAPI dependencies), the parameters' check, the body and the answer.
     """
 
     def __init__(
@@ -425,16 +424,6 @@ class Operation:
     async def text_body(self, request: Request, *, required: bool, media_types: Sequence[str]) -> str | None:
         """The body as UTF-8 text, checked against its schema."""
         return await self.spec.validator.text(request, self.name, required=required, media_types=media_types)
-
-    async def run(self, call: Awaitable[T]) -> T:
-        """Await the handler; anything but HttpError becomes a 500 in the declared shape."""
-        try:
-            return await call
-        except HttpError:
-            raise
-        except Exception:
-            log.exception("handler %s failed", self.name)
-            raise HttpError(500) from None
 
     @staticmethod
     def respond(result: Any, response_type: Any, status_code: int) -> Response:
@@ -614,8 +603,9 @@ class Safeguards:
     """The app's outermost layer: the answers the routes cannot give themselves.
 
     A body larger than the limit is a 413 before a route reads it. An exception that
-    nothing answered (a bug of the server's own, or a callback such as `authenticate`
-    failing) is logged and answered with a 500 in the declared shape, never a traceback.
+    nothing answered (a handler failing, a bug of the server's own, or a callback such as
+    `authenticate` failing) is logged, with the route it went through, and answered with
+    a 500 in the declared shape, never a traceback.
     """
 
     def __init__(self, app: ASGIApp, max_body_size: int, errors: ErrorTable) -> None:
