@@ -126,7 +126,11 @@ def test_an_error_body_fills_the_declared_model() -> None:
     table = ErrorTable(api={}, operations={"get_pet": {"400": ENVELOPE}})
     response = table.response("get_pet", 400, "invalid request", [FieldProblem("/name", "too short")])
     assert response.status_code == 400 and response.media_type == "application/json"
-    assert json.loads(bytes(response.body)) == {"message": "invalid request", "status": 400, "errors": {"/name": "too short"}}
+    assert json.loads(bytes(response.body)) == {
+        "message": "invalid request",
+        "status": 400,
+        "errors": {"/name": "too short"},
+    }
     problem = json.loads(bytes(table.response("get_pet", 404, "Not Found").body))
     assert problem == {"type": "about:blank", "detail": "Not Found", "status": 404, "title": "Not Found"}
 
