@@ -12,6 +12,8 @@ from typing import Any
 
 from generator import naming
 
+# The lower-case names a route module imports: no route function may take them.
+_ROUTE_MODULE_NAMES = frozenset({"abc"})
 # The HTTP methods FastAPI has a decorator of their own for (`@app.get`, ...).
 _FASTAPI_SHORTCUTS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
@@ -381,6 +383,11 @@ class Operation:
         for parameter in self.path_parameters:
             path = path.replace("{" + parameter.name + "}", "{" + parameter.python_name + "}")
         return path
+
+    @property
+    def route_function(self) -> str:
+        """The name of the server's route function, at the top level of its tag's module."""
+        return naming.module_function_name(self.method_name, _ROUTE_MODULE_NAMES)
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:

@@ -114,6 +114,12 @@ def method_name(operation_id: str) -> str:
     return result + "_" if result.startswith("with_") or result in ("close", "aclose") else result
 
 
+def module_function_name(name: str, taken: Iterable[str] = ()) -> str:
+    """A function at a module's top level for an operation's method name: one that would
+    hide a builtin (`list`, which annotations after it need) or a name in `taken` gets `_`."""
+    return name + "_" if name in _BUILTIN_NAMES or name in set(taken) else name
+
+
 def module_name(group: str) -> str:
     """A module for a group of operations: the tag `Customer Accounts` -> `customer_accounts`."""
     return snake_case(group, digit_prefix="tag")
