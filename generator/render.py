@@ -3,6 +3,7 @@
 Templates receive the IR and nothing else; every spec string reaches them through the
 escaping filters of `generator.literals` (`literal`, `docstring`, `comment`, `toml`,
 `markdown`). A directory of override templates may replace any built-in template by name.
+The modules of `runtime/` are not templates: every package gets them as they are.
 """
 
 from __future__ import annotations

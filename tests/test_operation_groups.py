@@ -13,6 +13,7 @@ import yaml
 from generator.bundle import bundle
 from generator.ir_builder import build_api
 from generator.normalize import normalize
+from generator.render import qualified
 from tests.support import importable, mypy_strict, run_generator, serve
 
 SPEC: dict[str, Any] = {
@@ -111,3 +112,11 @@ def test_each_group_is_a_client_module_and_a_route_module_served_by_one_app(tmp_
             raw = client.with_raw_response.get_note("n1")
             assert raw.status_code == 200 and raw.parsed.id == "n1"
             assert httpx.get(f"{url}/notes/feed").json() == []
+
+
+def test_client_modules_reach_models_through_their_module_and_only_there() -> None:
+    assert qualified("list[Customer] | dict[str, Pet] | None", {"Customer", "Pet"}) == (
+        "list[models.Customer] | dict[str, models.Pet] | None"
+    )
+    assert qualified('Literal["Customer"] | Customer', {"Customer"}) == 'Literal["Customer"] | models.Customer'
+    assert qualified("CustomerList", {"Customer"}) == "CustomerList"
