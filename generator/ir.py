@@ -209,6 +209,10 @@ class Parameter:
     explode: bool = True
     media_type: str | None = None
     shape: ValueShape = ValueShape.SCALAR
+    # A path parameter of a path that differs from another only in parameter names
+    # (`/contacts/{id}` beside `/contacts/{number}`): the route matches only values of its
+    # format, so the server can tell the two apart. A Starlette convertor name, or None.
+    route_convertor: str | None = None
 
     @property
     def optional(self) -> bool:
@@ -371,17 +375,12 @@ class Operation:
         return method if method in _FASTAPI_SHORTCUTS else None
 
     @property
-    def route_precedence(self) -> tuple[int, ...]:
-        """Sorts routes as OpenAPI matches paths: at each segment a fixed one (`/notes/feed`)
-        before a templated one (`/notes/{id}`)."""
-        return tuple(1 if "{" in segment else 0 for segment in self.path.split("/"))
-
-    @property
     def server_path(self) -> str:
         """The path with Python names in its placeholders: routers accept only identifiers."""
         path = self.path
         for parameter in self.path_parameters:
-            path = path.replace("{" + parameter.name + "}", "{" + parameter.python_name + "}")
+            convertor = f":{parameter.route_convertor}" if parameter.route_convertor else ""
+            path = path.replace("{" + parameter.name + "}", "{" + parameter.python_name + convertor + "}")
         return path
 
     @property

@@ -691,11 +691,49 @@ def _record_id_path(operation: Operation, components: dict[str, Any]) -> tuple[s
     return ()
 
 
+# Path parameter formats a route can match on its own: Starlette convertors the server
+# runtime registers, which check the text and pass it on unchanged.
+_ROUTE_CONVERTORS = {"uuid": "uuid_text"}
+_TEMPLATE = re.compile(r"\{[^}]*\}")
+
+
+def _told_apart(operations: tuple[Operation, ...]) -> tuple[Operation, ...]:
+    """Paths that differ only in parameter names (`/Contacts/{ContactID}` beside
+    `/Contacts/{ContactNumber}`), told apart where a parameter's format allows: its route
+    matches only values of that format and is tried first (the server's `build_app` orders the routes)."""
+    paths_by_shape: dict[str, set[str]] = {}
+    for operation in operations:
+        paths_by_shape.setdefault(_TEMPLATE.sub("{}", operation.path), set()).add(operation.path)
+    told: list[Operation] = []
+    for operation in operations:
+        siblings = [path.split("/") for path in sorted(paths_by_shape[_TEMPLATE.sub("{}", operation.path)])]
+        # Only the segments whose parameter names differ: `{AccountID}` in both
+        # `/Accounts/{AccountID}/Attachments/{FileName}` and `.../{AttachmentID}` matches anything.
+        differing = {name for segments in zip(*siblings, strict=True) if len(set(segments)) > 1 for name in segments}
+        if not differing:
+            told.append(operation)
+            continue
+        parameters = tuple(
+            replace(parameter, route_convertor=_ROUTE_CONVERTORS.get(_format_of(parameter)))
+            if parameter.location is ParameterLocation.PATH and "{" + parameter.name + "}" in differing
+            else parameter
+            for parameter in operation.parameters
+        )
+        told.append(replace(operation, parameters=parameters))
+    return tuple(told)
+
+
+def _format_of(parameter: Parameter) -> str:
+    schema = parameter.json_schema
+    return str(schema.get("format", "")) if isinstance(schema, dict) else ""
+
+
 def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: str) -> tuple[Api, list[Diagnostic]]:
     """The IR of a normalized document, with warnings for what it leaves out."""
     builder = _Builder(document, bundle)
     operations, used_schemes = builder.operations()
     operations = tuple(replace(o, record_id_path=_record_id_path(o, builder.components)) for o in operations)
+    operations = _told_apart(operations)
     operations, error_shapes, default_error_routes = attach_error_shapes(operations, builder.components)
     info = document.get("info") or {}
     environment_prefix = naming.constant_name(spec_name)

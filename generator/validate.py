@@ -254,7 +254,8 @@ def _semantic_problems(document: dict[str, Any], repairs: Repairs) -> None:
             repairs.warn(
                 ("paths", path),
                 f"{path!r} and {shapes[shape]!r} differ only in parameter names, which OpenAPI forbids: "
-                "a server cannot tell them apart, and routes a request to the one declared first",
+                "the server tells them apart only where a parameter has format uuid (its route then "
+                "takes UUIDs and is tried first); otherwise the one declared first takes every request",
                 "ambiguous-path",
             )
         shapes.setdefault(shape, path)

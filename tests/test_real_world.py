@@ -145,3 +145,31 @@ def test_openapi_3_2_methods_and_querystring_work_over_http(tmp_path: Path) -> N
             assert refused.status_code == 400, refused.text
             assert "depth" in refused.text
             assert httpx.get(f"{url}/notes/n-1", params={"fields": "text", "depth": "3"}).status_code == 404
+
+
+def test_paths_that_differ_only_in_parameter_names_are_told_apart_by_format(tmp_path: Path) -> None:
+    """`/contacts/{contactId}` (a UUID) beside `/contacts/{contactNumber}`, as Xero publishes:
+    a warning, and the server routes a UUID to the first and anything else to the second."""
+    run = run_generator("generate", REAL_WORLD / "ambiguous_paths.yaml", "--out", tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "1 warning (1 ambiguous-path)" in run.stderr
+    package = tmp_path / "ambiguous_paths"
+    assert mypy_strict(package, "ambiguous_paths_api").returncode == 0
+    with importable(package):
+        api = importlib.import_module("ambiguous_paths_api")
+        server = importlib.import_module("ambiguous_paths_api.server")
+        models = importlib.import_module("ambiguous_paths_api.models")
+
+        class Contacts(server.Handler):  # type: ignore[misc]
+            async def get_contact_by_id(self, contact_id: str, *, credentials: object) -> object:
+                return models.Found(by=f"id {contact_id}")
+
+            async def get_contact_by_number(self, contact_number: str, *, credentials: object) -> object:
+                return models.Found(by=f"number {contact_number}")
+
+        uuid = "8f4ec2ce-5f36-4f55-9a4b-6c2b8e1d7a10"
+        with serve(server.create_app(Contacts())) as url, api.Client(base_url=url) as client:
+            assert client.get_contact_by_id(uuid).by == f"id {uuid}"
+            assert client.get_contact_by_number("C-1042").by == "number C-1042"
+            # Not quite a UUID: the route that takes any value.
+            assert client.get_contact_by_number(uuid[:-1]).by == f"number {uuid[:-1]}"

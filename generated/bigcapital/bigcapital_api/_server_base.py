@@ -27,6 +27,7 @@ import pydantic
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
@@ -44,6 +45,24 @@ log = logging.getLogger(f"{__package__}.server")
 DEFAULT_MAX_BODY_SIZE = 1024 * 1024
 # RFC 9110 (section 8.3): a body without a Content-Type may be taken for octet-stream.
 UNTYPED_BODY = "application/octet-stream"
+
+
+class UuidTextConvertor(Convertor[str]):
+    """A path segment that is a UUID, passed on as the text it was: a route of a path that
+    differs from another only in parameter names (`/contacts/{id}` beside
+    `/contacts/{number}`) matches by its parameter's format, and tries first."""
+
+    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+# Registered before any route module declares a path with `{name:uuid_text}`: they import this one.
+register_url_convertor("uuid_text", UuidTextConvertor())
 
 
 # --- reading bodies ---------------------------------------------------------------------------
@@ -502,8 +521,10 @@ class ServerState:
 
 def _route_precedence(route: APIRoute) -> tuple[int, ...]:
     """OpenAPI matches paths segment by segment, a fixed one (`/notes/feed`) before a
-    templated one (`/notes/{id}`); Starlette takes the first route that matches."""
-    return tuple(1 if "{" in segment else 0 for segment in route.path.split("/"))
+    templated one (`/notes/{id}`); a template that matches only values of its format
+    (`{id:uuid_text}`) goes before one that matches any. Starlette takes the first route
+    that matches."""
+    return tuple(0 if "{" not in segment else 1 if ":" in segment else 2 for segment in route.path.split("/"))
 
 
 def build_app(

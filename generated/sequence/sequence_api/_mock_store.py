@@ -153,7 +153,15 @@ class MockStore:
         # Shallow copies: validation reads `data` without changing it; only the nested
         # objects on the id's path are copied before the id is written into them.
         data = {name: value for name, value in example.items() if required is None or name in required}
-        data.update({name: value for name, value in record.items() if fields is None or name in fields})
+        for name, value in record.items():
+            if fields is not None and name not in fields:
+                continue
+            if value is None:
+                # A null the request could send (a nullable request field, a field a PATCH
+                # cleared) leaves the field out: its namesake in the response may not be nullable.
+                data.pop(name, None)
+            else:
+                data[name] = _without_nulls(value)
         if id_path:
             # The id goes where the response keeps it, inside an envelope that the record
             # or else the example provides; without one there is nowhere valid to put it.
@@ -195,6 +203,16 @@ class MockStore:
         except pydantic.ValidationError:
             log.warning("the mock has no valid example of %s", response_type)
             raise HttpError(501, message="the mock has no valid example for this response") from None
+
+
+def _without_nulls(value: Any) -> Any:
+    """A request value with the members it set to null left out, at any depth, as a
+    response carries them: the request's schema may allow a null where the response's does not."""
+    if isinstance(value, dict):
+        return {name: _without_nulls(member) for name, member in value.items() if member is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
 
 
 def _as_sent(body: Any) -> Any:
