@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy generator
+	$(BIN)/mypy generator runtime
 	@for package in $(GENERATED); do \
 		echo "mypy $$package"; \
 		(cd $$package && ../../$(BIN)/mypy --strict --no-incremental --cache-dir=/dev/null .) || exit 1; \

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 _TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_RUNTIME = Path(__file__).resolve().parent.parent / "runtime"  # render.RUNTIME_DIR
 _JINJA_MARKUP = re.compile(r"{#.*?#}|{%.*?%}|{{.*?}}", re.DOTALL)
 # `class X`, `def x`, `X = ...` and `X: T = ...` at the start of a line: the module's own names.
 _DEFINITION = re.compile(r"^(?:class|def|async\s+def)\s+(\w+)|^(\w+)\s*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
@@ -46,15 +47,16 @@ def _module_names(source: str) -> set[str]:
 
 
 def _generated_symbols() -> frozenset[str]:
-    """Every module-level name of the generated package's modules, read from the templates.
+    """Every module-level name of the generated package's modules, read from the templates
+    and the runtime the packages copy.
 
-    A model is imported next to them (`__init__`, `client`, `server`), so one with the same
-    name would shadow an exception, a client or a server symbol. Read rather than listed
-    by hand, the set follows the templates as they change.
+    A model is imported next to them (`__init__`, `server`, the route modules), so one with
+    the same name would shadow an exception, a client or a server symbol. Read rather than
+    listed by hand, the set follows the templates and the runtime as they change.
     """
     names = {name for _, imported in MODELS_IMPORTS for name in imported}
-    for template in sorted(_TEMPLATES.glob("*.py.jinja")):
-        names |= _module_names(template.read_text(encoding="utf-8"))
+    for source in [*sorted(_TEMPLATES.glob("*.py.jinja")), *sorted(_RUNTIME.glob("*.py"))]:
+        names |= _module_names(source.read_text(encoding="utf-8"))
     return frozenset(names)
 
 
@@ -110,6 +112,17 @@ def method_name(operation_id: str) -> str:
     """The client and handler method for an operation: its operation id in snake_case."""
     result = snake_case(operation_id, digit_prefix="op")
     return result + "_" if result.startswith("with_") or result in ("close", "aclose") else result
+
+
+def module_function_name(name: str, taken: Iterable[str] = ()) -> str:
+    """A function at a module's top level for an operation's method name: one that would
+    hide a builtin (`list`, which annotations after it need) or a name in `taken` gets `_`."""
+    return name + "_" if name in _BUILTIN_NAMES or name in set(taken) else name
+
+
+def module_name(group: str) -> str:
+    """A module for a group of operations: the tag `Customer Accounts` -> `customer_accounts`."""
+    return snake_case(group, digit_prefix="tag")
 
 
 def operation_id_for(method: str, path: str) -> str:

@@ -27,7 +27,7 @@ from generator.load.spec_input import SpecInput
 from generator.normalize.normalize import normalize, rename_warnings
 from generator.render import json_text
 from generator.render.model_builder import build_models
-from generator.render.render import data_files, render_code, render_models
+from generator.render.render import data_files, render_code, render_models, runtime_files
 from generator.validate.validate import validate
 from generator.write.formatting import BackgroundFormatter
 
@@ -129,7 +129,7 @@ def render_spec(
     package, model_warnings = build_models(loaded.document, loaded.locate)
     models = _encoded(render_models(env, api, package))
     formatting.append(formatter.submit(models))
-    files = {**code, **models, **_encoded(data_files(api, loaded.spec_json))}
+    files = {**code, **models, **_encoded(data_files(api, loaded.spec_json)), **runtime_files(api)}
     if history:
         files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
     warnings = loaded.diagnostics + model_warnings

@@ -14,6 +14,7 @@ operation with FULL_MAX_EXAMPLES. Everything else is the same in both.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import json
@@ -251,19 +252,52 @@ def _in_schema(route: Any) -> bool:
 
 
 def _client_operations(client: Any, cls: type) -> Counter[tuple[str, str]]:
-    """(METHOD, path) of the endpoint each public method of a client class sends to."""
-    endpoint_type = importlib.import_module(client.__package__ + "._base_client").Endpoint
+    """(METHOD, path) of the endpoint each public method of a client class sends to: each
+    is called, with None for every required argument, on a stand-in for the client that
+    keeps the `Endpoint` it is asked to send instead of sending it."""
+    base = importlib.import_module(client.__package__ + "._base_client")
     found: Counter[tuple[str, str]] = Counter()
-    for name, value in vars(cls).items():
-        if name.startswith("_") or not callable(value):
+    for name in dir(cls):
+        value = getattr(cls, name)
+        if (
+            name.startswith("_")
+            or not callable(value)
+            or hasattr(base.SyncApiClient, name)
+            or hasattr(base.AsyncApiClient, name)
+        ):
             continue
-        code = inspect.unwrap(value).__code__
-        endpoints = [vars(client)[n] for n in code.co_names if isinstance(vars(client).get(n), endpoint_type)]
-        if len(endpoints) == 1:
+        function = inspect.unwrap(value)  # without the warning of `@deprecated`
+        endpoints: list[Any] = []
+        stand_in = _RecordingClient(endpoints, asynchronous=inspect.iscoroutinefunction(function))
+        parameters = list(inspect.signature(function).parameters.values())[1:]
+        required = [p for p in parameters if p.default is inspect.Parameter.empty]
+        positional = [None for p in required if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+        keywords = {p.name: None for p in required if p.kind is inspect.Parameter.KEYWORD_ONLY}
+        call = function(stand_in, *positional, **keywords)
+        if inspect.iscoroutine(call):
+            with contextlib.suppress(StopIteration):
+                call.send(None)  # nothing is awaited for real: one step runs it to its end
+        if len(endpoints) == 1 and isinstance(endpoints[0], base.Endpoint):
             found[(endpoints[0].method, _shape(endpoints[0].path))] += 1
         else:
             found[("?", f"{cls.__name__}.{name} sends to {len(endpoints)} endpoints")] += 1
     return found
+
+
+class _RecordingClient:
+    """Stands in for `self` in a client's method: `_request` keeps the endpoint it is given."""
+
+    def __init__(self, endpoints: list[Any], *, asynchronous: bool) -> None:
+        self._endpoints = endpoints
+        self._asynchronous = asynchronous
+
+    def _request(self, endpoint: Any, **parts: Any) -> Any:
+        self._endpoints.append(endpoint)
+        return self._answer() if self._asynchronous else None
+
+    @staticmethod
+    async def _answer() -> None:
+        return None
 
 
 def _difference(expected: Counter[tuple[str, str]], actual: Counter[tuple[str, str]]) -> str:

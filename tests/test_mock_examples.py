@@ -168,14 +168,14 @@ def test_the_packages_type_check(generated: Generated) -> None:
 
 
 def test_what_fits_is_kept_when_an_example_is_repaired(generated: Generated) -> None:
-    server = generated.module(SPEC, "server")
-    replaced = server._REPLACE_ACCOUNT_EXAMPLE
+    routes = generated.module(SPEC, "_routes.accounts")  # the examples sit beside their operations
+    replaced = routes._REPLACE_ACCOUNT_EXAMPLE
     assert replaced["id"] == ACCOUNT_ID and replaced["balance"] == 12.5 and replaced["nickname"] == "Savings"
     assert len(replaced["token"]) == 36 and isinstance(replaced["owner"], dict)
-    listed = server._LIST_ACCOUNTS_EXAMPLE
+    listed = routes._LIST_ACCOUNTS_EXAMPLE
     assert [account["id"] for account in listed] == ["acc_0001", "acc_0002"]
     assert listed[0]["balance"] == 12.5 and isinstance(listed[1]["balance"], int | float)
-    created = server._CREATE_ACCOUNT_EXAMPLE
+    created = routes._CREATE_ACCOUNT_EXAMPLE
     assert created["owner"]["name"] == "Di" and "plan" not in created  # "gold" is no plan: left out
 
 
@@ -262,7 +262,8 @@ def test_a_record_that_no_longer_fits_degrades_to_the_example(generated: Generat
     handler.records[("/accounts/{accountId}", (ACCOUNT_ID,))] = {"owner": {"name": ""}, "balance": -1}
     with serve(server.create_app(handler)) as url, httpx.Client(base_url=url) as client:
         body = answer(client, "GET", f"/accounts/{ACCOUNT_ID}", 200)
-        assert body["owner"] == server._GET_ACCOUNT_EXAMPLE["owner"] and body["balance"] >= 0
+        example = generated.module(SPEC, "_routes.accounts")._GET_ACCOUNT_EXAMPLE
+        assert body["owner"] == example["owner"] and body["balance"] >= 0
 
 
 # --- the synthesizer on its own ----------------------------------------------------------

@@ -151,14 +151,19 @@ def test_renames_are_listed_in_the_readme_and_warned_about(generated: Generated,
 
 
 def test_the_reserved_names_are_every_name_the_generated_modules_define(generated: Generated) -> None:
-    """Read from the templates, the reserved set holds every name a generated module defines
-    or imports (the models excepted): a model by any of those names would shadow it."""
+    """Read from the templates and the runtime, the reserved set holds every name a generated
+    module defines or imports (the models excepted): a model by any of those names would
+    shadow it. The classes named after a tag give way to the models instead."""
     package_dir = generated.out / "name_collisions" / "name_collisions_api"
     found: set[str] = set()
-    for path in sorted([*package_dir.glob("*.py"), *package_dir.glob("models/*.py")]):
-        in_models = path.parent.name == "models"
+    per_tag: set[str] = set()
+    for path in sorted(package_dir.rglob("*.py")):
+        module = path.relative_to(package_dir).as_posix()
+        in_models = module.startswith("models/")
         for node in _module_level(ast.parse(path.read_text(encoding="utf-8")).body):
-            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            if isinstance(node, ast.ClassDef) and module.startswith(("_resources/", "_routes/")):
+                per_tag.add(node.name)
+            elif isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
                 if not (in_models and isinstance(node, ast.ClassDef)):  # the models themselves
                     found.add(node.name)
             elif isinstance(node, ast.Assign | ast.AnnAssign):
@@ -167,7 +172,10 @@ def test_the_reserved_names_are_every_name_the_generated_modules_define(generate
             elif isinstance(node, ast.ImportFrom) and not (node.module == "models" or (in_models and node.level)):
                 found |= {alias.asname or alias.name for alias in node.names}
     found.add("ApiModel")
-    capitalised = {name for name in found if name[:1].isupper()}  # what a class name can be
+    models = set(dir(generated.models("name_collisions")))
+    assert per_tag and not per_tag & models
+    # What a class name can be: model names never hold `_`, which every tag's constant does.
+    capitalised = {name for name in found - per_tag if name[:1].isupper() and "_" not in name}
     assert capitalised <= naming.GENERATED_SYMBOLS, capitalised - naming.GENERATED_SYMBOLS
     assert {"ConflictError", "NotFoundError", "RedirectError", "InMemoryHandler", "T"} <= naming.GENERATED_SYMBOLS
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.cli import generation
 from generator.load.spec_input import BadPackageName, LoadOptions, SpecInput
-from generator.render.render import BUILTIN_TEMPLATES
+from generator.render.render import BUILTIN_TEMPLATES, RUNTIME_DIR
 from generator.write import stamps, writer
 
 
@@ -30,7 +30,8 @@ def watch(
     """Watch until interrupted (or `stop` is set); 0 when stopped cleanly."""
     from watchfiles import watch as file_changes
 
-    watched_templates = [d for d in (*template_dirs, BUILTIN_TEMPLATES) if d.is_dir()]
+    # The runtime is copied into every package, as every package is rendered from the templates.
+    watched_templates = [d for d in (*template_dirs, BUILTIN_TEMPLATES, RUNTIME_DIR) if d.is_dir()]
     if not specs_dir.is_dir():
         print(f"error: {specs_dir}/ does not exist", file=sys.stderr)
         return generation.EXIT_USAGE

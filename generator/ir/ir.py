@@ -14,6 +14,8 @@ from generator import naming
 from generator.literals import python_literal
 from generator.media_types import Encoding
 
+# The lower-case names a route module imports: no route function may take them.
+_ROUTE_MODULE_NAMES = frozenset({"abc"})
 # The HTTP methods FastAPI has a decorator of their own for (`@app.get`, ...).
 _FASTAPI_SHORTCUTS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
@@ -310,6 +312,8 @@ class Operation:
     request_example: Any = None
     error_routes: tuple[ErrorRoute, ...] = ()
     record_id_path: tuple[str, ...] = ()
+    # What the operation is grouped by into modules: its first tag, else its path's first segment.
+    group: str = ""
 
     @property
     def mock_action(self) -> str:
@@ -345,14 +349,6 @@ class Operation:
         return method if method in _FASTAPI_SHORTCUTS else None
 
     @property
-    def route_precedence(self) -> tuple[int, ...]:
-        """Sorts routes as OpenAPI matches paths: at each segment a fixed one (`/notes/feed`)
-        before a templated one (`/notes/{id}`), and a template that matches only values of its
-        format (`{id:uuid_text}`) before one that matches any."""
-        typed = {"{" + p.name + "}" for p in self.path_parameters if p.route_convertor}
-        return tuple((1 if segment in typed else 2) if "{" in segment else 0 for segment in self.path.split("/"))
-
-    @property
     def server_path(self) -> str:
         """The path with Python names in its placeholders: routers accept only identifiers."""
         path = self.path
@@ -360,6 +356,11 @@ class Operation:
             convertor = f":{parameter.route_convertor}" if parameter.route_convertor else ""
             path = path.replace("{" + parameter.name + "}", "{" + parameter.python_name + convertor + "}")
         return path
+
+    @property
+    def route_function(self) -> str:
+        """The name of the server's route function, at the top level of its tag's module."""
+        return naming.module_function_name(self.method_name, _ROUTE_MODULE_NAMES)
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
@@ -376,6 +377,43 @@ class Operation:
             p for p in self.parameters if p.location is not ParameterLocation.PATH and p is not self.idempotency_key
         ]
         return tuple(sorted(others, key=lambda p: not p.required))
+
+
+@dataclass(frozen=True, slots=True)
+class OperationGroup:
+    """The operations of one tag: one client module (`_resources/<module_name>.py`) and one
+    server module (`_routes/<module_name>.py`), whose classes are named after `class_name`."""
+
+    name: str  # the tag (or path segment) as the spec spells it
+    module_name: str
+    class_name: str
+    operations: tuple[Operation, ...]
+    model_names: tuple[str, ...]  # the model classes the operations' annotations mention
+
+    @property
+    def error_shape_names(self) -> tuple[str, ...]:
+        """The error shapes (`ErrorShape.constant_name`) the operations' routes answer with."""
+        return tuple(sorted({route.shape_name for o in self.operations for route in o.error_routes}))
+
+    @property
+    def has_deprecated_operations(self) -> bool:
+        return any(o.deprecated for o in self.operations)
+
+    @property
+    def writes_parameters_by_style(self) -> bool:
+        return any(not p.has_default_style and p.media_type is None for o in self.operations for p in o.parameters)
+
+    @property
+    def has_json_parameters(self) -> bool:
+        return any(p.json_content for o in self.operations for p in o.parameters)
+
+    @property
+    def reads_parameters_by_style(self) -> bool:
+        return any(p.read_by_style for o in self.operations for p in o.parameters)
+
+    @property
+    def has_idempotent_operations(self) -> bool:
+        return any(o.idempotency_key is not None for o in self.operations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +438,8 @@ class Api:
     # (spec name, class name) of the schemas whose class name is not their name in PascalCase:
     # it would have shadowed one of the package's own names, a builtin or another schema.
     model_renames: tuple[tuple[str, str], ...] = ()
+    # The operations by tag, in the order their first operation comes in the spec.
+    groups: tuple[OperationGroup, ...] = ()
 
     @property
     def reads_forms(self) -> bool:

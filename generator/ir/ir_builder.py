@@ -18,6 +18,7 @@ from generator.ir.ir import (
     Body,
     CredentialArgument,
     Operation,
+    OperationGroup,
     Parameter,
     ParameterLocation,
     ParameterStyle,
@@ -264,6 +265,7 @@ class _Builder:
                     security=schemes,
                     idempotency_key=idempotency,
                     request_example=request_example,
+                    group=_group_of(operation.get("tags"), path),
                 )
             )
         return tuple(operations), used_schemes
@@ -597,6 +599,45 @@ _BUILTIN_SCALARS: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def _group_of(tags: Any, path: str) -> str:
+    """What an operation is grouped by: its first tag, else the first segment of its path
+    (`/customers/{id}` -> `customers`), else `default`."""
+    if isinstance(tags, list) and tags and isinstance(tags[0], str) and tags[0].strip():
+        return tags[0].strip()
+    return next((segment for segment in path.split("/") if segment and "{" not in segment), "default")
+
+
+# How the classes of a group's modules are named around its class name.
+GROUP_CLASS_AFFIXES = (
+    ("", "Resource"),
+    ("Async", "Resource"),
+    ("", "ResourceWithRawResponse"),
+    ("Async", "ResourceWithRawResponse"),
+    ("", "Operations"),
+    ("", "Mock"),
+)
+
+
+def operation_groups(operations: tuple[Operation, ...], components: dict[str, Any]) -> tuple[OperationGroup, ...]:
+    """The operations by group, in the order each group first comes; module and class names
+    unique, whatever the tags are (`Customers` and `customers!` are two modules)."""
+    by_group: dict[str, list[Operation]] = {}
+    for operation in operations:
+        by_group.setdefault(operation.group, []).append(operation)
+    modules = naming.unique(naming.module_name(group) for group in by_group)
+    # The classes named after a group (`CustomersResource`, `CustomersMock`, ...) sit next to
+    # the models in their modules: a name that would hide a model takes another.
+    classes: list[str] = []
+    for name in naming.unique(naming.pascal_case(module, digit_prefix="Tag") for module in modules):
+        while any(f"{prefix}{name}{suffix}" in components for prefix, suffix in GROUP_CLASS_AFFIXES):
+            name += "Tag"
+        classes.append(name)
+    return tuple(
+        OperationGroup(group, module, class_name, tuple(members), _names_used(tuple(members), components))
+        for (group, members), module, class_name in zip(by_group.items(), modules, classes, strict=True)
+    )
+
+
 def _names_used(operations: tuple[Operation, ...], components: dict[str, Any]) -> tuple[str, ...]:
     """The model classes the operations' annotations mention, sorted."""
     expressions = [p.python_type for o in operations for p in o.parameters]
@@ -660,7 +701,7 @@ _TEMPLATE = re.compile(r"\{[^}]*\}")
 def _told_apart(operations: tuple[Operation, ...]) -> tuple[Operation, ...]:
     """Paths that differ only in parameter names (`/Contacts/{ContactID}` beside
     `/Contacts/{ContactNumber}`), told apart where a parameter's format allows: its route
-    matches only values of that format and is tried first (see `Operation.route_precedence`)."""
+    matches only values of that format and is tried first (the server's `build_app` orders the routes)."""
     paths_by_shape: dict[str, set[str]] = {}
     for operation in operations:
         paths_by_shape.setdefault(_TEMPLATE.sub("{}", operation.path), set()).add(operation.path)
@@ -715,6 +756,7 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
         environment_prefix=environment_prefix,
         error_shapes=error_shapes,
         default_error_routes=default_error_routes,
+        groups=operation_groups(operations, builder.components),
     )
     if builder.problems:
         raise SpecError(builder.problems)

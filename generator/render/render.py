@@ -3,12 +3,15 @@
 Templates receive the IR and nothing else; every spec string reaches them through the
 escaping filters of `generator.literals` (`literal`, `docstring`, `comment`, `toml`,
 `markdown`). A directory of override templates may replace any built-in template by name.
+The modules of `runtime/` are not templates: every package gets them as they are.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import io
+import tokenize
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,9 @@ from generator.literals import comment_text, docstring_text, markdown_text, pyth
 from generator.render import json_text
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# The generated packages' fixed code: plain Python, copied unchanged into every package
+# with a client and a server (its `__init__.py` describes the directory and stays here).
+RUNTIME_DIR = Path(__file__).resolve().parents[2] / "runtime"
 
 # Output file (inside the package directory) -> template name.
 PACKAGE_TEMPLATES = {
@@ -28,10 +34,15 @@ PACKAGE_TEMPLATES = {
 }
 MODULE_TEMPLATES = {
     "__init__.py": "__init__.py.jinja",
-    "_base_client.py": "_base_client.py.jinja",
     "client.py": "client.py.jinja",
-    "errors.py": "errors.py.jinja",
     "server.py": "server.py.jinja",
+    "_resources/__init__.py": "resources_package.py.jinja",
+    "_routes/__init__.py": "routes_package.py.jinja",
+}
+# One module per group of operations (`OperationGroup`), in these folders of the package.
+GROUP_TEMPLATES = {
+    "_resources": "resource.py.jinja",
+    "_routes": "routes.py.jinja",
 }
 # The models package: `models/__init__.py` imports each submodule on first use.
 MODELS_PACKAGE_TEMPLATE = "models_package.py.jinja"
@@ -81,8 +92,24 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         comment=comment_text,
         toml=toml_string,
         markdown=markdown_text,
+        qualified=qualified,
     )
     return env
+
+
+def qualified(expression: str, names: Collection[str], module: str = "models") -> str:
+    """A type expression with the model classes in `names` reached through their module:
+    `list[Customer] | None` -> `list[models.Customer] | None`. Text inside string literals
+    (`Literal["Customer"]`) and attributes (`x.Customer`) stay as they are."""
+    replacements = []
+    previous = ""
+    for token in tokenize.generate_tokens(io.StringIO(expression).readline):
+        if token.type == tokenize.NAME and token.string in names and previous != ".":
+            replacements.append(token.start[1])
+        previous = token.string
+    for column in reversed(replacements):
+        expression = f"{expression[:column]}{module}.{expression[column:]}"
+    return expression
 
 
 def notice(api: Api) -> str:
@@ -119,7 +146,24 @@ def render_code(env: jinja2.Environment, api: Api, changes: Sequence[changelog.E
     files = {name: env.get_template(template).render(context) for name, template in package_templates.items()}
     for name, template in module_templates.items():
         files[f"{api.package}/{name}"] = env.get_template(template).render(context)
+    if not api.models_only:
+        for folder, name in GROUP_TEMPLATES.items():
+            group_template = env.get_template(name)
+            for group in api.groups:
+                files[f"{api.package}/{folder}/{group.module_name}.py"] = group_template.render(context, group=group)
     return files
+
+
+def runtime_files(api: Api) -> dict[str, bytes]:
+    """The runtime's modules, byte for byte, by path in the package directory (none in a
+    package of models only). They are not formatted: they are the same in every package."""
+    if api.models_only:
+        return {}
+    return {
+        f"{api.package}/{path.name}": path.read_bytes()
+        for path in sorted(RUNTIME_DIR.glob("*.py"))
+        if path.name != "__init__.py"
+    }
 
 
 def render_models(env: jinja2.Environment, api: Api, models: ModelPackage) -> dict[str, str]:

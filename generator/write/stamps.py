@@ -22,6 +22,7 @@ from pathlib import Path
 CACHE_DIR = Path(".pyapigen_cache")
 _GENERATOR_DIR = Path(__file__).resolve().parents[1]
 _BUILTIN_TEMPLATES = _GENERATOR_DIR.parent / "templates"  # render.BUILTIN_TEMPLATES, without importing jinja2
+_RUNTIME = _GENERATOR_DIR.parent / "runtime"  # render.RUNTIME_DIR
 _TOOLS = ("ruff", "jinja2", "pyyaml")
 
 
@@ -35,8 +36,8 @@ def _stamp_path(package_dir: Path) -> Path:
 
 
 def _code_files(template_dirs: Iterable[Path]) -> list[Path]:
-    """The generator's code and every template it may read."""
-    files = sorted(_GENERATOR_DIR.rglob("*.py"))
+    """The generator's code, the runtime it copies and every template it may read."""
+    files = sorted(_GENERATOR_DIR.rglob("*.py")) + sorted(_RUNTIME.glob("*.py"))
     for directory in (*template_dirs, _BUILTIN_TEMPLATES):
         if directory.is_dir():
             files += sorted(directory.glob("*.jinja"))

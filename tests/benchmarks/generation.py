@@ -142,18 +142,19 @@ def _peer_executable() -> str | None:
 
 
 def _client_methods(package: Path) -> int:
-    """The public methods of the generated sync `Client`, read from its source."""
-    client = next(package.glob("*/client.py"), None)
-    if client is None:
-        return 0
-    tree = ast.parse(client.read_text(encoding="utf-8"))
-    classes = [node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Client"]
-    return sum(
-        1
-        for cls in classes
-        for node in cls.body
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_")
-    )
+    """The public methods of the generated sync `Client`, read from its source: the plain
+    (not `async`) methods of the `...Resource` classes of its per-tag modules, `_resources/`."""
+    methods = 0
+    for module in sorted(package.glob("*/_resources/*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        methods += sum(
+            1
+            for cls in tree.body
+            if isinstance(cls, ast.ClassDef) and cls.name.endswith("Resource")
+            for node in cls.body
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+        )
+    return methods
 
 
 def _ours_cell(runs: list[Run], produced: int) -> str:

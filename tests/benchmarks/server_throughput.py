@@ -67,12 +67,13 @@ async def _per_request_microseconds(apps: dict[str, Any]) -> dict[str, float]:
 
 def run() -> dict[str, float]:
     sys.path.insert(0, str(GENERATED / "meteroid"))
+    import meteroid_api._routes.customers as customer_routes
     import meteroid_api.models as models
     import meteroid_api.server as server
 
     apps = {
         "generated mock": server.create_app(server.InMemoryHandler()),
-        "hand-written": hand_written_app(models, server._UPDATE_CUSTOMER_EXAMPLE),
+        "hand-written": hand_written_app(models, customer_routes._UPDATE_CUSTOMER_EXAMPLE),
     }
     return asyncio.run(_per_request_microseconds(apps))
 
