@@ -12,12 +12,15 @@ from __future__ import annotations
 import copy
 import functools
 import hmac
+import importlib.resources
+import json
 import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+import jsonschema_rs
 import pydantic
 import pydantic_core
 
@@ -144,24 +147,43 @@ class MockStore:
         """
         if isinstance(response_type, type) and issubclass(response_type, pydantic.RootModel):
             # A union or a map: the record stands for itself; fields of two shapes never mix.
-            try:
-                return type_adapter(response_type).validate_python(dict(record) or dict(example))
-            except pydantic.ValidationError:
-                return MockStore._example_answer(response_type, example)
+            answer = _fitting(response_type, dict(record) or dict(example))
+            return answer if answer is not None else MockStore._example_answer(response_type, example)
         fields = _wire_names(response_type)
         required = _wire_names(response_type, required_only=True) if required_only else None
         # Shallow copies: validation reads `data` without changing it; only the nested
         # objects on the id's path are copied before the id is written into them.
         data = {name: value for name, value in example.items() if required is None or name in required}
-        for name, value in record.items():
-            if fields is not None and name not in fields:
-                continue
-            if value is None:
-                # A null the request could send (a nullable request field, a field a PATCH
-                # cleared) leaves the field out: its namesake in the response may not be nullable.
-                data.pop(name, None)
-            else:
-                data[name] = _without_nulls(value)
+        data.update({name: value for name, value in record.items() if fields is None or name in fields})
+        MockStore._place_id(data, example, id_path, id_value)
+        answer = _fitting(response_type, data)
+        if answer is not None:
+            return answer
+        # The nulls a request could send (a nullable request field, a field a PATCH cleared)
+        # left out, at any depth: their namesakes in the response may not be nullable.
+        data = {name: _without_nulls(value) for name, value in data.items() if value is not None}
+        MockStore._place_id(data, example, id_path, id_value)
+        answer = _fitting(response_type, data)
+        if answer is not None:
+            return answer
+        adapter = type_adapter(response_type)
+        try:
+            adapter.validate_python(data)
+        except pydantic.ValidationError as exc:
+            # A request field whose namesake in the response has another shape: the
+            # example's value (or nothing) takes its place.
+            for name in {str(error["loc"][0]) for error in exc.errors() if error["loc"]}:
+                if name in example:
+                    data[name] = example[name]
+                else:
+                    data.pop(name, None)
+        answer = _fitting(response_type, data)
+        # Still no fit (a nested field, a rule across fields): the example alone.
+        return answer if answer is not None else MockStore._example_answer(response_type, example)
+
+    @staticmethod
+    def _place_id(data: dict[str, Any], example: Mapping[str, Any], id_path: tuple[str, ...], id_value: Any) -> None:
+        """The id written where the response keeps it."""
         if id_path:
             # The id goes where the response keeps it, inside an envelope that the record
             # or else the example provides; without one there is nowhere valid to put it.
@@ -176,22 +198,6 @@ class MockStore:
                 target = target[step]
             else:
                 target[id_path[-1]] = id_value
-        adapter = type_adapter(response_type)
-        try:
-            return adapter.validate_python(data)
-        except pydantic.ValidationError as exc:
-            # A request field whose namesake in the response has another shape: the
-            # example's value (or nothing) takes its place.
-            for name in {str(error["loc"][0]) for error in exc.errors() if error["loc"]}:
-                if name in example:
-                    data[name] = example[name]
-                else:
-                    data.pop(name, None)
-        try:
-            return adapter.validate_python(data)
-        except pydantic.ValidationError:
-            # Still no fit (a nested field, a rule across fields): the example alone.
-            return MockStore._example_answer(response_type, example)
 
     @staticmethod
     def _example_answer(response_type: Any, example: Any) -> Any:
@@ -203,6 +209,39 @@ class MockStore:
         except pydantic.ValidationError:
             log.warning("the mock has no valid example of %s", response_type)
             raise HttpError(501, message="the mock has no valid example for this response") from None
+
+
+def _fitting(response_type: Any, data: Any) -> Any:
+    """`data` in the response type if it fits both the model and the response's JSON Schema,
+    else None. The schema decides what the model cannot: a null where the schema has no
+    null (an optional field reads None in the model), a union value that fits more than one
+    member of a `oneOf`."""
+    adapter = type_adapter(response_type)
+    try:
+        answer = adapter.validate_python(data)
+    except pydantic.ValidationError:
+        return None
+    validator = _response_validator(getattr(response_type, "__name__", ""))
+    if validator is None:
+        return answer
+    sent = adapter.dump_json(answer, by_alias=True, exclude_unset=True, warnings=False)
+    return answer if validator.is_valid(json.loads(sent)) else None
+
+
+@functools.cache
+def _response_validator(model_name: str) -> jsonschema_rs.Validator | None:
+    """The JSON Schema of a response model, from the definitions the server checks requests
+    with (one per schema of the spec, by model name); None for a type that is not one."""
+    definitions = _definitions()
+    if model_name not in definitions:
+        return None
+    return jsonschema_rs.validator_for({"$ref": f"#/$defs/{model_name}", "$defs": definitions}, validate_formats=True)
+
+
+@functools.cache
+def _definitions() -> Any:
+    schemas = importlib.resources.files(__package__).joinpath("request_schemas.json").read_bytes()
+    return json.loads(schemas)["$defs"]
 
 
 def _without_nulls(value: Any) -> Any:

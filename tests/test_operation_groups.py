@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 import yaml
-from generator.bundle import bundle
-from generator.ir_builder import build_api
 
-from generator.normalize import normalize
-from generator.render import qualified
+from generator.ir.ir_builder import build_api
+from generator.load.bundle import bundle
+from generator.normalize.normalize import normalize
+from generator.render.render import qualified
 from tests.support import importable, mypy_strict, run_generator, serve
 
 SPEC: dict[str, Any] = {

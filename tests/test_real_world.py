@@ -175,3 +175,22 @@ def test_paths_that_differ_only_in_parameter_names_are_told_apart_by_format(tmp_
             assert client.get_contact_by_number("C-1042").by == "number C-1042"
             # Not quite a UUID: the route that takes any value.
             assert client.get_contact_by_number(uuid[:-1]).by == f"number {uuid[:-1]}"
+
+
+def test_an_operation_without_a_declared_success_is_answered_with_its_declared_refusal(tmp_path: Path) -> None:
+    """DigitalOcean's retired endpoints declare 410 and errors, no 2xx: the mock answers the
+    410 in its declared shape, never a 200 no schema describes."""
+    run = run_generator("generate", "--strict", REAL_WORLD / "retired.yaml", "--out", tmp_path)
+    assert run.returncode == 0, run.stderr
+    package = tmp_path / "retired"
+    assert mypy_strict(package, "retired_api").returncode == 0
+    with importable(package):
+        api = importlib.import_module("retired_api")
+        server = importlib.import_module("retired_api.server")
+        with serve(server.create_app(server.InMemoryHandler())) as url, api.Client(base_url=url) as client:
+            with pytest.raises(api.ApiStatusError) as refused:
+                client.create_key(body={"name": "ci"})
+            assert refused.value.status_code == 410
+            answer = httpx.post(f"{url}/keys", json={"name": "ci"})
+            assert answer.status_code == 410 and answer.headers["content-type"] == "application/json"
+            assert set(answer.json()) == {"id", "message"}

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from generator.render import BUILTIN_TEMPLATES, RUNTIME_DIR
+from generator.render.render import BUILTIN_TEMPLATES, RUNTIME_DIR
 from tests.support import GENERATED, VENDORS
 
 RUNTIME_MODULES = sorted(path.name for path in RUNTIME_DIR.glob("*.py") if path.name != "__init__.py")

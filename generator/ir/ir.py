@@ -256,6 +256,7 @@ class Response:
     exception_name: str = ""
     example: Any = None
     encoding: Encoding = Encoding.JSON
+    declared: bool = True  # False for the bodiless 200 of an operation that declares no 2xx
 
     @property
     def concrete_media_type(self) -> str:
@@ -331,6 +332,24 @@ class Operation:
         return actions.get(self.http_method, "peek")
 
     @property
+    def mock_refusal(self) -> int | None:
+        """The status the mock answers with where the operation declares no success (an
+        endpoint its vendor retired declares 410 and the usual errors): its first declared
+        client error that is not about credentials or rate, else None (a bodiless 200)."""
+        if self.success.declared:
+            return None
+        return next(
+            (
+                error.status_code
+                for error in self.errors
+                if error.status_code is not None
+                and 400 <= error.status_code < 500
+                and error.status_code not in (401, 403, 407, 429)
+            ),
+            None,
+        )
+
+    @property
     def mock_answer(self) -> str:
         """What the mock returns: stored `content` (a download), the spec's `example` as it
         is (a list or a scalar), the `record` in the response model, or `nothing`."""
@@ -394,6 +413,10 @@ class OperationGroup:
     def error_shape_names(self) -> tuple[str, ...]:
         """The error shapes (`ErrorShape.constant_name`) the operations' routes answer with."""
         return tuple(sorted({route.shape_name for o in self.operations for route in o.error_routes}))
+
+    @property
+    def has_mock_refusals(self) -> bool:
+        return any(operation.mock_refusal for operation in self.operations)
 
     @property
     def has_deprecated_operations(self) -> bool:

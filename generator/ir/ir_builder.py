@@ -496,7 +496,7 @@ class _Builder:
     def responses(self, responses: dict[str, Any], at: str) -> tuple[Response, tuple[Response, ...]]:
         built = {status: self.response(status, raw, pointers.join(at, status)) for status, raw in responses.items()}
         successes = sorted(status for status in built if status.startswith("2"))
-        success = built.pop(successes[0]) if successes else Response("200", 200, "", None, None, None)
+        success = built.pop(successes[0]) if successes else Response("200", 200, "", None, None, None, declared=False)
         for status in successes[1:]:
             built.pop(status)
         errors = tuple(built[status] for status in sorted(built, key=_status_order))
