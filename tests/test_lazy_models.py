@@ -143,11 +143,6 @@ def test_a_model_name_resolves_from_the_package_and_from_models_to_one_class(pac
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="client.py imports its operations' models by name when it loads; clients that name them "
-    "`models.X` at call time let `import clinic_api` load none (and make this test pass: drop the mark)",
-)
 def test_importing_the_package_loads_no_model(package: Path) -> None:
     assert _loaded_after(package, "import clinic_api\nprint(json.dumps(loaded()))") == []
 

@@ -85,3 +85,12 @@ def test_package_names() -> None:
     assert naming.exception_name("404") == "NotFoundError"
     assert naming.exception_name("503") == "InternalServerError"
     assert naming.exception_name("418") == "ApiStatusError"
+
+
+def test_the_exception_named_for_each_status_is_the_one_the_runtime_raises() -> None:
+    """The docs and READMEs name, per declared status, the class `runtime/errors.py` raises."""
+    from runtime import errors
+
+    for status in range(400, 600):
+        assert naming.exception_name(str(status)) == errors.error_class_for(status).__name__, status
+    assert naming.exception_name("5XX") == errors.error_class_for(500).__name__

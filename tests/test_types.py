@@ -34,7 +34,9 @@ def test_models_and_signatures_spell_a_format_from_the_same_table(format_: str, 
     (thing,) = module.classes
     (field,) = thing.fields
     assert (field.annotation, python_type(schema, {})) == spelt
-    imported = {(module_name, name) for module_name, names in module.imports for name in names}
+    imported = {
+        (module_name, name) for models in module.modules for module_name, names in models.imports for name in names
+    }
     assert scalar_type("string", format_).imports <= imported  # the models module imports what it names
 
 

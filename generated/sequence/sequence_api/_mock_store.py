@@ -240,7 +240,11 @@ def _response_validator(model_name: str) -> jsonschema_rs.Validator | None:
 
 @functools.cache
 def _definitions() -> Any:
-    schemas = importlib.resources.files(__package__).joinpath("request_schemas.json").read_bytes()
+    """The schemas' definitions; none where the store runs outside a generated package."""
+    try:
+        schemas = importlib.resources.files(__package__).joinpath("request_schemas.json").read_bytes()
+    except FileNotFoundError:
+        return {}
     return json.loads(schemas)["$defs"]
 
 
