@@ -36,7 +36,7 @@ SCALES = (10, 100, 1000, 5000)
 _WRAPPER = """
 import resource, sys
 from generator.cli.main import main
-code = main(sys.argv[1:])
+code = main(sys.argv[1:], process_ends=True)  # as `python -m generator` runs it
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print("maxrss", own, children, file=sys.stderr)
