@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from generator.render import json_text
 from generator.render.model_builder import build_models
 from generator.render.render import data_files, render_code, render_models
 from generator.validate.validate import validate
-from generator.write.formatting import BackgroundFormatter
+from generator.write.formatting import BackgroundFormatter, FormattingBatch
 
 
 @dataclass
@@ -40,7 +39,7 @@ class RenderedPackage:
     warnings: list[Diagnostic] = field(default_factory=list)
     changes: list[ApiChange] = field(default_factory=list)  # API-level, since the last generation
     sources: frozenset[Path] = frozenset()
-    formatting: list[Future[dict[str, bytes]]] = field(default_factory=list)  # ruff, under way
+    formatting: list[FormattingBatch] = field(default_factory=list)  # ruff, under way
 
 
 def source_label(path: Path) -> str:
