@@ -74,6 +74,7 @@ _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 # Keywords whose value is instance data, copied untouched even when it holds a "$ref" key.
 _DATA_VALUED = ("example", "examples", "default", "enum", "const")
+_CONTAINERS = (dict, list)
 
 _COMPONENT_KINDS = (
     "parameters",
@@ -445,13 +446,17 @@ class _Bundler:
 
     def _copy(self, node: Any, kept: set[int]) -> Any:
         """`node` with the nodes a walk made (`kept`) copied, their data shared."""
-        if not isinstance(node, dict | list) or id(node) not in kept:
+        if not isinstance(node, _CONTAINERS) or id(node) not in kept:
             return node
+        copy = self._copy
         copied: Any
+        # Most values are strings: tested here rather than in a call each.
         if isinstance(node, dict):
-            copied = {key: self._copy(value, kept) for key, value in node.items()}
+            copied = {
+                key: copy(value, kept) if isinstance(value, _CONTAINERS) else value for key, value in node.items()
+            }
         else:
-            copied = [self._copy(item, kept) for item in node]
+            copied = [copy(item, kept) if isinstance(item, _CONTAINERS) else item for item in node]
         self.origins[id(copied)] = self.origins[id(node)]
         if self._recording:
             self._kept_log.append(id(copied))
