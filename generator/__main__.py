@@ -1,3 +1,3 @@
 from generator.cli.main import main
 
-raise SystemExit(main())
+raise SystemExit(main(process_ends=True))

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator.aside import Aside
 from generator.change import changelog
 from generator.change.spec_diff import ApiChange, Side, compare
 from generator.diagnostics import Diagnostic, Location, SpecError, has_errors
@@ -29,7 +27,7 @@ from generator.render import json_text
 from generator.render.model_builder import build_models
 from generator.render.render import data_files, render_code, render_models, runtime_files
 from generator.validate.validate import validate
-from generator.write.formatting import BackgroundFormatter
+from generator.write.formatting import BackgroundFormatter, FormattingBatch
 
 
 @dataclass
@@ -40,7 +38,7 @@ class RenderedPackage:
     warnings: list[Diagnostic] = field(default_factory=list)
     changes: list[ApiChange] = field(default_factory=list)  # API-level, since the last generation
     sources: frozenset[Path] = frozenset()
-    formatting: list[Future[dict[str, bytes]]] = field(default_factory=list)  # ruff, under way
+    formatting: list[FormattingBatch] = field(default_factory=list)  # ruff, under way
 
 
 def source_label(path: Path) -> str:
@@ -80,16 +78,17 @@ def load_spec(spec: SpecInput) -> LoadedSpec:
     problems = validate(loaded)
     if has_errors(problems):
         raise SpecError(problems)
-    # The spec's JSON text, as repaired, ships in the package; it is written on the other
-    # core while this one normalizes the document and builds the IR.
-    spec_json = Aside(lambda: json_text.dumps(loaded.document))
+    # The spec's JSON text, as repaired, ships in the package. Written here, not in a forked
+    # process beside normalization: every object normalization touches would then be copied
+    # (reference counts are writes), which cost more than the 0.07 s of writing it.
+    spec_json = json_text.dumps(loaded.document)
     document = loaded.document
     renamed = normalize(document)
     api, warnings = build_api(document, loaded, spec.name, source_label(spec.path))
     api = replace(api, model_renames=tuple(renamed.items()))
     warnings = rename_warnings(renamed, loaded.locate) + warnings
     return LoadedSpec(
-        api, document, spec_json.result(), diagnostics + problems + warnings, frozenset(loaded.files), loaded.locate
+        api, document, spec_json, diagnostics + problems + warnings, frozenset(loaded.files), loaded.locate
     )
 
 

@@ -15,6 +15,14 @@ def unescape(token: str) -> str:
 
 
 def join(pointer: str, *tokens: str | int) -> str:
+    # Called for every node the stages walk: the common case, one token needing no
+    # escape, is kept free of a generator and of string copies.
+    if len(tokens) == 1:
+        token = tokens[0]
+        text = token if type(token) is str else str(token)
+        if "~" in text or "/" in text:
+            text = escape(text)
+        return pointer + "/" + text
     return pointer + "".join("/" + escape(str(token)) for token in tokens)
 
 

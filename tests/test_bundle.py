@@ -80,3 +80,47 @@ def test_circular_non_schema_refs_are_dropped_with_a_warning(tmp_path: Path) -> 
     loaded, diagnostics = bundle(tmp_path / "api.yaml")
     assert [d.kind for d in diagnostics] == ["circular-ref"]
     assert loaded.document["paths"] == {}
+
+
+def test_an_object_referred_to_from_many_places_is_inlined_as_a_copy_in_each(tmp_path: Path) -> None:
+    # Walked once, copied for the other places: each copy is its own object (later stages
+    # change the document in place), remembers its file, and repeats the walk's warnings.
+    (tmp_path / "api.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n"
+        "  /a:\n    get:\n      responses: {'404': {$ref: 'common.yaml#/missing'}}\n"
+        "  /b:\n    get:\n      responses: {'404': {$ref: 'common.yaml#/missing'}}\n"
+    )
+    (tmp_path / "common.yaml").write_text(
+        "missing:\n  description: not found\n"
+        "  headers:\n    X-Rate: {$ref: '#/rate'}\n"
+        "  content:\n    application/json:\n      schema: {$ref: '#/nowhere'}\n"
+        "      example: {detail: gone}\n"
+        "rate:\n  schema: {type: integer}\n"
+    )
+    loaded, diagnostics = bundle(tmp_path / "api.yaml")
+    first = loaded.document["paths"]["/a"]["get"]["responses"]["404"]
+    second = loaded.document["paths"]["/b"]["get"]["responses"]["404"]
+    assert first == {
+        "description": "not found",
+        "headers": {"X-Rate": {"schema": {"type": "integer"}}},
+        "content": {"application/json": {"schema": {}, "example": {"detail": "gone"}}},
+    }
+    assert second == first
+    assert first is not second and first["headers"]["X-Rate"] is not second["headers"]["X-Rate"]
+    assert first["content"]["application/json"] is not second["content"]["application/json"]
+    for path in ("/a", "/b"):
+        location = loaded.locate(f"/paths/{path.replace('/', '~1')}/get/responses/404/headers/X-Rate/schema/type")
+        assert (Path(location.file).name, location.pointer, location.line) == ("common.yaml", "/rate/schema/type", 10)
+    assert [(d.kind, d.location.line) for d in diagnostics] == [("unresolvable-ref", 7), ("unresolvable-ref", 7)]
+
+
+def test_an_object_inlined_where_a_circular_ref_was_cut_is_walked_again_elsewhere(tmp_path: Path) -> None:
+    # Inside `a`, `b`'s reference back to `a` is cut; `b` on its own still holds `a`.
+    (tmp_path / "api.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "servers: [{$ref: 'other.yaml#/a'}, {$ref: 'other.yaml#/b'}]\n"
+    )
+    (tmp_path / "other.yaml").write_text("a: {url: a, next: {$ref: '#/b'}}\nb: {url: b, next: {$ref: '#/a'}}\n")
+    loaded, diagnostics = bundle(tmp_path / "api.yaml")
+    assert loaded.document["servers"] == [{"url": "a", "next": {"url": "b"}}, {"url": "b", "next": {"url": "a"}}]
+    assert [d.kind for d in diagnostics] == ["circular-ref", "circular-ref"]

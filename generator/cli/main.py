@@ -74,13 +74,16 @@ def command_generate(arguments: argparse.Namespace) -> int:
         Path(arguments.out),
         remove_stale=not arguments.specs,
         report=reporting(arguments),
+        process_ends=arguments.process_ends,
     )
 
 
 def command_check(arguments: argparse.Namespace) -> int:
     specs = _specs_from_arguments(arguments)
     out_dir = Path(arguments.out)
-    packages = render_all(specs, _template_dirs(arguments), out_dir, reporting(arguments))
+    packages = render_all(
+        specs, _template_dirs(arguments), out_dir, reporting(arguments), process_ends=arguments.process_ends
+    )
     if packages is None:
         return EXIT_PROBLEMS
     stale_files = []
@@ -266,9 +269,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, process_ends: bool = False) -> int:
+    """Run one command. `process_ends` (`python -m generator`): the process exits right
+    after, so what the run built need not be freed."""
     parser = build_parser()
     arguments = parser.parse_args(argv)
+    arguments.process_ends = process_ends
     try:
         return int(arguments.run(arguments))
     except _UsageError as exc:

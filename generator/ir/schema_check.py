@@ -34,8 +34,9 @@ class SchemaChecker:
         self._definitions: dict[str, Any] = {}
         self._references: dict[str, frozenset[str]] = {}
         # By the schema's id; the schema is kept with its validator so that the id cannot
-        # be reused by another object while the entry lives.
-        self._validators: dict[int, tuple[Any, jsonschema_rs.Validator | str]] = {}
+        # be reused by another object while the entry lives. A schema that is only a
+        # reference is known by it: DigitalOcean's 3,200 error responses are one `Error`.
+        self._validators: dict[int | str, tuple[Any, jsonschema_rs.Validator | str]] = {}
 
     def fits(self, schema: Any, value: Any) -> bool:
         return self.problem(schema, value) is None
@@ -65,7 +66,8 @@ class SchemaChecker:
 
     def _validator(self, schema: dict[str, Any]) -> jsonschema_rs.Validator | str:
         """The schema's validator, or why there is none."""
-        key = id(schema)
+        ref = schema.get("$ref") if len(schema) == 1 else None
+        key: int | str = ref if isinstance(ref, str) else id(schema)
         if key not in self._validators:
             converted = to_json_schema(schema, openapi_30=self.openapi_30)
             definitions = {name: self._definition(name) for name in sorted(self._closure(converted))}

@@ -74,6 +74,7 @@ _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 # Keywords whose value is instance data, copied untouched even when it holds a "$ref" key.
 _DATA_VALUED = ("example", "examples", "default", "enum", "const")
+_CONTAINERS = (dict, list)
 
 _COMPONENT_KINDS = (
     "parameters",
@@ -143,6 +144,16 @@ class _OverBudget(Exception):
     """Inlining references made the document grow past the node budget."""
 
 
+@dataclass
+class _Inlined:
+    """One walk of an object that references inline: copied for every other place."""
+
+    result: Any
+    kept: set[int]  # ids of the nodes the walk made (the rest of `result` is shared data)
+    diagnostics: list[Diagnostic]
+    nodes: int  # what the walk added to the node budget
+
+
 class _Bundler:
     def __init__(self, root: SourceFile, budget: Budget, ref_roots: tuple[Path, ...]) -> None:
         self.root = root
@@ -156,13 +167,25 @@ class _Bundler:
         self.schema_names: dict[tuple[Path, str], str] = {}
         self.inlining: list[tuple[Path, str]] = []
         self.hoisting = 0  # schemas of other files being hoisted, one inside the next
-        self._paths: dict[tuple[Path, str], Path] = {}
+        self._taken: set[str] = set()  # every schema name given out (schema_names' values)
+        # Each reference is followed once per file that writes it; DigitalOcean writes
+        # 22,000 references to 2,100 places.
+        self._files_by_name: dict[str, SourceFile] = {str(root.path): root}
+        self._paths: dict[tuple[str, str], str] = {}
+        self._resolved: dict[tuple[SourceFile, str], tuple[SourceFile, str, Any]] = {}
+        self._schema_refs: dict[tuple[SourceFile, str], str] = {}
+        self._inlined: dict[tuple[SourceFile, str, str, tuple[str, ...]], _Inlined] = {}
+        self._kept_log: list[int] = []  # ids of the nodes kept while an inlined object is walked
+        self._recording = 0  # inlined objects being walked, one inside the next
+        self._grown = 0  # values the bundle added to the budget (reading files adds the rest)
+        self._cuts = 0  # circular or over-long chains cut so far: a walk that cut one depends on its context
 
     # --- files and references -------------------------------------------------------------
 
-    def _file(self, path: Path, referrer: SourceFile, at: str) -> SourceFile | None:
-        source = self.files.get(path)
+    def _file(self, name: str, referrer: SourceFile, at: str) -> SourceFile | None:
+        source = self._files_by_name.get(name)
         if source is None:
+            path = Path(name)
             real = Path(os.path.realpath(path))
             if not any(real.is_relative_to(root) for root in self.ref_roots):
                 roots = ", ".join(f"{display_path(root)}/" for root in self.ref_roots)
@@ -188,11 +211,21 @@ class _Bundler:
             except SpecError as exc:
                 self.diagnostics.extend(exc.diagnostics)
                 return None
-            self.files[path] = source
+            self.files[path] = self._files_by_name[name] = source
         return source
 
     def _resolve(self, ref: Any, source: SourceFile, at: str) -> tuple[SourceFile, str, Any] | None:
         """The file, pointer and node a `$ref` names, or None after recording why not."""
+        if isinstance(ref, str):
+            found = self._resolved.get((source, ref))
+            if found is not None:
+                return found
+        found = self._follow(ref, source, at)
+        if found is not None:
+            self._resolved[(source, ref)] = found
+        return found
+
+    def _follow(self, ref: Any, source: SourceFile, at: str) -> tuple[SourceFile, str, Any] | None:
         if not isinstance(ref, str):
             self.diagnostics.append(
                 warning(source.location(at), "$ref must be a string: taken as any value", "unresolvable-ref")
@@ -218,7 +251,7 @@ class _Bundler:
                 )
             )
             return None
-        target = source if not address else self._file(self._path(source.path, address), source, at)
+        target = source if not address else self._file(self._path(str(source.path), address), source, at)
         if target is None:
             return None
         try:
@@ -235,13 +268,13 @@ class _Bundler:
             return None
         return target, fragment, node
 
-    def _path(self, referrer: Path, address: str) -> Path:
+    def _path(self, referrer: str, address: str) -> str:
         """The file a relative address names. Normalized, not resolved: one lstat per
         path component for each of DigitalOcean's 22,000 references cost a second."""
         key = (referrer, address)
         path = self._paths.get(key)
         if path is None:
-            path = self._paths[key] = Path(os.path.normpath(referrer.parent / unquote(address)))
+            path = self._paths[key] = os.path.normpath(os.path.join(os.path.dirname(referrer), unquote(address)))
         return path
 
     def _chain_too_long(self) -> str:
@@ -250,10 +283,13 @@ class _Bundler:
 
     def _keep(self, node: _Node, source: SourceFile, at: str) -> _Node:
         self.origins[id(node)] = (source, at)
+        if self._recording:
+            self._kept_log.append(id(node))
         self._grow(1)
         return node
 
     def _grow(self, nodes: int) -> None:
+        self._grown += nodes
         budget = self.budget
         budget.nodes += nodes
         if budget.nodes > budget.limits.max_nodes:
@@ -281,6 +317,7 @@ class _Bundler:
         if isinstance(root_schemas, dict):
             for name in root_schemas:
                 self.schema_names[(self.root.path, pointers.join("/components/schemas", name))] = name
+                self._taken.add(name)
         out: dict[str, Any] = {}
         for key, value in data.items():
             at = pointers.join("", key)
@@ -350,18 +387,16 @@ class _Bundler:
                 return self._keep({"$ref": "#" + fragment}, source, at)
             key = (target.path, fragment)
             if key in self.inlining:
+                self._cuts += 1
                 self.diagnostics.append(
                     warning(source.location(at), f"circular $ref {node['$ref']!r}: ignored", "circular-ref")
                 )
                 return _GONE
             if len(self.inlining) >= self.budget.limits.max_depth:
+                self._cuts += 1
                 self.diagnostics.append(error(source.location(at), self._chain_too_long()))
                 return node
-            self.inlining.append(key)
-            try:
-                return self._object(target_node, target, fragment, kind, fields)
-            finally:
-                self.inlining.pop()
+            return self._inline(target_node, target, fragment, kind, fields)
         out: dict[str, Any] = {}
         for key, value in node.items():
             walk = fields.get(key)
@@ -372,6 +407,60 @@ class _Bundler:
             else:
                 out[key] = self._free_form(value, source, pointers.join(at, key))
         return self._keep(_present(out), source, at)
+
+    def _inline(
+        self,
+        node: Any,
+        source: SourceFile,
+        at: str,
+        kind: str,
+        fields: dict[str, Callable[[Any, SourceFile, str], Any]],
+    ) -> Any:
+        """The object at `at` of `source`, walked for a place that refers to it.
+
+        It is walked once; every other place that refers to it gets a copy of the walk (the
+        same nodes, origins, diagnostics and budget), unless the walk cut a circular or
+        over-long chain of references, which depends on where the walk came from.
+        """
+        key = (source, at, kind, tuple(fields))
+        done = self._inlined.get(key)
+        if done is not None:
+            self.diagnostics.extend(done.diagnostics)
+            self._grow(done.nodes)
+            return self._copy(done.result, done.kept)
+        diagnostics, nodes, cuts = len(self.diagnostics), self._grown, self._cuts
+        log_start = len(self._kept_log)
+        self._recording += 1
+        self.inlining.append((source.path, at))
+        try:
+            result = self._object(node, source, at, kind, fields)
+        finally:
+            self.inlining.pop()
+            self._recording -= 1
+        if self._cuts == cuts:
+            kept = set(self._kept_log[log_start:])
+            self._inlined[key] = _Inlined(result, kept, self.diagnostics[diagnostics:], self._grown - nodes)
+        if not self._recording:
+            self._kept_log.clear()
+        return result
+
+    def _copy(self, node: Any, kept: set[int]) -> Any:
+        """`node` with the nodes a walk made (`kept`) copied, their data shared."""
+        if not isinstance(node, _CONTAINERS) or id(node) not in kept:
+            return node
+        copy = self._copy
+        copied: Any
+        # Most values are strings: tested here rather than in a call each.
+        if isinstance(node, dict):
+            copied = {
+                key: copy(value, kept) if isinstance(value, _CONTAINERS) else value for key, value in node.items()
+            }
+        else:
+            copied = [copy(item, kept) if isinstance(item, _CONTAINERS) else item for item in node]
+        self.origins[id(copied)] = self.origins[id(node)]
+        if self._recording:
+            self._kept_log.append(id(copied))
+        return copied
 
     def _free_form(self, node: Any, source: SourceFile, at: str) -> Any:
         """Text and data where some specs still use `$ref` (a tag's description, say).
@@ -512,6 +601,16 @@ class _Bundler:
 
     def _schema_ref(self, ref: Any, source: SourceFile, at: str) -> str | None:
         """The component reference a schema `$ref` becomes; None where it leads nowhere."""
+        if isinstance(ref, str):
+            known = self._schema_refs.get((source, ref))
+            if known is not None:
+                return known
+        component = self._hoisted(ref, source, at)
+        if component is not None:
+            self._schema_refs[(source, ref)] = component
+        return component
+
+    def _hoisted(self, ref: Any, source: SourceFile, at: str) -> str | None:
         resolved = self._resolve(ref, source, at)
         if resolved is None:
             return None
@@ -520,10 +619,12 @@ class _Bundler:
         name = self.schema_names.get(key)
         if name is None:
             if self.hoisting >= self.budget.limits.max_depth:
+                self._cuts += 1
                 self.diagnostics.append(error(source.location(at), self._chain_too_long()))
                 return None
             name = self._free_name(target, fragment)
             self.schema_names[key] = name
+            self._taken.add(name)
             self.schemas[name] = {}  # reserve the slot: the schema may refer to itself
             self.hoisting += 1
             try:
@@ -537,9 +638,8 @@ class _Bundler:
         base = tokens[-1] if tokens else target.path.stem
         if tokens[-2:-1] in (["items"], ["additionalProperties"]) or base.isdigit():
             base = "_".join(tokens[-3:]) if tokens else base
-        taken = set(self.schemas) | set(self.schema_names.values())
         name, counter = base, 1
-        while name in taken:
+        while name in self._taken:
             counter += 1
             name = f"{base}{counter}"
         return name

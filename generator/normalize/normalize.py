@@ -7,6 +7,8 @@ Two passes over the bundled document, in place:
    follows. A name that is a class name already keeps it; one that would shadow a name of
    the package's own (`ConflictError`, `Client`), a builtin or another schema's class takes
    a suffix (`ConflictErrorModel`, `Pet2`), and the rename is reported.
+   The same walk relaxes one-way fields, drops 3.0's null defaults and spells out
+   discriminator mappings.
 After this, the templates and `generator.render.model_builder` agree on one name per model.
 """
 
@@ -49,14 +51,11 @@ def normalize(document: dict[str, Any]) -> dict[str, str]:
     schemas: dict[str, Any] = components.setdefault("schemas", {})
     declared = set(schemas)
     _hoist_body_schemas(document, schemas)
-    _relax_one_way_fields(schemas)
-    if str(document.get("openapi", "")).startswith("3.0"):
-        _drop_null_defaults(schemas)
-    _spell_out_discriminator_mappings(document)
     renames = dict(zip(schemas, _class_names(list(schemas)), strict=True))
-    if any(old != new for old, new in renames.items()):
+    renamed = {old: new for old, new in renames.items() if old != new}
+    _Rewrite(document, schemas, renamed, openapi_30=str(document.get("openapi", "")).startswith("3.0")).run()
+    if renamed:
         components["schemas"] = {renames[name]: schema for name, schema in schemas.items()}
-        _rewrite_refs(document, renames)
     return {old: new for old, new in renames.items() if old in declared and new != naming.pascal_case(old)}
 
 
@@ -126,27 +125,72 @@ def _hoist_content(content: Any, name: str, schemas: dict[str, Any]) -> None:
             media["schema"] = {"$ref": SCHEMA_REF_PREFIX + pointers.escape(unique_name)}
 
 
-def _spell_out_discriminator_mappings(document: dict[str, Any]) -> None:
-    """Members a discriminator's mapping leaves out are named by their schema's name.
+# What the walk of `_Rewrite` does at an object, as bits: each has its own reach.
+_SPELL = 1  # spell out a discriminator's mapping: the whole document but data values
+_RELAX = 2  # relax one-way fields: component schemas but data values
+_DROP = 4  # drop 3.0's null defaults: component schemas but examples and enums
+_CONTAINERS = (dict, list)
+_DATA = frozenset({"enum", "const", "default", "example", "examples"})
+_EXAMPLES_AND_ENUMS = frozenset({"enum", "example", "examples"})  # the data null defaults are not looked for in
 
-    Written out before schemas are renamed to class names, the values stay the spec's.
+
+class _Rewrite:
+    """One walk of the whole document, in place, doing what each object needs:
+
+    - a discriminator's mapping spelt out (`_spell_out`),
+    - component schemas' one-way fields relaxed (`_relax`) and, in OpenAPI 3.0, their
+      null defaults dropped (`_drop_null_default`),
+    - every schema reference (and discriminator mapping) pointed at the renamed component.
+
+    Mappings are spelt with the spec's names, before the references are renamed: an object
+    is done before the objects inside it.
     """
-    stack: list[Any] = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        if not isinstance(node, dict):
-            continue
+
+    def __init__(
+        self, document: dict[str, Any], schemas: dict[str, Any], renames: dict[str, str], *, openapi_30: bool
+    ) -> None:
+        self.document = document
+        self.schemas = schemas
+        self.renames = renames
+        self.component_bits = _RELAX | (_DROP if openapi_30 else 0)
+
+    def run(self) -> None:
+        renames, schemas, component_bits = self.renames, self.schemas, self.component_bits
+        stack: list[tuple[Any, int]] = [(self.document, _SPELL)]
+        while stack:
+            node, bits = stack.pop()
+            if isinstance(node, list):
+                stack.extend((item, bits) for item in node if isinstance(item, _CONTAINERS))
+                continue
+            # Most objects hold none of the keys any of this is about: tested first, cheaply.
+            if bits & _SPELL and "discriminator" in node:
+                self._spell_out(node)
+            if bits & _RELAX and "required" in node:
+                _relax(node)
+            if bits & _DROP and "default" in node:
+                _drop_null_default(node)
+            if renames and ("$ref" in node or "propertyName" in node):
+                _rename_refs(node, renames)
+            for key, value in node.items():
+                if not isinstance(value, _CONTAINERS):
+                    continue
+                child = bits
+                if key in _DATA:
+                    child &= 0 if key in _EXAMPLES_AND_ENUMS else _DROP
+                if node is schemas:
+                    child |= component_bits
+                if child or renames:  # renaming reaches data values too
+                    stack.append((value, child))
+
+    def _spell_out(self, node: dict[str, Any]) -> None:
+        """Members a discriminator's mapping leaves out are named by their schema's name."""
         discriminator = node.get("discriminator")
         members = node.get("oneOf") or node.get("anyOf")
         if isinstance(discriminator, dict) and isinstance(members, list):
             mapping = discriminator.get("mapping")
             mapping = dict(mapping) if isinstance(mapping, dict) else {}
-            schemas = document.get("components", {}).get("schemas", {})
             for value, target in mapping.items():  # a bare schema name is a reference too
-                if isinstance(target, str) and target in schemas:
+                if isinstance(target, str) and target in self.schemas:
                     mapping[value] = SCHEMA_REF_PREFIX + pointers.escape(target)
             named = set(mapping.values())
             for member in members:
@@ -155,53 +199,32 @@ def _spell_out_discriminator_mappings(document: dict[str, Any]) -> None:
                     mapping[name] = member["$ref"]
             if mapping:
                 discriminator["mapping"] = mapping
-        stack.extend(
-            value for key, value in node.items() if key not in ("enum", "const", "default", "example", "examples")
-        )
 
 
-def _relax_one_way_fields(schemas: dict[str, Any]) -> None:
+def _relax(schema: dict[str, Any]) -> None:
     """readOnly and writeOnly fields are no longer required.
 
     One model serves requests and responses: a request cannot carry a required readOnly `id`
     the server assigns, nor a response the writeOnly `password` it was sent.
     """
-    stack = list(schemas.values())
-    while stack:
-        schema = stack.pop()
-        if isinstance(schema, list):
-            stack.extend(schema)
-            continue
-        if not isinstance(schema, dict):
-            continue
-        properties, required = schema.get("properties"), schema.get("required")
-        if isinstance(properties, dict) and isinstance(required, list):
-            one_way = {
-                name
-                for name, field in properties.items()
-                if isinstance(field, dict) and (field.get("readOnly") is True or field.get("writeOnly") is True)
-            }
-            if one_way:
-                schema["required"] = [name for name in required if name not in one_way]
-        stack.extend(
-            value for key, value in schema.items() if key not in ("enum", "const", "default", "example", "examples")
-        )
+    properties, required = schema.get("properties"), schema.get("required")
+    if isinstance(properties, dict) and isinstance(required, list):
+        one_way = {
+            name
+            for name, field in properties.items()
+            if isinstance(field, dict) and (field.get("readOnly") is True or field.get("writeOnly") is True)
+        }
+        if one_way:
+            schema["required"] = [name for name in required if name not in one_way]
 
 
-def _drop_null_defaults(schemas: dict[str, Any]) -> None:
+def _drop_null_default(node: dict[str, Any]) -> None:
     """OpenAPI 3.0's `default: null` on a schema that is not nullable means no default.
 
     (Validation warns about it.) Left in, the model would default a `list[str]` to None.
     """
-    stack: list[Any] = list(schemas.values())
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            if "default" in node and node["default"] is None and node.get("nullable") is not True:
-                del node["default"]
-            stack.extend(value for key, value in node.items() if key not in ("enum", "example", "examples"))
+    if "default" in node and node["default"] is None and node.get("nullable") is not True:
+        del node["default"]
 
 
 def _needs_model(schema: Any) -> bool:
@@ -218,21 +241,14 @@ def _needs_model(schema: Any) -> bool:
     )
 
 
-def _rewrite_refs(node: Any, renames: dict[str, str]) -> None:
-    """Point every schema reference (and discriminator mapping) at the renamed component."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            name = ref_name(current)
-            if name is not None and name in renames:
-                current["$ref"] = SCHEMA_REF_PREFIX + pointers.escape(renames[name])
-            mapping = current.get("mapping") if isinstance(current.get("propertyName"), str) else None
-            if isinstance(mapping, dict):
-                for key, target in mapping.items():
-                    target_name = ref_name({"$ref": target})
-                    if target_name in renames:
-                        mapping[key] = SCHEMA_REF_PREFIX + pointers.escape(renames[target_name])
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
+def _rename_refs(node: dict[str, Any], renames: dict[str, str]) -> None:
+    """Point a schema reference (or discriminator mapping) at the renamed component."""
+    name = ref_name(node)
+    if name is not None and name in renames:
+        node["$ref"] = SCHEMA_REF_PREFIX + pointers.escape(renames[name])
+    mapping = node.get("mapping") if isinstance(node.get("propertyName"), str) else None
+    if isinstance(mapping, dict):
+        for key, target in mapping.items():
+            target_name = ref_name({"$ref": target})
+            if target_name in renames:
+                mapping[key] = SCHEMA_REF_PREFIX + pointers.escape(renames[target_name])

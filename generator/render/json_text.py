@@ -27,11 +27,30 @@ def dumps(data: Any) -> str:
 def _big_integers_as_text(node: Any) -> Any:
     """`node` with every integer orjson cannot write replaced by its JSON text (copies only what changes)."""
     if isinstance(node, dict):
-        changed = {key: _big_integers_as_text(value) for key, value in node.items()}
-        return node if all(changed[key] is value for key, value in node.items()) else changed
+        changed: dict[str, Any] | None = None
+        for key, value in node.items():
+            new = _replaced(value)
+            if new is not value:
+                if changed is None:
+                    changed = dict(node)
+                changed[key] = new
+        return node if changed is None else changed
     if isinstance(node, list):
-        items = [_big_integers_as_text(item) for item in node]
-        return node if all(new is old for new, old in zip(items, node, strict=True)) else items
-    if type(node) is int and not _LOWEST <= node <= _HIGHEST:
-        return orjson.Fragment(str(node).encode("ascii"))
-    return node
+        items: list[Any] | None = None
+        for index, item in enumerate(node):
+            new = _replaced(item)
+            if new is not item:
+                if items is None:
+                    items = list(node)
+                items[index] = new
+        return node if items is None else items
+    return _replaced(node)
+
+
+def _replaced(value: Any) -> Any:
+    # Strings and small numbers, most of a document, are passed over without a call.
+    if isinstance(value, dict | list):
+        return _big_integers_as_text(value)
+    if type(value) is int and not _LOWEST <= value <= _HIGHEST:
+        return orjson.Fragment(str(value).encode("ascii"))
+    return value

@@ -363,22 +363,28 @@ def _schema_nodes(document: dict[str, Any]) -> Iterator[tuple[Tokens, dict[str, 
             if is_schema:
                 yield at, node
             for key, value in node.items():
-                child_at = (*at, key)
+                if not isinstance(value, _CONTAINERS):
+                    continue  # a string or number holds no schema: no pointer spelt for it
                 if is_schema and key in _SCHEMA_MAPS and isinstance(value, dict):
-                    children.extend(((*child_at, k), v, True) for k, v in value.items())
+                    children.extend(((*at, key, k), v, True) for k, v in value.items() if isinstance(v, _CONTAINERS))
                 elif is_schema:
                     # Inside a schema, data keywords hold values, not schemas: not walked.
                     if key not in _SCHEMA_DATA_KEYWORDS:
-                        children.append((child_at, value, True))
+                        children.append(((*at, key), value, True))
                 elif key in ("example", "examples") or key.startswith("x-"):
                     continue  # example payloads and extensions hold no schemas
                 elif key == "schemas" and at == ("components",) and isinstance(value, dict):
-                    children.extend(((*child_at, k), v, True) for k, v in value.items())
+                    children.extend(((*at, key, k), v, True) for k, v in value.items() if isinstance(v, _CONTAINERS))
                 else:
-                    children.append((child_at, value, key in ("schema", "itemSchema")))
+                    children.append(((*at, key), value, key in ("schema", "itemSchema")))
         elif isinstance(node, list):
-            children = [((*at, index), item, is_schema) for index, item in enumerate(node)]
+            children = [
+                ((*at, index), item, is_schema) for index, item in enumerate(node) if isinstance(item, _CONTAINERS)
+            ]
         stack.extend(reversed(children))  # popped in document order
+
+
+_CONTAINERS = (dict, list)
 
 
 # Schema keywords whose values map names to schemas.

@@ -4,11 +4,14 @@ One `ruff check --fix` (import sorting, unused imports) and one `ruff format` ov
 temporary directory cost far less than a formatter call per file. The settings are given
 on the command line, so the output does not depend on any configuration file around it.
 Ruff runs in its own process: while it formats one batch (a package's clients and server),
-the generator goes on rendering the next (its models) on the other core.
+the generator goes on rendering the next (its models) on the other core. The batch's files
+are written and read back by the generator's own thread: a worker thread doing it would
+wait for the interpreter lock at every file operation while the generator renders.
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -44,30 +47,47 @@ def format_tree(root: Path) -> None:
             )
 
 
-def format_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The Python and Markdown files among `files` (path -> content), formatted."""
-    wanted = {path: content for path, content in files.items() if path.endswith(FORMATTED_SUFFIXES)}
-    if not wanted:
-        return {}
-    with tempfile.TemporaryDirectory(prefix="pyapigen-") as scratch:
-        root = Path(scratch)
+def _formatted_only(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    return {path: content for path, content in files.items() if path.endswith(FORMATTED_SUFFIXES)}
+
+
+class FormattingBatch:
+    """A batch of files ruff is formatting; `result()` waits and gives them formatted."""
+
+    def __init__(self, root: Path | None, paths: list[str], running: Future[None] | None) -> None:
+        self._root, self._paths, self._running = root, paths, running
+
+    def result(self) -> dict[str, bytes]:
+        """The formatted files (path -> content). Raises SpecError."""
+        if self._root is None or self._running is None:
+            return {}
+        self._running.result()
+        return {path: (self._root / path).read_bytes() for path in self._paths}
+
+
+class BackgroundFormatter:
+    """Formats batches of files on worker threads (ruff is a subprocess).
+
+    Two at a time: the models, rendered last, need not wait behind the clients and server,
+    the largest batch; 0.06 s sooner for DigitalOcean.
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ruff")
+        self._scratch: list[Path] = []  # removed when the formatter closes
+
+    def submit(self, files: Mapping[str, bytes]) -> FormattingBatch:
+        """Start formatting a batch: its Python and Markdown files."""
+        wanted = _formatted_only(files)
+        if not wanted:
+            return FormattingBatch(None, [], None)
+        root = Path(tempfile.mkdtemp(prefix="pyapigen-"))
+        self._scratch.append(root)
         for path, content in wanted.items():
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        format_tree(root)
-        return {path: (root / path).read_bytes() for path in wanted}
-
-
-class BackgroundFormatter:
-    """Formats batches of files one after another on a worker thread (ruff is a subprocess)."""
-
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ruff")
-
-    def submit(self, files: Mapping[str, bytes]) -> Future[dict[str, bytes]]:
-        """Start formatting a batch; the future gives the formatted files or raises SpecError."""
-        return self._pool.submit(format_files, dict(files))
+        return FormattingBatch(root, list(wanted), self._pool.submit(format_tree, root))
 
     def __enter__(self) -> BackgroundFormatter:
         return self
@@ -76,3 +96,5 @@ class BackgroundFormatter:
         self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        for root in self._scratch:
+            shutil.rmtree(root, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Generation speed and memory: the published corpus, the vendor specs, synthetic specs.
+"""Generation speed and memory: the floor, the published corpus, the vendor specs, synthetic specs.
 
 Every run is a fresh `python -m generator generate` process, as `make generate` starts
 one; wall time is measured around it and peak memory (max RSS) is the process's own,
@@ -8,6 +8,10 @@ run on the same spec in alternation with ours, in the same run; a multi-file spe
 them as our bundled `openapi.json`, since they cannot read it split. Next to each time: the
 operations each tool produced (ours: methods of the generated client; openapi-python-client:
 its endpoint modules), or why it failed.
+
+The floor is what no generator of this spec can avoid: reading and parsing its files. It
+is measured as a fresh process that parses every file DigitalOcean's spec is made of with
+libyaml and does nothing else, in alternation with our full generation of that spec.
 """
 
 from __future__ import annotations
@@ -29,18 +33,39 @@ from tests.support import CORPUS, PUBLISHED, ROOT, SPECS, spec_operations
 
 PEER_VENV = ROOT / ".venv-peer"  # openapi-python-client, isolated: `make bench` creates it
 ROUNDS = 3
+FLOOR_ROUNDS = 5
 SCALES = (10, 100, 1000, 5000)
+FLOOR_GOAL, PEER_GOAL = 3.0, 0.10  # ours / the floor; ours / openapi-python-client
 
 # Runs the generator in-process and prints peak memory last, in KiB: its own, and the
 # largest of its child processes (ruff, and the forked validation).
 _WRAPPER = """
 import resource, sys
 from generator.cli.main import main
-code = main(sys.argv[1:])
+code = main(sys.argv[1:], process_ends=True)  # as `python -m generator` runs it
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print("maxrss", own, children, file=sys.stderr)
 sys.exit(code)
+"""
+
+# The files a spec is made of, one per line, into a list file.
+_LIST_FILES = """
+import sys
+from pathlib import Path
+from generator.load.bundle import bundle
+Path(sys.argv[2]).write_text("\\n".join(sorted(map(str, bundle(Path(sys.argv[1]))[0].files))), encoding="utf-8")
+"""
+
+# The floor: parse every file named in the list file with libyaml, nothing more.
+_FLOOR = """
+import resource, sys, yaml
+with open(sys.argv[1], encoding="utf-8") as listed:
+    paths = listed.read().splitlines()
+for path in paths:
+    with open(path, "rb") as stream:
+        yaml.load(stream, Loader=yaml.CSafeLoader)
+print("maxrss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 0, file=sys.stderr)
 """
 
 
@@ -56,9 +81,14 @@ class Run:
 
 def run(command: str, *arguments: str | Path, cwd: Path = ROOT) -> Run:
     """`python -m generator COMMAND ...` in a fresh process, timed, with its peak memory."""
+    return _python(_WRAPPER, command, *arguments, cwd=cwd)
+
+
+def _python(script: str, *arguments: str | Path, cwd: Path = ROOT) -> Run:
+    """`script` in a fresh Python process, timed, with the peak memory it prints last."""
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, command, *map(str, arguments)],
+        [sys.executable, "-c", script, *map(str, arguments)],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -76,6 +106,56 @@ def generate(*arguments: str | Path, cwd: Path = ROOT) -> Run:
     if result.returncode != 0:
         raise RuntimeError(f"generation failed:\n{result.stderr[-2000:]}")
     return result
+
+
+def floor() -> None:
+    """DigitalOcean's full generation against the floor, and against openapi-python-client."""
+    spec = next(spec for spec in PUBLISHED if spec.name == "digitalocean")
+    if not spec.path.is_file():
+        print(f"Floor: skipped, {spec.root} is not in ../{CORPUS.relative_to(ROOT.parent).as_posix()}/")
+        return
+    peer = _peer_executable()
+    ours: list[Run] = []
+    parsing: list[Run] = []
+    theirs: list[Peer] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        # Listed by a process of its own: peak memory is inherited across fork and exec, so
+        # the bench's own process must stay small for the floor's peak to be its own.
+        listed = Path(scratch) / "files.txt"
+        if _python(_LIST_FILES, spec.path, listed).returncode != 0:
+            raise RuntimeError(f"could not list the files of {spec.root}")
+        count = len(listed.read_text(encoding="utf-8").splitlines())
+        print(f"Floor: {spec.name}, {count:,} files; median of {FLOOR_ROUNDS} fresh processes each, in alternation")
+        bundled = Path(scratch) / "bundled.json"
+        for round_ in range(FLOOR_ROUNDS):
+            out = Path(scratch) / f"ours-{round_}"  # a fresh directory: nothing is skipped as current
+            ours.append(generate(spec.path, "--out", out, "--name", spec.name, cwd=Path(scratch)))
+            if round_ == 0:
+                shutil.copy(next((out / spec.name).glob("*/openapi.json")), bundled)
+            shutil.rmtree(out)
+            parsing.append(_python(_FLOOR, listed))
+            if parsing[-1].returncode != 0:
+                raise RuntimeError(f"the floor failed:\n{parsing[-1].stderr[-2000:]}")
+            if peer:
+                theirs.append(_peer(peer, bundled, Path(scratch) / f"peer-{round_}"))
+    ours_seconds = statistics.median(r.seconds for r in ours)
+    floor_seconds = statistics.median(r.seconds for r in parsing)
+    print(f"  {'pyapigen, full generation':<44} {ours_seconds:>6.2f} s   peak {max(r.peak_mb for r in ours):.0f} MB")
+    print(
+        f"  {'floor: every file parsed by libyaml':<44} {floor_seconds:>6.2f} s   "
+        f"peak {max(r.peak_mb for r in parsing):.0f} MB"
+    )
+    print(f"  {'pyapigen / floor':<44} {ours_seconds / floor_seconds:>6.2f}x  (goal: at most {FLOOR_GOAL:.0f}x)")
+    if not peer:
+        print(f"  openapi-python-client is not installed ({PEER_VENV.name}/): no peer run")
+        return
+    peer_seconds = statistics.median(r.seconds for r in theirs)
+    failed = next((r for r in theirs if r.returncode != 0), None)
+    outcome = f"failed (exit {failed.returncode}): {_why(failed.stderr)}" if failed else f"{theirs[0].operations} ops"
+    print(f"  {'openapi-python-client, our bundled spec':<44} {peer_seconds:>6.2f} s   {outcome}")
+    print(
+        f"  {'pyapigen / openapi-python-client':<44} {ours_seconds / peer_seconds:>6.2f}x  (goal: at most {PEER_GOAL}x)"
+    )
 
 
 def corpus() -> None:
@@ -297,13 +377,16 @@ def scaling() -> None:
     print(f"  time per operation, {SCALES[-1]} vs {SCALES[1]}: {ratio:.2f}x")
 
 
-def report() -> None:
-    corpus()
-    print()
-    vendors()
-    print()
-    scaling()
+SECTIONS = {"floor": floor, "corpus": corpus, "vendors": vendors, "scaling": scaling}
+
+
+def report(sections: list[str] | None = None) -> None:
+    """Every section, or those named (`python -m tests.benchmarks.generation floor scaling`)."""
+    for index, name in enumerate(sections or list(SECTIONS)):
+        if index:
+            print()
+        SECTIONS[name]()
 
 
 if __name__ == "__main__":
-    report()
+    report(sys.argv[1:])
