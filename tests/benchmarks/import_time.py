@@ -67,7 +67,7 @@ def _prepare(out: Path) -> tuple[Path, Path, int]:
     package_dir = out / spec.name
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package_dir)], check=True)
     body = out / "answer.json"
-    dump = f"import json, {PACKAGE}.server as s\nprint(json.dumps(s.{_EXAMPLE}))"
+    dump = f"import json\nfrom {PACKAGE}._routes import droplets\nprint(json.dumps(droplets.{_EXAMPLE}))"
     example = subprocess.run([sys.executable, "-c", dump], cwd=package_dir, capture_output=True, text=True, check=True)
     body.write_text(example.stdout)
     exports = ast.parse((package_dir / PACKAGE / "models" / "__init__.py").read_text(encoding="utf-8"))
