@@ -4,6 +4,7 @@ import sys
 
 import pytest
 
+from tests.shop_api_support import shop, shop_api, shop_server  # noqa: F401 (fixtures of the Shop API tests)
 from tests.support import GENERATED, VENDORS
 
 # The generated packages are imported from generated/ as they are committed, exactly as

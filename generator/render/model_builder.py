@@ -36,6 +36,10 @@ from generator.schemas import component_ref, is_annotation_only, says_nullable
 from generator.traverse import DATA_KEYWORDS
 
 BASE_MODEL = "ApiModel"  # the base of every object model (a name naming.GENERATED_SYMBOLS reserves)
+# What the models' `_base` module defines for the others: the base model, the base of the
+# enum classes and the annotations that keep unknown values of a response (`OpenEnum`, ...).
+OPEN_ENUM = "OpenEnum"
+_BASE_MODULE_NAMES = frozenset({BASE_MODEL, OPEN_ENUM, "open_enum", "open_union", "_one_of"})
 
 _NAMES = re.compile(r"[A-Za-z_]\w*")
 # The Field argument of each size keyword, by the kind of value it sizes. A keyword
@@ -123,7 +127,7 @@ class _ModelBuilder:
         siblings: dict[str, list[str]] = {}
         for name in sorted(name for name in names if name in self.classes and name not in position):
             siblings.setdefault(self.module_of[name], []).append(name)
-        base = tuple(sorted(names & {BASE_MODEL, "_one_of"}))
+        base = tuple(sorted(names & _BASE_MODULE_NAMES))
         sibling_imports = [(BASE_MODULE, base)] if base else []
         sibling_imports += [(module, tuple(siblings[module])) for module in sorted(siblings)]
         narrows = any(name in self.narrowing for name in planned.classes)
@@ -233,7 +237,8 @@ class _ModelBuilder:
         members = tuple(
             EnumMember(member, python_literal(value)) for member, value in zip(member_names, values, strict=True)
         )
-        self._add(ModelClass(name, ModelKind.ENUM, (base,), _description(schema), members=members))
+        # OpenEnum first: a response's value the spec does not list is kept, not refused.
+        self._add(ModelClass(name, ModelKind.ENUM, (OPEN_ENUM, base), _description(schema), members=members))
 
     def _root_class(self, name: str, schema: dict[str, Any]) -> None:
         self.taken.add(name)
@@ -565,7 +570,7 @@ class _ModelBuilder:
             return self._choices([schema["const"]], _kinds(schema))
         values = _enum_values(schema)
         if values is not None and values:
-            annotation = self._choices(values, _kinds(schema))
+            annotation = self._choices(values, _kinds(schema), is_enum=True)
             return _optional(annotation) if "null" in _kinds(schema) else annotation
         kinds = _kinds(schema)
         if not kinds:
@@ -588,12 +593,14 @@ class _ModelBuilder:
             return "Any"
         return " | ".join(dict.fromkeys(sorted(parts, key=lambda part: part == "None")))
 
-    def _choices(self, values: list[Any], kinds: list[str]) -> str:
+    def _choices(self, values: list[Any], kinds: list[str], *, is_enum: bool = False) -> str:
         """The type of exactly `values` (an enum's or a const).
 
         A Literal where Python can spell the values (text, integers, booleans, None);
         mypy takes no float in a Literal and Python no object or array, so those are
-        their type, checked against the values by `_one_of` in the models module.
+        their type, checked against the values by `_one_of` in the models module. An
+        enum's Literal is open (`open_enum`): a response may bring a value the spec does
+        not list yet. A const is not: it is what the schema is.
         """
         literal: list[Any] = []
         checked: dict[str, list[Any]] = {}
@@ -607,7 +614,11 @@ class _ModelBuilder:
         parts: list[str] = []
         if literal:
             self.used.add("Literal")
-            parts.append("Literal[" + ", ".join(python_literal(value) for value in literal) + "]")
+            choices = "Literal[" + ", ".join(python_literal(value) for value in literal) + "]"
+            if is_enum:
+                self.used.add("Annotated")
+                choices = f"Annotated[{choices}, open_enum]"
+            parts.append(choices)
         for base, found in checked.items():
             self.used.update(("Annotated", "AfterValidator", *(("Any",) if "Any" in base else ())))
             self.checks_values = True
@@ -659,7 +670,8 @@ class _ModelBuilder:
             self.used.update(("Annotated", "Field"))
             # pydantic names the field by its Python name (`pet_type`), not its alias.
             python_name = naming.field_name(schema["discriminator"]["propertyName"])
-            choices = f"Annotated[{choices}, Field(discriminator={python_literal(python_name)})]"
+            # open_union: a response's member of a kind the spec does not know stays a dict.
+            choices = f"Annotated[{choices}, Field(discriminator={python_literal(python_name)}), open_union]"
         return _optional(choices) if nullable else choices
 
     # --- compositions ----------------------------------------------------------------------

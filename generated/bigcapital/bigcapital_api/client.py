@@ -118,6 +118,7 @@ class Client(
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        strict_responses: bool = True,
     ) -> None:
         """Create a client.
 
@@ -131,6 +132,9 @@ class Client(
             max_retries: How often a failed request that is safe to repeat is retried.
             default_headers: Headers sent with every request.
             http_client: The `httpx.Client` to send requests with, for proxies, transports or tests.
+            strict_responses: Whether a response that contradicts its schema (an object where
+                text is declared) raises `ApiResponseValidationError`. False returns it
+                unvalidated instead. Fields and enum values the spec does not know never raise.
         """
         super().__init__(
             base_url=_base_url(base_url, scheme, host),
@@ -140,6 +144,7 @@ class Client(
             default_headers=default_headers,
             user_agent=USER_AGENT,
             http_client=http_client,
+            strict_responses=strict_responses,
         )
         self.with_raw_response = ClientWithRawResponse(self)
 
@@ -176,6 +181,7 @@ class AsyncClient(
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        strict_responses: bool = True,
     ) -> None:
         """Create a client.
 
@@ -189,6 +195,9 @@ class AsyncClient(
             max_retries: How often a failed request that is safe to repeat is retried.
             default_headers: Headers sent with every request.
             http_client: The `httpx.AsyncClient` to send requests with, for proxies, transports or tests.
+            strict_responses: Whether a response that contradicts its schema (an object where
+                text is declared) raises `ApiResponseValidationError`. False returns it
+                unvalidated instead. Fields and enum values the spec does not know never raise.
         """
         super().__init__(
             base_url=_base_url(base_url, scheme, host),
@@ -198,6 +207,7 @@ class AsyncClient(
             default_headers=default_headers,
             user_agent=USER_AGENT,
             http_client=http_client,
+            strict_responses=strict_responses,
         )
         self.with_raw_response = AsyncClientWithRawResponse(self)
 

@@ -510,16 +510,46 @@ def _reject_unknown_fields(body: Mapping[str, Any], model: type[pydantic.BaseMod
         raise TypeError(f"{model.__name__} has no field {', '.join(map(repr, unknown))}")
 
 
-def decode_body(response: httpx.Response, type_: Any, encoding: str = "json") -> Any:
+# The validation context under which the models keep a response's enum values and union
+# kinds the spec does not know (see the models' `_base` module); `extra="allow"` beside it
+# keeps its unknown fields. Requests are validated without either: they stay strict.
+FORWARD_COMPATIBLE: Final = {"forward_compatible": True}
+
+
+def decode_body(response: httpx.Response, type_: Any, encoding: str = "json", *, strict: bool = True) -> Any:
+    """A response body as `type_`, forward-compatibly: what the spec does not know yet
+    (fields, enum values, kinds of a union) is kept, only what contradicts it is refused.
+
+    Not `strict`, even that is accepted: the JSON is taken as it is (see `_unvalidated`).
+    """
     if type_ is None:
         return None
     if encoding == "binary":
         return response.content
     if encoding == "text":
         return response.text
-    if isinstance(type_, type) and issubclass(type_, pydantic.BaseModel):
-        return type_.model_validate_json(response.content)
-    return type_adapter(type_).validate_json(response.content)
+    is_model = isinstance(type_, type) and issubclass(type_, pydantic.BaseModel)
+    try:
+        if is_model:
+            return type_.model_validate_json(response.content, extra="allow", context=FORWARD_COMPATIBLE)
+        return type_adapter(type_).validate_json(response.content, extra="allow", context=FORWARD_COMPATIBLE)
+    except pydantic.ValidationError:
+        if strict:
+            raise
+    return _unvalidated(type_ if is_model else None, json.loads(response.content))
+
+
+def _unvalidated(model: type[pydantic.BaseModel] | None, data: Any) -> Any:
+    """A body that does not fit its schema, unvalidated, as `model_construct` builds models:
+    the model's fields hold the JSON values as they came (nested objects as dicts), keys the
+    spec does not know are in `model_extra`. Anything else is the JSON data itself."""
+    if model is None or not isinstance(data, dict) or issubclass(model, pydantic.RootModel):
+        return data
+    constructed = model.model_construct(**data)
+    if constructed.__pydantic_extra__ is None:
+        known = _field_names(model)
+        constructed.__pydantic_extra__ = {key: value for key, value in data.items() if key not in known}
+    return constructed
 
 
 def decode_error_body(response: httpx.Response, error_types: Mapping[str, Any]) -> Any:
@@ -666,6 +696,7 @@ class BaseClient:
         max_retries: int,
         default_headers: Mapping[str, str] | None,
         user_agent: str,
+        strict_responses: bool = True,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
@@ -674,6 +705,8 @@ class BaseClient:
         self._url_prefix = str(self.base_url).rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
+        # False: a response that contradicts its schema is returned unvalidated, not refused.
+        self.strict_responses = strict_responses
         self._home = _origin(self.base_url)
         self._credentials = dict(credentials)
         self._default_headers = {"User-Agent": user_agent, **(default_headers or {})}
@@ -800,7 +833,9 @@ class BaseClient:
             body = decode_error_body(response, endpoint.error_types)
             raise error_class_for(response.status_code)(_error_message(response, body), response=response, body=body)
         try:
-            parsed = decode_body(response, endpoint.response_type, endpoint.response_encoding)
+            parsed = decode_body(
+                response, endpoint.response_type, endpoint.response_encoding, strict=self.strict_responses
+            )
         except (pydantic.ValidationError, ValueError) as exc:
             raise ApiResponseValidationError(
                 f"{response.status_code} response of {response.request.method} {redact_url(response.request.url)} "

@@ -100,6 +100,7 @@ class Client(
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        strict_responses: bool = True,
     ) -> None:
         """Create a client.
 
@@ -112,6 +113,9 @@ class Client(
             max_retries: How often a failed request that is safe to repeat is retried.
             default_headers: Headers sent with every request.
             http_client: The `httpx.Client` to send requests with, for proxies, transports or tests.
+            strict_responses: Whether a response that contradicts its schema (an object where
+                text is declared) raises `ApiResponseValidationError`. False returns it
+                unvalidated instead. Fields and enum values the spec does not know never raise.
         """
         super().__init__(
             base_url=_base_url(base_url, site),
@@ -121,6 +125,7 @@ class Client(
             default_headers=default_headers,
             user_agent=USER_AGENT,
             http_client=http_client,
+            strict_responses=strict_responses,
         )
         self.with_raw_response = ClientWithRawResponse(self)
 
@@ -156,6 +161,7 @@ class AsyncClient(
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        strict_responses: bool = True,
     ) -> None:
         """Create a client.
 
@@ -168,6 +174,9 @@ class AsyncClient(
             max_retries: How often a failed request that is safe to repeat is retried.
             default_headers: Headers sent with every request.
             http_client: The `httpx.AsyncClient` to send requests with, for proxies, transports or tests.
+            strict_responses: Whether a response that contradicts its schema (an object where
+                text is declared) raises `ApiResponseValidationError`. False returns it
+                unvalidated instead. Fields and enum values the spec does not know never raise.
         """
         super().__init__(
             base_url=_base_url(base_url, site),
@@ -177,6 +186,7 @@ class AsyncClient(
             default_headers=default_headers,
             user_agent=USER_AGENT,
             http_client=http_client,
+            strict_responses=strict_responses,
         )
         self.with_raw_response = AsyncClientWithRawResponse(self)
 

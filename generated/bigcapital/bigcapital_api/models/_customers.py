@@ -10,10 +10,10 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, Field
 
-from ._base import ApiModel
+from ._base import ApiModel, OpenEnum
 
 
-class CustomerType(StrEnum):
+class CustomerType(OpenEnum, StrEnum):
     BUSINESS = "business"
     INDIVIDUAL = "individual"
 

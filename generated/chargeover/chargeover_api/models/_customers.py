@@ -8,10 +8,10 @@ names is used: import the classes from there.
 from enum import StrEnum
 from typing import Any
 
-from ._base import ApiModel
+from ._base import ApiModel, OpenEnum
 
 
-class DeliveryMethod(StrEnum):
+class DeliveryMethod(OpenEnum, StrEnum):
     """ "email", or "print" for a printed hard-copy."""
 
     PRINT = "print"

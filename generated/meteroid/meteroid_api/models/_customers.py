@@ -10,10 +10,10 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ._base import ApiModel
+from ._base import ApiModel, OpenEnum
 
 
-class Currency(StrEnum):
+class Currency(OpenEnum, StrEnum):
     """ISO 4217 currency code."""
 
     AED = "AED"
@@ -233,7 +233,7 @@ class Customer(ApiModel):
     vat_number: str | None = None
 
 
-class ErrorCode(StrEnum):
+class ErrorCode(OpenEnum, StrEnum):
     BAD_REQUEST = "BAD_REQUEST"
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"

@@ -11,10 +11,10 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
-from ._base import ApiModel
+from ._base import ApiModel, OpenEnum
 
 
-class TaxStatus(StrEnum):
+class TaxStatus(OpenEnum, StrEnum):
     TAXED = "TAXED"
     TAX_EXEMPT = "TAX_EXEMPT"
     REVERSE_CHARGED = "REVERSE_CHARGED"
