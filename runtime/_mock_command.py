@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ def accepted_credentials(
     """The credentials of each scheme whose secrets `values` (by argument) hold.
 
     ValueError when a scheme has some of its secrets but not all (a username without its
-    password): accepting half a credential would accept none.
+    password), or a token its rule calls malformed: either would accept nothing.
     """
     accepted: list[Credentials] = []
     for scheme_name, scheme in schemes.items():
@@ -70,6 +71,9 @@ def accepted_credentials(
         if scheme.kind == "basic":
             accepted.append(BasicCredentials(secrets[0], secrets[1]))
         elif scheme.kind == "bearer":
+            if scheme.token_pattern and re.fullmatch(scheme.token_pattern, secrets[0]) is None:
+                # The mock refuses such a token as malformed before comparing it: none would pass.
+                raise ValueError(f"{members[0].flag} must match {scheme.token_pattern}, as the API's tokens do")
             accepted.append(BearerCredentials(secrets[0]))
         else:
             accepted.append(ApiKeyCredentials(secrets[0]))

@@ -69,6 +69,13 @@ def test_half_a_credential_is_an_error_naming_what_is_missing() -> None:
         accepted_credentials(SCHEMES, CREDENTIALS, {"password": "pw"})
 
 
+def test_a_token_its_scheme_calls_malformed_is_an_error() -> None:
+    schemes = {"bearerAuth": SecurityScheme(kind="bearer", token_pattern="^bc_[a-z]+$")}
+    assert accepted_credentials(schemes, CREDENTIALS, {"token": "bc_ok"}) == [BearerCredentials("bc_ok")]
+    with pytest.raises(ValueError, match=r"--token must match \^bc_\[a-z\]\+\$"):
+        accepted_credentials(schemes, CREDENTIALS, {"token": "other"})
+
+
 def test_the_startup_lines_say_the_mode_and_never_a_secret() -> None:
     only = describe(CREDENTIALS, {"token": "s3cret-token"}, MockOptions(), "http://127.0.0.1:8000")
     assert "accepting only the credentials set: token ($SHOP_TOKEN or --token)" in only[0]
