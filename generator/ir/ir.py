@@ -7,6 +7,7 @@ expression built by `generator.ir.types`; templates only loop and choose, they n
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -257,6 +258,9 @@ class Response:
     example: Any = None
     encoding: Encoding = Encoding.JSON
     declared: bool = True  # False for the bodiless 200 of an operation that declares no 2xx
+    # The `examples` map's entries that fit the schema, by name: the mock answers one of
+    # them to a request with `Prefer: example=<name>`.
+    named_examples: tuple[tuple[str, Any], ...] = ()
 
     @property
     def concrete_media_type(self) -> str:
@@ -332,6 +336,13 @@ class Operation:
         return actions.get(self.http_method, "peek")
 
     @property
+    def declared_statuses(self) -> tuple[str, ...]:
+        """The statuses the spec declares a response for, as it spells them (`404`, `4XX`,
+        `default`): the mock answers any of them to a request with `Prefer: code=<status>`."""
+        success = (self.success.status,) if self.success.declared else ()
+        return success + tuple(error.status for error in self.errors)
+
+    @property
     def mock_refusal(self) -> int | None:
         """The status the mock answers with where the operation declares no success (an
         endpoint its vendor retired declares 410 and the usual errors): its first declared
@@ -375,6 +386,12 @@ class Operation:
             convertor = f":{parameter.route_convertor}" if parameter.route_convertor else ""
             path = path.replace("{" + parameter.name + "}", "{" + parameter.python_name + convertor + "}")
         return path
+
+    @property
+    def path_glob(self) -> str:
+        """The path with `*` for each parameter: the paths it is called at, as the mock's
+        journal filters them (`/customers/*`)."""
+        return re.sub(r"\{[^}]*\}", "*", self.path)
 
     @property
     def route_function(self) -> str:

@@ -530,7 +530,9 @@ class _Builder:
             )
         schema = media.get("schema")
         media_at = pointers.join(at, "content", media_type)
-        example = self.mock_data.response_example(media, media_at, make=status.startswith("2"))
+        success = status.startswith("2")
+        example = self.mock_data.response_example(media, media_at, make=success)
+        named_examples = self.mock_data.named_examples(media, media_at) if success else ()
         return Response(
             status=status,
             status_code=code,
@@ -540,6 +542,7 @@ class _Builder:
             python_type=python_type(schema, self.components) if schema else None,
             model_name=self._model_name(schema),
             example=example,
+            named_examples=named_examples,
         )
 
     def _model_name(self, schema: Any) -> str | None:

@@ -66,6 +66,23 @@ class MockData:
             return None
         return copy.deepcopy(made)
 
+    def named_examples(self, media: dict[str, Any], at: str) -> tuple[tuple[str, Any], ...]:
+        """The entries of the media type's `examples` map that fit its schema, by name, for
+        `Prefer: example=<name>`. One that does not fit is left out, with a warning."""
+        named = []
+        for value, pointer, name in _given_examples(self.document, media, at):
+            if pointer == pointers.join(at, "example"):
+                continue  # the single `example`, not an entry of the map
+            schema = media.get("schema")
+            problem = self.checker.problem(schema, value) if schema is not None else None
+            if value is None or problem is not None:
+                why = problem or "null is no answer"
+                message = f"example does not fit its schema: {why}; `Prefer: example={name}` is not offered"
+                self._warn(pointer, message, "example-replaced")
+                continue
+            named.append((name, copy.deepcopy(value)))
+        return tuple(named)
+
     def _replaced(
         self,
         schema: Any,

@@ -54,6 +54,11 @@ class MockStore:
         # Callers are told apart by a keyed digest of their credentials: no secret is kept.
         self._caller_key = secrets.token_bytes(32)
 
+    def _forget_all(self) -> None:
+        """Forget every record and every answer kept for replays (`POST /__mock/reset`)."""
+        self.records.clear()
+        self.replies.clear()
+
     # --- Idempotency-Key replays -----------------------------------------------------------
 
     def _replay_key(

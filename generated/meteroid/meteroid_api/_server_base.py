@@ -7,12 +7,12 @@ Each route module (`_routes/<tag>.py`) declares its operations with `OperationRo
 that call the `Operation`'s steps: check the parameters, read the body, call the handler,
 answer. `build_app` puts the routers together into one FastAPI app that answers every
 error in the API's own declared shapes; `Safeguards` logs and answers what nothing else
-did (a failing handler among them) with the declared 500.
+did (a failing handler among them) with the declared 500. Built with `mock=`, the app has
+the mock's testing tools around it too (`_mock_tools`).
 """
 
 # No `from __future__ import annotations`: FastAPI reads the signatures of the
 # dependencies defined here (`Operation.credentials`, `Operation.handler`) at run time.
-import argparse
 import functools
 import importlib.resources
 import json
@@ -24,6 +24,7 @@ from typing import Any, Literal, overload
 
 import jsonschema_rs
 import pydantic
+import starlette.routing
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -36,6 +37,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ._adapters import type_adapter
 from ._error_shapes import ErrorShape, ErrorTable, HttpError
 from ._json_input import parse_json
+from ._mock_store import MockStore
+from ._mock_tools import MockLayer, MockOptions, MockTools
 from ._request_problems import FieldProblem, InvalidRequest, pointer, problem, shorten
 from ._server_credentials import Authenticate, Credentials, SecurityScheme, challenge, read_credentials
 from ._styled_parameters import ABSENT, MAX_DOCUMENTED_SCHEMA, Schemas, StyledParameter, is_json, read_styled
@@ -298,20 +301,27 @@ class Operation:
         security: Sequence[str] = (),
         errors: Mapping[str, ErrorShape] | None = None,
         styled: Mapping[str, StyledParameter] | None = None,
+        responses: Sequence[str] = (),
+        examples: Mapping[str, Any] | None = None,
     ) -> None:
         self.spec = spec
         self.name = name
         self.security = tuple(security)
         self.errors = dict(errors or {})
         self.styled = dict(styled or {})
+        self.responses = tuple(responses)
+        self.examples = dict(examples or {})
 
     def __repr__(self) -> str:
         return f"Operation({self.name!r})"
 
-    @staticmethod
-    def handler(request: Request) -> Any:
-        """A dependency: the handler the app serves (`create_app`'s first argument)."""
-        return request.app.state.server.handler
+    def handler(self, request: Request) -> Any:
+        """A dependency: the handler the app serves (`create_app`'s first argument); in the
+        mock, the answer a `Prefer` header asks for in its place."""
+        state: ServerState = request.app.state.server
+        if state.mock is None:
+            return state.handler
+        return state.mock.handler_for(request, state.handler, self.name, self.responses, self.examples)
 
     async def credentials(self, request: Request) -> Credentials | None:
         """A dependency that accepts the first of the operation's schemes the request satisfies."""
@@ -498,9 +508,17 @@ class OperationRouter(APIRouter):
         security: Sequence[str] = (),
         errors: Mapping[str, ErrorShape] | None = None,
         styled: Mapping[str, StyledParameter] | None = None,
+        responses: Sequence[str] = (),
+        examples: Mapping[str, Any] | None = None,
     ) -> Operation:
-        """Declare an operation of this router; its route is named `name`."""
-        operation = Operation(self.spec, name, security=security, errors=errors, styled=styled)
+        """Declare an operation of this router; its route is named `name`.
+
+        `responses` are the statuses the spec declares (`200`, `404`, `4XX`, `default`) and
+        `examples` the success response's named examples: the mock answers them on request.
+        """
+        operation = Operation(
+            self.spec, name, security=security, errors=errors, styled=styled, responses=responses, examples=examples
+        )
         self.operations[name] = operation
         return operation
 
@@ -517,6 +535,7 @@ class ServerState:
     spec: ServerSpec
     errors: ErrorTable
     operations: Mapping[str, Operation]
+    mock: MockTools | None = None
 
 
 def _route_precedence(route: APIRoute) -> tuple[int, ...]:
@@ -534,13 +553,31 @@ def build_app(
     *,
     authenticate: Authenticate | None = None,
     max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    mock: MockOptions | None = None,
 ) -> FastAPI:
-    """A FastAPI app serving the routes of `routers` through `handler`."""
+    """A FastAPI app serving the routes of `routers` through `handler`.
+
+    With `mock`, and only then, the app is a testing tool (`_mock_tools`): it serves the
+    `/__mock/*` routes, answers `Prefer` headers and injects faults. `handler` must then be
+    the in-memory mock, whose records `POST /__mock/reset` clears.
+    """
     app = FastAPI(title=spec.title, version=spec.version, openapi_url=None, docs_url=None, redoc_url=None)
     operations = {name: operation for router in routers for name, operation in router.operations.items()}
     errors = ErrorTable(spec.errors, {name: operation.errors for name, operation in operations.items()})
     spec.validator  # noqa: B018 - read the schemas now, not on the first request
-    app.state.server = ServerState(handler, authenticate, spec, errors, operations)
+    tools = None
+    if mock is not None:
+        if not isinstance(handler, MockStore):
+            raise TypeError(f"the mock's tools serve the in-memory mock, not a {type(handler).__name__}")
+        tools = MockTools(
+            mock,
+            errors=errors,
+            declared={name: operation.responses for name, operation in operations.items()},
+            security_schemes=tuple(spec.security_schemes.values()),
+            operation_of=functools.partial(_operation_matching, app),
+            clear_store=handler._forget_all,
+        )
+    app.state.server = ServerState(handler, authenticate, spec, errors, operations, tools)
     app.add_exception_handler(HttpError, _on_http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_invalid_request)
     app.add_exception_handler(InvalidRequest, _on_invalid_request)
@@ -561,7 +598,17 @@ def build_app(
             openapi_extra=operation.documented() if operation is not None and operation.styled else None,
         )
     app.add_middleware(Safeguards, max_body_size=max_body_size, errors=errors)
+    if tools is not None:
+        app.add_middleware(MockLayer, tools=tools, max_body_size=max_body_size)  # outermost: it sees every answer
     return app
+
+
+def _operation_matching(app: FastAPI, scope: Scope) -> str | None:
+    """The operation whose route a request goes to, before the app routes it; None for none."""
+    for route in app.router.routes:
+        if isinstance(route, APIRoute) and route.matches(scope)[0] is starlette.routing.Match.FULL:
+            return route.name
+    return None
 
 
 def _state(request: Request) -> ServerState:
@@ -688,14 +735,3 @@ class Safeguards:
 
 class _BodyTooLarge(Exception):
     pass
-
-
-def run_mock(create_app: Callable[[], ASGIApp], argv: Sequence[str] | None = None) -> None:
-    """Serve the app `create_app` makes with uvicorn, on the host and port `argv` names."""
-    import uvicorn
-
-    parser = argparse.ArgumentParser(prog=f"python -m {__package__}.server", description="Run the in-memory mock.")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    arguments = parser.parse_args(argv)
-    uvicorn.run(create_app(), host=arguments.host, port=arguments.port)

@@ -5,13 +5,15 @@
 Basic must be base64 of UTF-8 `user:password` without control characters, Bearer one
 RFC 6750 token (and, with an `x-token` rule, a token of the declared form); an API key is
 taken as sent. Whether well-formed credentials are accepted is the app's `authenticate`
-callback's to say.
+callback's to say; `accept_only` makes one that accepts given credentials alone.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
+import hmac
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -105,3 +107,26 @@ def read_credentials(request: Request, scheme: SecurityScheme, realm: str) -> Cr
 
 def _malformed(kind: str, realm: str) -> HttpError:
     return HttpError(401, message=f"malformed {kind.title()} credentials", headers=challenge(kind, realm))
+
+
+def accept_only(*accepted: Credentials) -> Authenticate:
+    """An `authenticate` callback that accepts these credentials and no others.
+
+    Every secret is compared in constant time, and every accepted credential is tried, so
+    how long a refusal takes tells nothing of how much of a secret was right.
+    """
+
+    def authenticate(credentials: Credentials) -> bool:
+        return any([_same(credentials, known) for known in accepted])  # a list: no early exit
+
+    return authenticate
+
+
+def _same(sent: Credentials, known: Credentials) -> bool:
+    if type(sent) is not type(known):
+        return False
+    matches = [
+        hmac.compare_digest(mine.encode("utf-8", "surrogatepass"), theirs.encode("utf-8", "surrogatepass"))
+        for mine, theirs in zip(dataclasses.astuple(sent), dataclasses.astuple(known), strict=True)
+    ]
+    return all(matches)

@@ -2,7 +2,9 @@
 """A FastAPI server for the Sequence API: implement `Handler`, serve it with `create_app`.
 
 `InMemoryHandler` is a working mock over a dict. Run it with
-`python -m sequence_api.server [--host 127.0.0.1] [--port 8000]`.
+`python -m sequence_api.server [--host 127.0.0.1] [--port 8000]` (`--help` lists the
+options: the credentials to accept, latency and failures); as a testing tool it also
+answers `Prefer` headers and lists what it received at `/__mock/requests` (`MockJournal`).
 
 The operations are grouped by tag in `_routes/`: each module holds its tag's methods of
 `Handler`, its routes and its part of `InMemoryHandler`. Errors are answered in the API's
@@ -19,11 +21,21 @@ from fastapi import FastAPI
 
 from ._error_shapes import HttpError
 from ._json_input import MAX_JSON_DEPTH
+from ._mock_command import MockCredential, run_mock
+from ._mock_journal import MockJournal, RecordedRequest
+from ._mock_tools import MockOptions
 from ._routes import SPEC
 from ._routes.customers import ROUTER as customers_router
 from ._routes.customers import CustomersMock, CustomersOperations
-from ._server_base import DEFAULT_MAX_BODY_SIZE, build_app, run_mock
-from ._server_credentials import ApiKeyCredentials, Authenticate, BasicCredentials, BearerCredentials, Credentials
+from ._server_base import DEFAULT_MAX_BODY_SIZE, build_app
+from ._server_credentials import (
+    ApiKeyCredentials,
+    Authenticate,
+    BasicCredentials,
+    BearerCredentials,
+    Credentials,
+    accept_only,
+)
 
 __all__ = [
     "DEFAULT_MAX_BODY_SIZE",
@@ -36,9 +48,20 @@ __all__ = [
     "Handler",
     "HttpError",
     "InMemoryHandler",
+    "MockJournal",
+    "MockOptions",
+    "RecordedRequest",
+    "accept_only",
     "create_app",
     "main",
 ]
+
+# The credentials `python -m sequence_api.server` can be told to accept alone: the
+# client's argument for each names its flag, and the variable the client reads is read.
+MOCK_CREDENTIALS: tuple[MockCredential, ...] = (
+    MockCredential("basicAuth", "username", "SEQUENCE_USERNAME", "The user name."),
+    MockCredential("basicAuth", "password", "SEQUENCE_PASSWORD", "The password."),
+)
 
 
 class Handler(
@@ -73,24 +96,32 @@ def create_app(
     *,
     authenticate: Authenticate | None = None,
     max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    mock: MockOptions | None = None,
 ) -> FastAPI:
     """A FastAPI app serving every operation of the spec through `handler`.
 
     Args:
         handler: The implementation of the operations.
         authenticate: Decides whether credentials are accepted; by default any
-            well-formed credentials are.
+            well-formed credentials are (`accept_only(...)` accepts given ones alone).
         max_body_size: Larger request bodies are answered with 413.
+        mock: Make the app a testing tool: `/__mock/*` routes, `Prefer` headers, latency
+            and failures. Only with an `InMemoryHandler`.
     """
     routers = [
         customers_router,
     ]
-    return build_app(SPEC, routers, handler, authenticate=authenticate, max_body_size=max_body_size)
+    return build_app(SPEC, routers, handler, authenticate=authenticate, max_body_size=max_body_size, mock=mock)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the in-memory mock with uvicorn."""
-    run_mock(lambda: create_app(InMemoryHandler()), argv)
+    """Run the in-memory mock with uvicorn, as a testing tool; `--help` lists the options."""
+    run_mock(
+        lambda authenticate, options: create_app(InMemoryHandler(), authenticate=authenticate, mock=options),
+        SPEC.security_schemes,
+        MOCK_CREDENTIALS,
+        argv,
+    )
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ _UPDATE_CUSTOMER = ROUTER.operation(
         "400": PROBLEM_SHAPE,
         "401": PROBLEM_SHAPE,
     },
+    responses=("200", "400", "401"),
 )
 
 

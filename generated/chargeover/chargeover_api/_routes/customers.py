@@ -57,6 +57,7 @@ _UPDATE_CUSTOMER = ROUTER.operation(
         "400": ERROR_ENVELOPE_400_SHAPE,
         "401": ERROR_ENVELOPE_401_SHAPE,
     },
+    responses=("202", "400", "401"),
 )
 
 

@@ -63,6 +63,7 @@ _UPDATE_CUSTOMER = ROUTER.operation(
         "429": REST_ERROR_RESPONSE_429_SHAPE,
         "500": REST_ERROR_RESPONSE_500_SHAPE,
     },
+    responses=("200", "400", "401", "404", "429", "500"),
 )
 
 
