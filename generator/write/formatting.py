@@ -11,6 +11,7 @@ wait for the interpreter lock at every file operation while the generator render
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import tempfile
@@ -30,9 +31,16 @@ TARGET_VERSION = "py311"
 _COMMON = ["--isolated", "--line-length", str(LINE_LENGTH), "--target-version", TARGET_VERSION]
 
 
+@functools.cache
+def ruff_binary() -> str:
+    """ruff's executable. Found once, before any worker thread runs: finding it reads
+    `sysconfig`, whose first use is not thread-safe (two threads may see `EXE` as None)."""
+    return str(find_ruff_bin())
+
+
 def format_tree(root: Path) -> None:
     """Sort imports, drop unused ones and format every Python file under `root`, in place."""
-    ruff = find_ruff_bin()
+    ruff = ruff_binary()
     commands = [
         [ruff, "check", *_COMMON, "--fix-only", "--select", "I,F401,UP,RUF022", "--exit-zero", str(root)],
         [ruff, "format", *_COMMON, str(root)],
@@ -73,6 +81,7 @@ class BackgroundFormatter:
     """
 
     def __init__(self) -> None:
+        ruff_binary()  # on this thread, before the workers start
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ruff")
         self._scratch: list[Path] = []  # removed when the formatter closes
 
