@@ -415,8 +415,44 @@ class Operation:
         return tuple(sorted(others, key=lambda p: not p.required))
 
 
+class OperationSet:
+    """What the templates ask of a set of operations, the whole API's or one tag's: which
+    imports and helpers its modules need."""
+
+    __slots__ = ()
+    operations: tuple[Operation, ...]
+
+    @property
+    def reads_parameters_by_style(self) -> bool:
+        """Whether the server reads some parameters itself, by their style (see `Parameter.read_by_style`)."""
+        return any(p.read_by_style for o in self.operations for p in o.parameters)
+
+    @property
+    def writes_parameters_by_style(self) -> bool:
+        """Whether the client writes some parameter in a style its location does not default to."""
+        return any(not p.has_default_style and p.media_type is None for o in self.operations for p in o.parameters)
+
+    @property
+    def has_json_parameters(self) -> bool:
+        return any(p.json_content for o in self.operations for p in o.parameters)
+
+    @property
+    def has_idempotent_operations(self) -> bool:
+        """Whether any operation takes an Idempotency-Key (the mock then keeps replays)."""
+        return any(o.idempotency_key is not None for o in self.operations)
+
+    @property
+    def has_deprecated_operations(self) -> bool:
+        return any(o.deprecated for o in self.operations)
+
+    @property
+    def has_mock_refusals(self) -> bool:
+        """Whether the mock refuses some operation outright (see `Operation.mock_refusal`)."""
+        return any(operation.mock_refusal for operation in self.operations)
+
+
 @dataclass(frozen=True, slots=True)
-class OperationGroup:
+class OperationGroup(OperationSet):
     """The operations of one tag: one client module (`_resources/<module_name>.py`) and one
     server module (`_routes/<module_name>.py`), whose classes are named after `class_name`."""
 
@@ -431,33 +467,9 @@ class OperationGroup:
         """The error shapes (`ErrorShape.constant_name`) the operations' routes answer with."""
         return tuple(sorted({route.shape_name for o in self.operations for route in o.error_routes}))
 
-    @property
-    def has_mock_refusals(self) -> bool:
-        return any(operation.mock_refusal for operation in self.operations)
-
-    @property
-    def has_deprecated_operations(self) -> bool:
-        return any(o.deprecated for o in self.operations)
-
-    @property
-    def writes_parameters_by_style(self) -> bool:
-        return any(not p.has_default_style and p.media_type is None for o in self.operations for p in o.parameters)
-
-    @property
-    def has_json_parameters(self) -> bool:
-        return any(p.json_content for o in self.operations for p in o.parameters)
-
-    @property
-    def reads_parameters_by_style(self) -> bool:
-        return any(p.read_by_style for o in self.operations for p in o.parameters)
-
-    @property
-    def has_idempotent_operations(self) -> bool:
-        return any(o.idempotency_key is not None for o in self.operations)
-
 
 @dataclass(frozen=True, slots=True)
-class Api:
+class Api(OperationSet):
     spec_name: str
     package: str
     distribution: str
@@ -493,29 +505,6 @@ class Api:
         """A document with no operations (a components-only document, say) generates a
         package of models: there is nothing for a client or a server to do."""
         return not self.operations
-
-    @property
-    def reads_parameters_by_style(self) -> bool:
-        """Whether the server reads some parameters itself, by their style (see `Parameter.read_by_style`)."""
-        return any(p.read_by_style for o in self.operations for p in o.parameters)
-
-    @property
-    def writes_parameters_by_style(self) -> bool:
-        """Whether the client writes some parameter in a style its location does not default to."""
-        return any(not p.has_default_style and p.media_type is None for o in self.operations for p in o.parameters)
-
-    @property
-    def has_json_parameters(self) -> bool:
-        return any(p.json_content for o in self.operations for p in o.parameters)
-
-    @property
-    def has_idempotent_operations(self) -> bool:
-        """Whether any operation takes an Idempotency-Key (the mock then keeps replays)."""
-        return any(o.idempotency_key is not None for o in self.operations)
-
-    @property
-    def has_deprecated_operations(self) -> bool:
-        return any(o.deprecated for o in self.operations)
 
     @property
     def default_server(self) -> Server:
