@@ -20,6 +20,7 @@ from runtime.errors import (
     NotFoundError,
     RateLimitError,
     error_class_for,
+    request_id_of,
 )
 
 
@@ -194,3 +195,19 @@ def test_an_error_message_quotes_the_api_and_hides_secrets() -> None:
     assert (
         message.endswith(": no such customer") and "hunter2" not in message and body == {"message": "no such customer"}
     )
+
+
+@pytest.mark.parametrize(
+    ("headers", "request_id"),
+    [
+        ({"X-Request-Id": "req_1"}, "req_1"),
+        ({"request-id": "req_2"}, "req_2"),
+        ({"X-Request-Id": "req_3", "Request-Id": "other"}, "req_3"),
+        ({"X-Request-Id": ""}, None),
+        ({}, None),
+    ],
+)
+def test_an_error_carries_the_request_id_the_server_gave(headers: dict[str, str], request_id: str | None) -> None:
+    response = httpx.Response(404, headers=headers, request=httpx.Request("GET", "https://api.test/x"))
+    assert request_id_of(response) == request_id
+    assert error_class_for(404)("not found", response=response, body=None).request_id == request_id

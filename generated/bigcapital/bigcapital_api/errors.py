@@ -31,6 +31,7 @@ __all__ = [
     "RedirectError",
     "UnprocessableEntityError",
     "error_class_for",
+    "request_id_of",
 ]
 
 
@@ -57,16 +58,22 @@ class ApiResponseValidationError(ApiError):
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code
+        self.request_id = request_id_of(response)
 
 
 class ApiStatusError(ApiError):
-    """The API answered with an error status (4xx or 5xx), or a redirect not followed."""
+    """The API answered with an error status (4xx or 5xx), or a redirect not followed.
+
+    `request_id` is the id the server gave the request (see `request_id_of`), for its
+    support team; None where it sent none.
+    """
 
     def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code
         self.body = body
+        self.request_id = request_id_of(response)
 
 
 class RedirectError(ApiStatusError):
@@ -120,6 +127,19 @@ _ERRORS_BY_STATUS: dict[int, type[ApiStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
+
+
+# The response headers servers name a request by, most common first.
+REQUEST_ID_HEADERS = ("x-request-id", "request-id")
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    """The id the server gave the request: its `X-Request-Id` or `Request-Id` header."""
+    for name in REQUEST_ID_HEADERS:
+        value: str | None = response.headers.get(name)
+        if value:
+            return value
+    return None
 
 
 def error_class_for(status_code: int) -> type[ApiStatusError]:

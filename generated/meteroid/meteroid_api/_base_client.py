@@ -39,6 +39,7 @@ from .errors import (
     CredentialsError,
     RedirectError,
     error_class_for,
+    request_id_of,
 )
 
 # The package's logger: `chargeover_api`, say.
@@ -104,6 +105,11 @@ class RawResponse(Generic[T]):
     @property
     def headers(self) -> httpx.Headers:
         return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The id the server gave the request (`X-Request-Id` or `Request-Id`), if any."""
+        return request_id_of(self.http_response)
 
     @property
     def content(self) -> bytes:
