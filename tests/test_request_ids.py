@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import meteroid_api
@@ -12,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from tests.support import serve
+from tests.support import GENERATED, serve
 
 MOCK = meteroid_api.server.create_app(meteroid_api.server.InMemoryHandler())
 
@@ -59,3 +62,32 @@ def test_a_raw_response_carries_the_request_id(url: str) -> None:
         raw = client.with_raw_response.update_customer("cus_1", body={"name": "Renamed"})
     assert raw.status_code == 200 and raw.request_id == "req_ok"
     assert raw.parsed.name == "Renamed"
+
+
+_LOGGED_CALL = """
+import httpx, meteroid_api
+answer = httpx.Response(404, json={"message": "no"}, headers={"X-Request-Id": "req_9"})
+transport = httpx.MockTransport(lambda request: answer)
+with meteroid_api.Client("https://api.test", token="tok_secret_value", http_client=httpx.Client(transport=transport)) as client:
+    try:
+        client.update_customer("cus_1", body={"name": "x"})
+    except meteroid_api.NotFoundError as error:
+        print(error.request_id)
+"""
+
+
+@pytest.mark.parametrize(("switch", "logged"), [("debug", True), ("", False), ("verbose", False)])
+def test_the_log_switch_turns_on_request_logging_without_code(switch: str, logged: bool) -> None:
+    """`METEROID_LOG=debug` logs each request and response to stderr, the token redacted."""
+    environment = {**os.environ, "METEROID_LOG": switch}
+    run = subprocess.run(
+        [sys.executable, "-c", _LOGGED_CALL],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=GENERATED / "meteroid",
+    )
+    assert run.stdout.strip() == "req_9"
+    assert ("PATCH https://api.test/api/v1/customers/cus_1 -> 404" in run.stderr) is logged, run.stderr
+    assert "tok_secret_value" not in run.stderr

@@ -23,6 +23,7 @@ from ._base_client import (
     TokenRule,
     bearer_credential,
     check_choice,
+    configure_logging,
     expand_template,
     require,
 )
@@ -38,6 +39,9 @@ __all__ = ["AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRaw
 
 USER_AGENT = "bigcapital-api/1.0.0"
 DEFAULT_BASE_URL = "{scheme}://{host}"
+
+# `BIGCAPITAL_LOG=debug` (or `info`) logs requests and responses to stderr, secrets redacted.
+configure_logging("BIGCAPITAL_LOG")
 
 # The `x-token` rule of the bearerAuth scheme: tokens are checked before any request.
 _BEARER_AUTH_TOKEN_RULE = TokenRule(

@@ -20,6 +20,7 @@ from ._base_client import (
     Credential,
     Timeout,
     basic_credential,
+    configure_logging,
     expand_template,
     require,
 )
@@ -35,6 +36,9 @@ __all__ = ["AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRaw
 
 USER_AGENT = "chargeover-api/3.0.0"
 DEFAULT_BASE_URL = "https://{site}.chargeover.com"
+
+# `CHARGEOVER_LOG=debug` (or `info`) logs requests and responses to stderr, secrets redacted.
+configure_logging("CHARGEOVER_LOG")
 # Each account has its own subdomain.
 
 

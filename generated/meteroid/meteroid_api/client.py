@@ -20,6 +20,7 @@ from ._base_client import (
     Credential,
     Timeout,
     bearer_credential,
+    configure_logging,
     expand_template,
     require,
 )
@@ -35,6 +36,9 @@ __all__ = ["AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRaw
 
 USER_AGENT = "meteroid-api/1.0.0"
 DEFAULT_BASE_URL = "https://api.meteroid.com"
+
+# `METEROID_LOG=debug` (or `info`) logs requests and responses to stderr, secrets redacted.
+configure_logging("METEROID_LOG")
 
 
 def _base_url(

@@ -18,6 +18,7 @@ import enum
 import functools
 import json
 import logging
+import os
 import random
 import re
 import time
@@ -629,6 +630,28 @@ class _RedactHttpxUrls(logging.Filter):
 
 
 logging.getLogger("httpx").addFilter(_RedactHttpxUrls())
+
+# The values of the `<NAME>_LOG` switch.
+LOG_LEVELS: Final = {"debug": logging.DEBUG, "info": logging.INFO}
+
+
+class _SwitchedOn(logging.StreamHandler):  # type: ignore[type-arg]
+    """The stderr handler `configure_logging` adds, told apart from the application's own."""
+
+
+def configure_logging(variable: str) -> None:
+    """Log the package's requests and responses, and httpx's, to stderr when the environment
+    variable `variable` (`METEROID_LOG`, say) is `debug` or `info`: a debug switch that needs
+    no code. Secrets stay redacted, as in every log line of the package."""
+    level = LOG_LEVELS.get(os.environ.get(variable, "").strip().lower())
+    if level is None:
+        return
+    for logger in (log, logging.getLogger("httpx")):
+        logger.setLevel(level)
+        if not any(isinstance(handler, _SwitchedOn) for handler in logger.handlers):
+            handler = _SwitchedOn()
+            handler.setFormatter(logging.Formatter("[%(asctime)s %(levelname)s %(name)s] %(message)s"))
+            logger.addHandler(handler)
 
 
 # --- the client core ---------------------------------------------------------------------
