@@ -183,6 +183,20 @@ def test_the_journal_filters_by_path_glob_and_method_and_keeps_the_newest() -> N
     assert journal.entries() == []
 
 
+def test_the_journal_keeps_a_bounded_amount_of_body_bytes() -> None:
+    """Many large bodies cannot fill the memory: past the byte budget the oldest requests
+    go, though the newest is always kept."""
+    journal = RequestJournal(size=10_000, max_bytes=3_000)
+    for number in range(5):
+        journal.record({"method": "POST", "path": f"/uploads/{number}"}, body_size=1_000)
+    assert [e["path"] for e in journal.entries()] == ["/uploads/2", "/uploads/3", "/uploads/4"]
+    journal.record({"method": "POST", "path": "/huge"}, body_size=10_000)
+    assert [e["path"] for e in journal.entries()] == ["/huge"]
+    journal.clear()
+    journal.record({"method": "GET", "path": "/after"}, body_size=2_000)
+    assert [e["path"] for e in journal.entries()] == ["/after"]
+
+
 def test_the_body_read_ahead_is_handed_on_unchanged() -> None:
     sent: list[Message] = [
         {"type": "http.request", "body": b'{"a": ', "more_body": True},

@@ -114,14 +114,27 @@ def declares(declared: Sequence[str], status_code: int) -> bool:
     return status in declared or f"{status[0]}XX" in declared or (status_code >= 400 and "default" in declared)
 
 
+# The bodies the journal keeps, in all: past it the oldest requests go first, so that
+# many large bodies (each up to the server's `max_body_size`) cannot fill the memory.
+MAX_JOURNAL_BYTES = 64 * 1024 * 1024
+
+
 class RequestJournal:
     """The requests the mock received, oldest first, as `GET /__mock/requests` lists them."""
 
-    def __init__(self, size: int) -> None:
-        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
+    def __init__(self, size: int, max_bytes: int = MAX_JOURNAL_BYTES) -> None:
+        self._size, self._max_bytes = size, max_bytes
+        self._entries: deque[dict[str, Any]] = deque()
+        self._sizes: deque[int] = deque()
+        self._bytes = 0
 
-    def record(self, entry: dict[str, Any]) -> None:
+    def record(self, entry: dict[str, Any], body_size: int = 0) -> None:
         self._entries.append(entry)
+        self._sizes.append(body_size)
+        self._bytes += body_size
+        while len(self._entries) > self._size or (self._bytes > self._max_bytes and len(self._entries) > 1):
+            self._entries.popleft()
+            self._bytes -= self._sizes.popleft()
 
     def entries(self, *, path: str | None = None, method: str | None = None) -> list[dict[str, Any]]:
         """The entries whose path matches `path` (a glob: `/customers/*`) and whose method is `method`."""
@@ -134,6 +147,8 @@ class RequestJournal:
 
     def clear(self) -> None:
         self._entries.clear()
+        self._sizes.clear()
+        self._bytes = 0
 
 
 class _Preferred:
@@ -249,7 +264,7 @@ class MockLayer:
         try:
             await self._serve(scope, receive, recording_send)
         finally:
-            self.tools.journal.record(self._entry(scope, body, status))
+            self.tools.journal.record(self._entry(scope, body, status), len(body or b""))
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         tools = self.tools
