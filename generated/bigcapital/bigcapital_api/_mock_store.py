@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import functools
 import hmac
-import importlib.resources
 import json
 import logging
 import secrets
@@ -26,6 +25,7 @@ import pydantic_core
 
 from ._adapters import type_adapter
 from ._error_shapes import HttpError
+from ._package_data import request_schemas
 from ._server_credentials import BasicCredentials, BearerCredentials, Credentials
 
 log = logging.getLogger(f"{__package__}.server")
@@ -247,10 +247,9 @@ def _response_validator(model_name: str) -> jsonschema_rs.Validator | None:
 def _definitions() -> Any:
     """The schemas' definitions; none where the store runs outside a generated package."""
     try:
-        schemas = importlib.resources.files(__package__).joinpath("request_schemas.json").read_bytes()
+        return request_schemas()["$defs"]
     except FileNotFoundError:
         return {}
-    return json.loads(schemas)["$defs"]
 
 
 def _without_nulls(value: Any) -> Any:

@@ -15,7 +15,6 @@ the mock's testing tools around it too (`_mock_tools`).
 # dependencies defined here (`Operation.credentials`, `Operation.handler`) at run time.
 import functools
 import importlib.resources
-import json
 import logging
 import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -39,6 +38,7 @@ from ._error_shapes import ErrorShape, ErrorTable, HttpError
 from ._json_input import parse_json
 from ._mock_store import MockStore
 from ._mock_tools import MockLayer, MockOptions, MockTools
+from ._package_data import request_schemas
 from ._request_problems import FieldProblem, InvalidRequest, pointer, problem, shorten
 from ._server_credentials import Authenticate, Credentials, SecurityScheme, challenge, read_credentials
 from ._styled_parameters import ABSENT, MAX_DOCUMENTED_SCHEMA, Schemas, StyledParameter, is_json, read_styled
@@ -253,11 +253,6 @@ class RequestValidator:
         return content
 
 
-def _package_request_schemas() -> Any:
-    """`request_schemas.json`, written next to this module by the generator."""
-    return json.loads(importlib.resources.files(__package__).joinpath("request_schemas.json").read_bytes())
-
-
 class ServerSpec:
     """What the server knows of the whole API: its title (the realm of its challenges), its
     security schemes by name, and the error shape it first declares for each status."""
@@ -269,7 +264,7 @@ class ServerSpec:
         version: str,
         security_schemes: Mapping[str, SecurityScheme],
         errors: Mapping[str, ErrorShape],
-        request_schemas: Callable[[], Any] = _package_request_schemas,
+        request_schemas: Callable[[], Any] = request_schemas,
     ) -> None:
         self.title = title
         self.version = version
