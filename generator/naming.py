@@ -13,10 +13,9 @@ import keyword
 import re
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
 
-_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-_RUNTIME = Path(__file__).resolve().parent.parent / "runtime"  # render.RUNTIME_DIR
+from generator.assets import RUNTIME_DIR, TEMPLATES_DIR
+
 _JINJA_MARKUP = re.compile(r"{#.*?#}|{%.*?%}|{{.*?}}", re.DOTALL)
 # `class X`, `def x`, `X = ...` and `X: T = ...` at the start of a line: the module's own names.
 _DEFINITION = re.compile(r"^(?:class|def|async\s+def)\s+(\w+)|^(\w+)\s*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
@@ -55,7 +54,7 @@ def _generated_symbols() -> frozenset[str]:
     listed by hand, the set follows the templates and the runtime as they change.
     """
     names = {name for _, imported in MODELS_IMPORTS for name in imported}
-    for source in [*sorted(_TEMPLATES.glob("*.py.jinja")), *sorted(_RUNTIME.glob("*.py"))]:
+    for source in [*sorted(TEMPLATES_DIR.glob("*.py.jinja")), *sorted(RUNTIME_DIR.glob("*.py"))]:
         names |= _module_names(source.read_text(encoding="utf-8"))
     return frozenset(names)
 

@@ -21,6 +21,7 @@ SHARED = frozenset(
     {
         "generator",
         "generator.aside",
+        "generator.assets",
         "generator.diagnostics",
         "generator.literals",
         "generator.media_types",

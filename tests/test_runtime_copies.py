@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from generator.render.render import BUILTIN_TEMPLATES, RUNTIME_DIR
+from generator.assets import RUNTIME_DIR, TEMPLATES_DIR
 from tests.support import GENERATED, VENDORS
 
 RUNTIME_MODULES = sorted(path.name for path in RUNTIME_DIR.glob("*.py") if path.name != "__init__.py")
@@ -48,8 +48,8 @@ def test_no_template_defines_what_the_runtime_defines() -> None:
     assert {"SyncApiClient", "HttpError", "ErrorShape", "parse_json", "MockStore", "type_adapter"} <= runtime
     definition = re.compile(r"^\s*(?:class|def|async\s+def)\s+(\w+)", re.MULTILINE)
     found = []
-    for template in sorted(BUILTIN_TEMPLATES.rglob("*.jinja")):
+    for template in sorted(TEMPLATES_DIR.rglob("*.jinja")):
         code = _JINJA_MARKUP.sub("", template.read_text(encoding="utf-8"))
         found += [f"{template.name}: {name}" for name in definition.findall(code) if name in runtime]
     assert not found, found
-    assert not list(BUILTIN_TEMPLATES.glob("_base_client*")) and not list(BUILTIN_TEMPLATES.glob("errors*"))
+    assert not list(TEMPLATES_DIR.glob("_base_client*")) and not list(TEMPLATES_DIR.glob("errors*"))

@@ -12,9 +12,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from generator.assets import RUNTIME_DIR, TEMPLATES_DIR
 from generator.cli import generation
 from generator.load.spec_input import BadPackageName, LoadOptions, SpecInput
-from generator.render.render import BUILTIN_TEMPLATES, RUNTIME_DIR
 from generator.write import stamps, writer
 
 
@@ -31,7 +31,7 @@ def watch(
     from watchfiles import watch as file_changes
 
     # The runtime is copied into every package, as every package is rendered from the templates.
-    watched_templates = [d for d in (*template_dirs, BUILTIN_TEMPLATES, RUNTIME_DIR) if d.is_dir()]
+    watched_templates = [d for d in (*template_dirs, TEMPLATES_DIR, RUNTIME_DIR) if d.is_dir()]
     if not specs_dir.is_dir():
         print(f"error: {specs_dir}/ does not exist", file=sys.stderr)
         return generation.EXIT_USAGE

@@ -17,15 +17,11 @@ from typing import Any
 
 import jinja2
 
+from generator.assets import RUNTIME_DIR, TEMPLATES_DIR
 from generator.change import changelog
 from generator.ir.ir import Api, ModelModule, ModelPackage
 from generator.literals import comment_text, docstring_text, markdown_text, python_literal, toml_string
 from generator.render import json_text
-
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-# The generated packages' fixed code: plain Python, copied unchanged into every package
-# with a client and a server (its `__init__.py` describes the directory and stays here).
-RUNTIME_DIR = Path(__file__).resolve().parents[2] / "runtime"
 
 # Output file (inside the package directory) -> template name.
 PACKAGE_TEMPLATES = {
@@ -82,7 +78,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
     """The template environment; templates in `override_dirs` win over the built-in ones."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([*map(str, override_dirs), str(BUILTIN_TEMPLATES)]),
+        loader=jinja2.FileSystemLoader([*map(str, override_dirs), str(TEMPLATES_DIR)]),
         bytecode_cache=_bytecode_cache(),
         **_OPTIONS,
     )

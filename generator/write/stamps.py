@@ -19,10 +19,9 @@ from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 
+from generator.assets import GENERATOR_DIR, RUNTIME_DIR, TEMPLATES_DIR
+
 CACHE_DIR = Path(".pyapigen_cache")
-_GENERATOR_DIR = Path(__file__).resolve().parents[1]
-_BUILTIN_TEMPLATES = _GENERATOR_DIR.parent / "templates"  # render.BUILTIN_TEMPLATES, without importing jinja2
-_RUNTIME = _GENERATOR_DIR.parent / "runtime"  # render.RUNTIME_DIR
 _TOOLS = ("ruff", "jinja2", "pyyaml")
 
 
@@ -37,8 +36,8 @@ def _stamp_path(package_dir: Path) -> Path:
 
 def _code_files(template_dirs: Iterable[Path]) -> list[Path]:
     """The generator's code, the runtime it copies and every template it may read."""
-    files = sorted(_GENERATOR_DIR.rglob("*.py")) + sorted(_RUNTIME.glob("*.py"))
-    for directory in (*template_dirs, _BUILTIN_TEMPLATES):
+    files = sorted(GENERATOR_DIR.rglob("*.py")) + sorted(RUNTIME_DIR.glob("*.py"))
+    for directory in (*template_dirs, TEMPLATES_DIR):
         if directory.is_dir():
             files += sorted(directory.glob("*.jinja"))
     return files
