@@ -12,7 +12,7 @@ import pytest
 from starlette.types import Message
 
 from runtime._mock_command import MockCredential, accepted_credentials, describe, parser
-from runtime._mock_tools import MockOptions, PreferHeader, RequestJournal, _read_ahead, declares
+from runtime._mock_tools import MockOptions, PreferHeader, RequestJournal, read_ahead, declares
 from runtime._server_credentials import (
     ApiKeyCredentials,
     BasicCredentials,
@@ -209,7 +209,7 @@ def test_the_body_read_ahead_is_handed_on_unchanged() -> None:
         return next(incoming)
 
     async def run() -> tuple[bytes | None, list[Message]]:
-        body, replaying = await _read_ahead(receive, limit=100)
+        body, replaying = await read_ahead(receive, limit=100)
         return body, [await replaying() for _ in range(3)]
 
     body, replayed = asyncio.run(run())
@@ -228,7 +228,7 @@ def test_a_body_past_the_limit_is_not_kept_but_still_handed_on() -> None:
         return next(incoming)
 
     async def run() -> tuple[bytes | None, list[Message]]:
-        body, replaying = await _read_ahead(receive, limit=10)
+        body, replaying = await read_ahead(receive, limit=10)
         return body, [await replaying(), await replaying()]
 
     body, replayed = asyncio.run(run())
