@@ -12,7 +12,7 @@ import pytest
 from starlette.types import Message
 
 from runtime._mock_command import MockCredential, accepted_credentials, describe, parser
-from runtime._mock_tools import MockOptions, PreferHeader, RequestJournal, read_ahead, declares
+from runtime._mock_tools import MockOptions, PreferHeader, RequestJournal, declares, read_ahead
 from runtime._server_credentials import (
     ApiKeyCredentials,
     BasicCredentials,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import importlib
 import json
 import math
@@ -38,7 +39,7 @@ MAX_NESTING = 24  # past it, nothing is drawn at all (a schema that requires its
 MAX_EXTRA_ITEMS = 3  # items drawn beyond an array's minItems
 MAX_ITEMS = 64  # an array that needs more is not drawn
 MAX_LENGTH = 4096  # nor a longer string
-MAX_PATTERN_STEPS = 10_000
+MAX_PATTERN_STEPS = 5_000
 _ALPHABET = string.ascii_letters + string.digits
 _EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 _SPAN_SECONDS = 30 * 365 * 24 * 3600
@@ -64,7 +65,10 @@ class DynamicData:
 
     def draw(self, schema: Any, rng: random.Random) -> Any:
         """A value that fits `schema` (checked); NoAnswer when none was found."""
-        validator = self._validator(json.dumps(schema, sort_keys=True))
+        try:
+            validator = self._validator(json.dumps(schema, sort_keys=True))
+        except (jsonschema_rs.ValidationError, ValueError):
+            raise NoAnswer from None  # a schema no validator reads (a pattern too large)
         for _ in range(ATTEMPTS):
             try:
                 value = _Draw(self.definitions, rng).value(schema, 0)
@@ -362,10 +366,9 @@ class _PatternWalk:
         self.groups: dict[int, str] = {}
 
     def text(self, pattern: str) -> str:
-        try:
-            parsed = _parser.parse(pattern.replace("(?<", "(?P<").replace("(?P<=", "(?<=").replace("(?P<!", "(?<!"))
-        except Exception:
-            raise _Miss from None
+        parsed = _parsed(pattern)
+        if parsed is None:
+            raise _Miss
         text = self._walk(parsed)
         if len(text) > MAX_LENGTH:
             raise _Miss
@@ -414,6 +417,18 @@ class _PatternWalk:
         if not candidates:
             raise _Miss
         return self.rng.choice(candidates)
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(pattern: str) -> Any:
+    """The pattern as Python's parser reads it; None for one it cannot read, or whose
+    shortest match is longer than any string drawn."""
+    try:
+        parsed = _parser.parse(pattern.replace("(?<", "(?P<").replace("(?P<=", "(?<=").replace("(?P<!", "(?<!"))
+        shortest = parsed.getwidth()[0]
+    except Exception:
+        return None
+    return parsed if shortest <= MAX_LENGTH else None
 
 
 _CHARACTERS = string.ascii_letters + string.digits + "-_.@:/+ " + "!\"#$%&'()*,;<=>?[\\]^`{|}~" + "éß中"
