@@ -16,12 +16,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import IO, Any
 
 import chargeover_api
 import chargeover_api.server as chargeover_server
@@ -40,6 +41,9 @@ def _basic(username: str, password: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
 
 
+_LOGS: dict[int, IO[str]] = {}  # each mock process's stderr, by process id
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -52,16 +56,21 @@ def mock_process(
     package: str, *options: str, environment: dict[str, str] | None = None, folder: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`python -m <package>.server --port <free> ...options` running; yields its URL and
-    the process (whose stderr holds the startup lines once it has stopped)."""
+    the process (whose log `_startup_lines` reads once it has stopped).
+
+    What it writes goes to a file, not a pipe: a pipe nobody reads until the end would
+    block the server once full (uvicorn logs every request)."""
     port = _free_port()
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(folder or GENERATED / package.removesuffix("_api"))}
+    log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - read after the block
     process = subprocess.Popen(
         [sys.executable, "-m", f"{package}.server", "--port", str(port), *options],
         env=env | (environment or {}),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
         text=True,
     )
+    _LOGS[process.pid] = log
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
@@ -71,7 +80,8 @@ def mock_process(
                 break
             except httpx.TransportError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the mock did not start: {process.communicate()[1]}") from None
+                    process.wait(timeout=10)
+                    raise RuntimeError(f"the mock did not start: {_startup_lines(process)}") from None
                 time.sleep(0.05)
         yield url, process
     finally:
@@ -81,8 +91,9 @@ def mock_process(
 
 def _startup_lines(process: subprocess.Popen[str]) -> str:
     """What the stopped process wrote to stderr."""
-    assert process.stderr is not None
-    return process.stderr.read()
+    log = _LOGS[process.pid]
+    log.seek(0)
+    return log.read()
 
 
 @pytest.fixture(scope="module")
