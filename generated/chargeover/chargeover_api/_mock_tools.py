@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import fnmatch
-import functools
 import hashlib
 import json
 import logging
@@ -325,7 +324,10 @@ class MockTools:
         if name is None:
             if schema is None:
                 return handler
-            draw = functools.partial(self.dynamic.draw, schema, self._random_of(request))
+
+            def draw() -> Any:
+                return self.dynamic.draw(schema, self._random_of(request))  # its random source made only if needed
+
             if dynamic:
                 try:
                     return _Preferred(answer=draw())

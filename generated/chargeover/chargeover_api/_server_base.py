@@ -325,7 +325,7 @@ class Operation:
     def __repr__(self) -> str:
         return f"Operation({self.name!r})"
 
-    def handler(self, request: Request) -> Any:
+    async def handler(self, request: Request) -> Any:
         """A dependency: the handler the app serves (`create_app`'s first argument); in the
         mock, the answer a `Prefer` header asks for in its place."""
         state: ServerState = request.app.state.server
