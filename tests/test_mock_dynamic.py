@@ -26,7 +26,7 @@ import pytest
 from hypothesis import strategies
 
 from runtime._mock_dynamic import DynamicData, NoAnswer
-from tests.support import FIXTURES, GENERATED, VENDORS, importable, run_generator
+from tests.support import FIXTURES, GENERATED, VENDORS, importable, readme_section_example, run_generator
 from tests.test_mock_server import _startup_lines, mock_process
 
 BREADTH_SPECS = sorted((FIXTURES / "breadth").glob("*.yaml"))
@@ -185,3 +185,14 @@ def test_the_dynamic_flag_draws_every_answer_and_prefer_dynamic_false_opts_out()
     assert example.id == "cus_7n42DGM5Tflk9n8mt7Fhc7"
     assert "Prefer: dynamic=maybe is neither true nor false" in refused.value.response.text
     assert "answering with values drawn from the response schemas" in _startup_lines(process)
+
+
+def test_the_readme_example_of_dynamic_answers_runs_against_the_mock(monkeypatch: pytest.MonkeyPatch) -> None:
+    example = readme_section_example(GENERATED / "meteroid" / "README.md", "Dynamic answers")
+    assert "python -m meteroid_api.server --seed 7" in example
+    monkeypatch.setenv("METEROID_TOKEN", "tok")
+    namespace: dict[str, Any] = {}
+    with mock_process("meteroid_api", "--seed", "7") as (url, _):
+        exec(compile(example.replace("http://127.0.0.1:8000", url), "README.md", "exec"), namespace)
+    assert namespace["first"] == namespace["again"]
+    assert namespace["first"].id != "cus_7n42DGM5Tflk9n8mt7Fhc7"  # drawn, not the spec's example

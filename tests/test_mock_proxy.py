@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.support import serve
+from tests.support import GENERATED, readme_section_example, serve
 from tests.test_mock_server import METEROID_CUSTOMER, _free_port, _startup_lines, mock_process
 
 TOKEN = "tok_secret_7c1f"
@@ -167,3 +167,16 @@ def test_proxy_options_are_checked() -> None:
         meteroid_server.MockOptions(proxy="ftp://example.com")
     with pytest.raises(ValueError, match="needs a proxy URL"):
         meteroid_server.MockOptions(proxy_strict=True)
+
+
+def test_the_readme_example_lists_the_violations(
+    upstream: tuple[Upstream, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, upstream_url = upstream
+    example = readme_section_example(GENERATED / "meteroid" / "README.md", "Validating proxy")
+    with mock_process("meteroid_api", "--proxy", upstream_url) as (url, _):
+        client = meteroid_api.Client(base_url=url, token=TOKEN, max_retries=0)
+        with client, pytest.raises(meteroid_api.ApiResponseValidationError):
+            client.update_customer("cus_1", body={"name": "wrong-type"})
+        exec(compile(example.replace("http://127.0.0.1:8000", url), "README.md", "exec"), {})
+    assert capsys.readouterr().out == 'response PATCH /api/v1/customers/cus_1 /id: expected type: "string" got 7\n'

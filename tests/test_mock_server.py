@@ -419,10 +419,12 @@ def test_help_lists_every_option_and_the_readme_documents_each(
         timeout=30,
     )
     flags = ["--host", "--port", *credential_flags, "--latency", "--fail-rate", "--retry-after", "--seed"]
+    flags += ["--dynamic", "--proxy", "--proxy-strict"]
     readme = (GENERATED / name / "README.md").read_text(encoding="utf-8")
     for flag in flags:
         assert flag in run.stdout
         assert flag in readme, flag
     assert absent not in run.stdout
-    for feature in ("Prefer: code=", "Prefer: example=", "Prefer: delay=", "/__mock/requests", "MockJournal"):
+    features = ("Prefer: code=", "Prefer: example=", "Prefer: delay=", "Prefer: dynamic=", "/__mock/requests")
+    for feature in (*features, "/__mock/violations", "MockJournal", "MockOptions(proxy="):
         assert feature in readme, feature
