@@ -44,9 +44,10 @@ _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 # A `Prefer: delay` longer than this is a mistake rather than a test of a timeout.
 MAX_DELAY_MS = 600_000
 _STATUS_CODES = frozenset(HTTPStatus)
-# Where the layer leaves a digest of each request (method, path, query, body) for the
-# route: a seeded dynamic answer is drawn from it, so the same request gets the same answer.
-REQUEST_DIGEST = "pyapigen.mock.request_digest"
+# Where the layer leaves each request's body for the route: a seeded dynamic answer is
+# drawn from a digest of the request (method, path, query, body), so the same request gets
+# the same answer.
+REQUEST_BODY = "pyapigen.mock.request_body"
 _TRUTH = {"true": True, "false": False}
 
 
@@ -357,7 +358,7 @@ class MockTools:
         request's digest decides (the same request, the same answer); else a fresh one."""
         if self.options.seed is None:
             return random.Random()
-        return random.Random(f"{self.options.seed}\0{request.scope.get(REQUEST_DIGEST, '')}")
+        return random.Random(f"{self.options.seed}\0{_digest(request.scope, request.scope.get(REQUEST_BODY))}")
 
 
 class MockLayer:
@@ -380,7 +381,7 @@ class MockLayer:
             await self._control(scope, receive, send)
             return
         body, receive = await read_ahead(receive, self.max_body_size)
-        scope[REQUEST_DIGEST] = _digest(scope, body)
+        scope[REQUEST_BODY] = body
         status = 500  # what the client sees if the app sends nothing at all
 
         async def recording_send(message: Message) -> None:
