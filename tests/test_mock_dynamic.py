@@ -13,11 +13,13 @@ from __future__ import annotations
 import importlib
 import json
 import random
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import hypothesis
 import jsonschema_rs
 import meteroid_api
@@ -26,7 +28,7 @@ import pytest
 from hypothesis import strategies
 
 from runtime._mock_dynamic import DynamicData, NoAnswer
-from tests.support import FIXTURES, GENERATED, VENDORS, importable, readme_section_example, run_generator
+from tests.support import FIXTURES, GENERATED, VENDORS, importable, readme_section_example, run_generator, serve
 from tests.test_mock_server import _startup_lines, mock_process
 
 BREADTH_SPECS = sorted((FIXTURES / "breadth").glob("*.yaml"))
@@ -196,3 +198,18 @@ def test_the_readme_example_of_dynamic_answers_runs_against_the_mock(monkeypatch
         exec(compile(example.replace("http://127.0.0.1:8000", url), "README.md", "exec"), namespace)
     assert namespace["first"] == namespace["again"]
     assert namespace["first"].id != "cus_7n42DGM5Tflk9n8mt7Fhc7"  # drawn, not the spec's example
+
+
+def test_an_answer_the_spec_has_no_valid_example_for_is_drawn(tmp_path: Path) -> None:
+    spec = FIXTURES / "realworld" / "mock_examples.yaml"
+    run = run_generator("generate", spec, "--out", tmp_path, "--name", "drawn_examples")
+    assert run.returncode == 0, run.stderr
+    with importable(tmp_path / "drawn_examples"):
+        server = importlib.import_module("drawn_examples_api.server")
+        app = server.create_app(server.InMemoryHandler(), mock=server.MockOptions(seed=5))
+        with serve(app) as url, httpx.Client(base_url=url) as client:
+            # `^\p{Lu}{3}$`: the generator made no value (a 501 without the mock's tools).
+            answers = [client.post(path) for path in ("/shapes/unicode", "/shapes/initials", "/shapes/unicode")]
+    assert [answer.status_code for answer in answers] == [201, 201, 201]
+    assert all(re.fullmatch("[A-Z]{3}", answer.json()) for answer in answers)
+    assert answers[0].json() == answers[2].json()  # the same request, the same answer, by the seed

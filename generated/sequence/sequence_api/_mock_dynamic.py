@@ -424,11 +424,56 @@ def _parsed(pattern: str) -> Any:
     """The pattern as Python's parser reads it; None for one it cannot read, or whose
     shortest match is longer than any string drawn."""
     try:
-        parsed = _parser.parse(pattern.replace("(?<", "(?P<").replace("(?P<=", "(?<=").replace("(?P<!", "(?<!"))
+        python = _python_syntax(pattern.replace("(?<", "(?P<").replace("(?P<=", "(?<=").replace("(?P<!", "(?<!"))
+        parsed = _parser.parse(python)
         shortest = parsed.getwidth()[0]
     except Exception:
         return None
     return parsed if shortest <= MAX_LENGTH else None
+
+
+# ECMA's Unicode property escapes that Python's `re` lacks, as the ASCII part of each: a
+# draw needs only some characters of a class, and the schema's own check has the last word.
+_PROPERTIES = {
+    "L": "A-Za-z",
+    "Letter": "A-Za-z",
+    "Lu": "A-Z",
+    "Uppercase_Letter": "A-Z",
+    "Ll": "a-z",
+    "Lowercase_Letter": "a-z",
+    "N": "0-9",
+    "Nd": "0-9",
+    "Number": "0-9",
+    "Decimal_Number": "0-9",
+}
+
+
+def _python_syntax(pattern: str) -> str:
+    """The pattern with its `\\p{...}` escapes of letters and digits spelled as classes,
+    inside a class (`[\\p{L}_]`) as ranges; another property stays, and Python refuses it."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and pattern.startswith("p{", index + 1):
+            end = pattern.find("}", index)
+            ranges = _PROPERTIES.get(pattern[index + 3 : end]) if end > 0 else None
+            if ranges is not None:
+                out.append(ranges if in_class else f"[{ranges}]")
+                index = end + 1
+                continue
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 _CHARACTERS = string.ascii_letters + string.digits + "-_.@:/+ " + "!\"#$%&'()*,;<=>?[\\]^`{|}~" + "éß中"
