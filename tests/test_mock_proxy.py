@@ -51,7 +51,12 @@ class Upstream:
     async def patch(self, request: Request) -> JSONResponse:
         body = await request.json()
         self.received.append(
-            {"authorization": request.headers.get("authorization"), "query": request.url.query, "body": body}
+            {
+                "authorization": request.headers.get("authorization"),
+                "path": request.scope["raw_path"],
+                "query": request.url.query,
+                "body": body,
+            }
         )
         status, answer = OFF_SPEC.get(str(body.get("name")), (200, {**VALID, "name": body.get("name")}))
         return JSONResponse(answer, status_code=status, headers={"X-Upstream": "yes"})
@@ -85,7 +90,7 @@ def test_the_proxy_returns_the_upstream_answers_and_lists_each_violation(upstrea
                 client.update_customer("cus_1", body={"name": "teapot"})
         # An invalid request goes on to the API all the same, and is listed.
         invalid = httpx.patch(
-            f"{url}{METEROID_CUSTOMER}?trace=1",
+            f"{url}/api/v1/customers/cus%201?trace=1",
             json={"name": 5},
             headers={"Authorization": f"Bearer {TOKEN}"},
         )
@@ -101,6 +106,7 @@ def test_the_proxy_returns_the_upstream_answers_and_lists_each_violation(upstrea
     assert [entry["body"]["name"] for entry in api.received] == ["Ann", "wrong-type", "missing", "teapot", 5]
     assert {entry["authorization"] for entry in api.received} == {f"Bearer {TOKEN}"}
     assert api.received[-1]["query"] == "trace=1"
+    assert api.received[-1]["path"] == b"/api/v1/customers/cus%201"  # as sent, its encoding untouched
     found = [(v["direction"], v["pointer"], v["expected"], v["got"]) for v in violations]
     assert found == [
         ("response", "/id", 'type: "string"', 7),
@@ -110,6 +116,7 @@ def test_the_proxy_returns_the_upstream_answers_and_lists_each_violation(upstrea
         ("response", "/name", 'type: "string"', 5),
     ]
     assert all(v["operation"] == "update_customer" and v["method"] == "PATCH" for v in violations)
+    assert violations[-1]["path"] == "/api/v1/customers/cus 1"
     logged = _startup_lines(process)
     assert (
         'spec violation in the response of PATCH /api/v1/customers/cus_1 at /id: expected type: "string", got 7'

@@ -42,6 +42,7 @@ UPSTREAM_TIMEOUT = 60.0
 _HOP_BY_HOP = frozenset(
     {b"connection", b"keep-alive", b"proxy-connection", b"te", b"trailer", b"transfer-encoding", b"upgrade", b"host"}
 )
+_NOT_FORWARDED = _HOP_BY_HOP | {b"content-length"}
 _SHOWN = 200  # characters of a value shown in a violation
 
 
@@ -146,11 +147,14 @@ class ProxyLayer:
     # --- forwarding ----------------------------------------------------------------------------
 
     async def _forward(self, scope: Scope, body: bytes, operation: str | None, send: Send) -> None:
-        target = self.upstream + urllib.parse.quote(scope["path"], safe="/%:@!$&'()*+,;=-._~")
+        # The path as it was sent (its percent-encoding untouched), else as the server read it.
+        raw_path = scope.get("raw_path")
+        path = raw_path.decode("latin-1") if raw_path else urllib.parse.quote(scope["path"])
+        target = self.upstream + path
         if scope["query_string"]:
             target += "?" + scope["query_string"].decode("latin-1")
-        headers = [(name, value) for name, value in scope["headers"] if name.lower() not in _HOP_BY_HOP]
-        headers = [(name, value) for name, value in headers if name.lower() != b"content-length"]
+        # httpx sets Content-Length from the body it sends, the same length.
+        headers = [(name, value) for name, value in scope["headers"] if name.lower() not in _NOT_FORWARDED]
         try:
             async with httpx.AsyncClient(timeout=UPSTREAM_TIMEOUT, follow_redirects=False) as client:
                 request = client.build_request(scope["method"], target, headers=headers, content=body)
