@@ -66,7 +66,7 @@ def mock_process(
     process = subprocess.Popen(
         [sys.executable, "-m", f"{package}.server", "--port", str(port), *options],
         env=env | (environment or {}),
-        stdout=subprocess.DEVNULL,
+        stdout=log,
         stderr=log,
         text=True,
     )
@@ -90,7 +90,7 @@ def mock_process(
 
 
 def _startup_lines(process: subprocess.Popen[str]) -> str:
-    """What the stopped process wrote to stderr."""
+    """What the stopped process wrote (stderr, and the access log on stdout)."""
     log = _LOGS[process.pid]
     log.seek(0)
     return log.read()
@@ -419,7 +419,7 @@ def test_help_lists_every_option_and_the_readme_documents_each(
         timeout=30,
     )
     flags = ["--host", "--port", *credential_flags, "--latency", "--fail-rate", "--retry-after", "--seed"]
-    flags += ["--dynamic", "--proxy", "--proxy-strict"]
+    flags += ["--dynamic", "--proxy", "--proxy-strict", "--access-log"]
     readme = (GENERATED / name / "README.md").read_text(encoding="utf-8")
     for flag in flags:
         assert flag in run.stdout
@@ -428,3 +428,14 @@ def test_help_lists_every_option_and_the_readme_documents_each(
     features = ("Prefer: code=", "Prefer: example=", "Prefer: delay=", "Prefer: dynamic=", "/__mock/requests")
     for feature in (*features, "/__mock/violations", "MockJournal", "MockOptions(proxy="):
         assert feature in readme, feature
+
+
+@pytest.mark.parametrize("logged", [True, False])
+def test_a_line_per_request_is_logged_only_with_access_log(logged: bool) -> None:
+    options = ["--access-log"] if logged else []
+    with (
+        mock_process("meteroid_api", *options) as (url, process),
+        meteroid_api.Client(base_url=url, token="t") as client,
+    ):
+        client.update_customer("cus_1", body={"name": "Ann"})
+    assert (f'"PATCH {METEROID_CUSTOMER} HTTP/1.1" 200' in _startup_lines(process)) is logged

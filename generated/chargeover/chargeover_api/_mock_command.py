@@ -93,6 +93,11 @@ def parser(credentials: Sequence[MockCredential]) -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help=f"log a line per request (the requests are listed at {CONTROL_PREFIX}/requests either way)",
+    )
     group = parser.add_argument_group(
         "credentials", "Set, only these are accepted (401 otherwise); unset, any well-formed credentials are."
     )
@@ -180,9 +185,10 @@ def run_mock(
         command.error(str(exc))
     for line in describe(credentials, values, options, f"http://{arguments.host}:{arguments.port}"):
         print(line, file=sys.stderr, flush=True)
-    uvicorn.run(
-        make_app(accept_only(*accepted) if accepted else None, options), host=arguments.host, port=arguments.port
-    )
+    app = make_app(accept_only(*accepted) if accepted else None, options)
+    # No access log unless asked: the journal keeps the requests, and a line per request
+    # costs a tenth of the mock's time.
+    uvicorn.run(app, host=arguments.host, port=arguments.port, access_log=arguments.access_log)
 
 
 def describe(
