@@ -144,8 +144,14 @@ def test_missing_credentials_are_the_apis_to_judge_even_in_strict_mode(upstream:
     api, upstream_url = upstream
     with mock_process("meteroid_api", "--proxy", upstream_url, "--proxy-strict") as (url, _):
         answer = httpx.patch(f"{url}{METEROID_CUSTOMER}", json={"name": "Ann"})
+        undeclared = httpx.get(f"{url}/api/v1/invoices")
+        violations = _violations(url)
     assert answer.status_code == 200
     assert api.received[0]["authorization"] is None
+    assert undeclared.status_code == 404  # refused, in strict mode: the spec has no such path
+    assert [(v["method"], v["path"], v["expected"]) for v in violations] == [
+        ("GET", "/api/v1/invoices", "a path and method the spec declares")
+    ]
 
 
 def test_an_upstream_that_cannot_be_reached_is_a_502() -> None:

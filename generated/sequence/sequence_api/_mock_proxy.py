@@ -105,8 +105,9 @@ class ProxyLayer:
         operation = self.operation_of(scope)
         if body is None or not outcome.get("checked"):
             status = next((m["status"] for m in answer if m["type"] == "http.response.start"), 500)
-            # Credentials are the API's to judge: a request without them goes on, as sent.
-            if status not in (401, 403):
+            # Credentials are the API's to judge: a request without them goes on, as sent; and
+            # what the app answers itself without a handler (its `/openapi.json`) is no fault.
+            if status >= 400 and status not in (401, 403):
                 found = self._request_violations(operation, body, outcome.get("problems", ()), status)
                 self.violations.add(scope, operation, "request", found)
                 if self.strict or body is None:  # too large a body is not sent on
