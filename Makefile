@@ -9,8 +9,11 @@ GENERATED := $(sort $(wildcard generated/*/))
 # its own: its dependencies must not move this project's pins. Only `make bench` needs it.
 PEER_VENV := .venv-peer
 PEER := openapi-python-client==0.29.1
+# Prism, the mock `make bench` times ours against, from the npm registry into a folder of its own.
+PRISM_DIR := .prism
+PRISM := @stoplight/prism-cli@5.14.2
 
-.PHONY: generate check test corpus lint typecheck bench peer watch clean
+.PHONY: generate check test corpus lint typecheck bench peer prism watch clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,11 +54,17 @@ peer:
 		touch $(PEER_VENV)/.installed; \
 	} || echo "could not install $(PEER) into $(PEER_VENV): the bench runs without it"
 
-bench: $(STAMP) peer
+# Where npm or the registry cannot be reached the bench says so and runs without Prism.
+prism:
+	@test -x $(PRISM_DIR)/node_modules/.bin/prism || \
+		npm install --silent --no-audit --no-fund --prefix $(PRISM_DIR) '$(PRISM)' || \
+		echo "could not install $(PRISM) into $(PRISM_DIR): the bench runs without it"
+
+bench: $(STAMP) peer prism
 	$(BIN)/python -m tests.benchmarks.run
 
 watch: $(STAMP)
 	$(BIN)/python -m generator watch --strict
 
 clean:
-	rm -rf $(VENV) $(PEER_VENV) .mypy_cache .pytest_cache .ruff_cache .pyapigen_cache
+	rm -rf $(VENV) $(PEER_VENV) $(PRISM_DIR) .mypy_cache .pytest_cache .ruff_cache .pyapigen_cache

@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ._adapters import type_adapter
 from ._error_shapes import ErrorShape, ErrorTable, HttpError
 from ._json_input import parse_json
+from ._mock_proxy import CHECK_OUTCOME, Checked, ProxyLayer, RequestChecked
 from ._mock_store import MockStore
 from ._mock_tools import MockLayer, MockOptions, MockTools
 from ._package_data import request_schemas
@@ -127,6 +128,20 @@ class RequestValidator:
     def declared_parameters(self, operation: str) -> Mapping[str, Any]:
         """The operation's parameters that have a schema, by Python name: `name`, `in`, `schema`."""
         declared: Mapping[str, Any] = self._operations[operation]["parameters"]
+        return declared
+
+    def body_schema(self, operation: str) -> Any:
+        """The JSON Schema of the operation's body, None for none."""
+        return self._operations[operation]["body"]
+
+    def response_validator(self, operation: str, status: str, schema: Mapping[str, Any]) -> jsonschema_rs.Validator:
+        """The compiled schema of one declared response's body."""
+        return self._validator(operation, f"response {status}", schema)
+
+    def responses(self, operation: str) -> Mapping[str, Any]:
+        """The operation's declared responses by status: `media_type` and `schema` (the
+        JSON Schema of a JSON body, else None)."""
+        declared: Mapping[str, Any] = self._operations[operation].get("responses", {})
         return declared
 
     def validator(self, operation: str, part: str, schema: Mapping[str, Any]) -> jsonschema_rs.Validator:
@@ -310,12 +325,14 @@ class Operation:
     def __repr__(self) -> str:
         return f"Operation({self.name!r})"
 
-    def handler(self, request: Request) -> Any:
+    async def handler(self, request: Request) -> Any:
         """A dependency: the handler the app serves (`create_app`'s first argument); in the
         mock, the answer a `Prefer` header asks for in its place."""
         state: ServerState = request.app.state.server
         if state.mock is None:
             return state.handler
+        if state.mock.options.proxy is not None:
+            return Checked()  # the proxy forwards what passed the checks; no handler answers
         return state.mock.handler_for(request, state.handler, self.name, self.responses, self.examples)
 
     async def credentials(self, request: Request) -> Credentials | None:
@@ -571,11 +588,14 @@ def build_app(
             security_schemes=tuple(spec.security_schemes.values()),
             operation_of=functools.partial(_operation_matching, app),
             clear_store=handler._forget_all,
+            response_schemas=spec.validator.responses,
+            definitions=spec.validator.definitions,
         )
     app.state.server = ServerState(handler, authenticate, spec, errors, operations, tools)
     app.add_exception_handler(HttpError, _on_http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_invalid_request)
     app.add_exception_handler(InvalidRequest, _on_invalid_request)
+    app.add_exception_handler(RequestChecked, _on_checked)
     app.add_exception_handler(StarletteHTTPException, _on_routing_error)  # type: ignore[arg-type]
     app.add_api_route("/openapi.json", _openapi_document, methods=["GET"], include_in_schema=False)
     # Every router's routes in one order, so that no templated path takes a fixed one of
@@ -593,6 +613,17 @@ def build_app(
             openapi_extra=operation.documented() if operation is not None and operation.styled else None,
         )
     app.add_middleware(Safeguards, max_body_size=max_body_size, errors=errors)
+    if tools is not None and mock is not None and mock.proxy is not None:
+        app.add_middleware(
+            ProxyLayer,
+            upstream=mock.proxy,
+            strict=mock.proxy_strict,
+            violations=tools.violations,
+            operation_of=tools.operation_of,
+            request_validator=spec.validator,
+            error_response=errors.response,
+            max_body_size=max_body_size,
+        )
     if tools is not None:
         app.add_middleware(MockLayer, tools=tools, max_body_size=max_body_size)  # outermost: it sees every answer
     return app
@@ -632,7 +663,18 @@ async def _on_invalid_request(request: Request, exc: Exception) -> Response:
     first = problems[0] if problems else FieldProblem("/", "invalid request")
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
     message = f"invalid request: {first.location}: {first.message}{more}"
+    outcome = request.scope.get(CHECK_OUTCOME)
+    if outcome is not None:
+        outcome["problems"] = problems  # for the validating proxy
     return errors.response(operation, errors.validation_status(operation), message, problems)
+
+
+async def _on_checked(request: Request, exc: Exception) -> Response:
+    """A request the validating proxy forwards: it passed every check of its route."""
+    outcome = request.scope.get(CHECK_OUTCOME)
+    if outcome is not None:
+        outcome["checked"] = True
+    return Response(status_code=204)
 
 
 async def _on_routing_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -78,6 +78,13 @@ def run_generator(*arguments: str | Path, cwd: Path = ROOT) -> Run:
     return Run(result.returncode, result.stdout, result.stderr)
 
 
+def readme_section_example(readme: Path, heading: str) -> str:
+    """The first Python example of the README's section whose heading starts with `heading`."""
+    text = readme.read_text(encoding="utf-8")
+    section = text.split(f" {heading}", 1)[1].split("\n##", 1)[0]  # to the next heading
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
 def snapshot(directory: Path) -> dict[str, bytes]:
     """Every file under `directory` with its bytes, to prove a run left it untouched."""
     return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}

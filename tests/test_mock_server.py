@@ -16,12 +16,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import IO, Any
 
 import chargeover_api
 import chargeover_api.server as chargeover_server
@@ -40,6 +41,9 @@ def _basic(username: str, password: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
 
 
+_LOGS: dict[int, IO[str]] = {}  # each mock process's stderr, by process id
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -52,16 +56,21 @@ def mock_process(
     package: str, *options: str, environment: dict[str, str] | None = None, folder: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`python -m <package>.server --port <free> ...options` running; yields its URL and
-    the process (whose stderr holds the startup lines once it has stopped)."""
+    the process (whose log `_startup_lines` reads once it has stopped).
+
+    What it writes goes to a file, not a pipe: a pipe nobody reads until the end would
+    block the server once full (uvicorn logs every request)."""
     port = _free_port()
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(folder or GENERATED / package.removesuffix("_api"))}
+    log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - read after the block
     process = subprocess.Popen(
         [sys.executable, "-m", f"{package}.server", "--port", str(port), *options],
         env=env | (environment or {}),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=log,
         text=True,
     )
+    _LOGS[process.pid] = log
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
@@ -71,7 +80,8 @@ def mock_process(
                 break
             except httpx.TransportError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the mock did not start: {process.communicate()[1]}") from None
+                    process.wait(timeout=10)
+                    raise RuntimeError(f"the mock did not start: {_startup_lines(process)}") from None
                 time.sleep(0.05)
         yield url, process
     finally:
@@ -80,9 +90,10 @@ def mock_process(
 
 
 def _startup_lines(process: subprocess.Popen[str]) -> str:
-    """What the stopped process wrote to stderr."""
-    assert process.stderr is not None
-    return process.stderr.read()
+    """What the stopped process wrote (stderr, and the access log on stdout)."""
+    log = _LOGS[process.pid]
+    log.seek(0)
+    return log.read()
 
 
 @pytest.fixture(scope="module")
@@ -408,10 +419,23 @@ def test_help_lists_every_option_and_the_readme_documents_each(
         timeout=30,
     )
     flags = ["--host", "--port", *credential_flags, "--latency", "--fail-rate", "--retry-after", "--seed"]
+    flags += ["--dynamic", "--proxy", "--proxy-strict", "--access-log"]
     readme = (GENERATED / name / "README.md").read_text(encoding="utf-8")
     for flag in flags:
         assert flag in run.stdout
         assert flag in readme, flag
     assert absent not in run.stdout
-    for feature in ("Prefer: code=", "Prefer: example=", "Prefer: delay=", "/__mock/requests", "MockJournal"):
+    features = ("Prefer: code=", "Prefer: example=", "Prefer: delay=", "Prefer: dynamic=", "/__mock/requests")
+    for feature in (*features, "/__mock/violations", "MockJournal", "MockOptions(proxy="):
         assert feature in readme, feature
+
+
+@pytest.mark.parametrize("logged", [True, False])
+def test_a_line_per_request_is_logged_only_with_access_log(logged: bool) -> None:
+    options = ["--access-log"] if logged else []
+    with (
+        mock_process("meteroid_api", *options) as (url, process),
+        meteroid_api.Client(base_url=url, token="t") as client,
+    ):
+        client.update_customer("cus_1", body={"name": "Ann"})
+    assert (f'"PATCH {METEROID_CUSTOMER} HTTP/1.1" 200' in _startup_lines(process)) is logged

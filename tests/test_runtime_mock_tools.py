@@ -12,7 +12,7 @@ import pytest
 from starlette.types import Message
 
 from runtime._mock_command import MockCredential, accepted_credentials, describe, parser
-from runtime._mock_tools import MockOptions, PreferHeader, RequestJournal, _read_ahead, declares
+from runtime._mock_tools import MockOptions, PreferHeader, RequestJournal, declares, read_ahead
 from runtime._server_credentials import (
     ApiKeyCredentials,
     BasicCredentials,
@@ -90,6 +90,16 @@ def test_the_startup_lines_say_the_mode_and_never_a_secret() -> None:
         line.endswith("failing 25% of requests with 503 (429 where declared), Retry-After: 3") for line in faults
     )
     assert any(line.endswith("seed 9") for line in faults)
+    proxy = MockOptions(proxy="https://user:pa55@api.example.com/v1", proxy_strict=True, dynamic=True)
+    proxying = describe((), {}, proxy, "http://h:1")
+    assert any(line.endswith("answering with values drawn from the response schemas") for line in proxying)
+    assert any(
+        line.endswith(
+            "forwarding every request to api.example.com, refusing invalid requests; violations: GET http://h:1/__mock/violations"
+        )
+        for line in proxying
+    )
+    assert not any("pa55" in line for line in proxying)  # a URL's credentials stay unsaid
 
 
 # --- the command line --------------------------------------------------------------------------
@@ -142,6 +152,8 @@ def test_prefer_is_read_as_rfc_7240_writes_it() -> None:
     assert PreferHeader.of(["code=200, code=500"]).code == 200  # the first one counts
     assert PreferHeader.of([]) == PreferHeader()
     assert PreferHeader.of(["return=minimal"]) == PreferHeader()
+    assert PreferHeader.of(["Dynamic=TRUE"]).dynamic is True
+    assert PreferHeader.of(["dynamic=false, code=200"]) == PreferHeader(code=200, dynamic=False)
 
 
 @pytest.mark.parametrize(
@@ -153,6 +165,8 @@ def test_prefer_is_read_as_rfc_7240_writes_it() -> None:
         ("delay=soon", "delay=soon is not a number of milliseconds"),
         ("delay=-5", "delay=-5 is not a number of milliseconds"),
         ("delay=600001", "up to 600000"),
+        ("dynamic=yes", "dynamic=yes is neither true nor false"),
+        ("dynamic", "dynamic= is neither true nor false"),
     ],
 )
 def test_a_prefer_value_that_is_none_is_refused(value: str, message: str) -> None:
@@ -209,7 +223,7 @@ def test_the_body_read_ahead_is_handed_on_unchanged() -> None:
         return next(incoming)
 
     async def run() -> tuple[bytes | None, list[Message]]:
-        body, replaying = await _read_ahead(receive, limit=100)
+        body, replaying = await read_ahead(receive, limit=100)
         return body, [await replaying() for _ in range(3)]
 
     body, replayed = asyncio.run(run())
@@ -228,7 +242,7 @@ def test_a_body_past_the_limit_is_not_kept_but_still_handed_on() -> None:
         return next(incoming)
 
     async def run() -> tuple[bytes | None, list[Message]]:
-        body, replaying = await _read_ahead(receive, limit=10)
+        body, replaying = await read_ahead(receive, limit=10)
         return body, [await replaying(), await replaying()]
 
     body, replayed = asyncio.run(run())

@@ -269,6 +269,16 @@ class Response:
 
 
 @dataclass(frozen=True, slots=True)
+class DeclaredResponse:
+    """One status an operation declares (`200`, `4XX`, `default`), as the mock's dynamic
+    answers and the validating proxy check it: its JSON Schema where its body is JSON."""
+
+    status: str
+    media_type: str | None
+    json_schema: Any = None
+
+
+@dataclass(frozen=True, slots=True)
 class ErrorShape:
     """How the server fills a declared error model; field names are wire names."""
 
@@ -319,6 +329,8 @@ class Operation:
     record_id_path: tuple[str, ...] = ()
     # What the operation is grouped by into modules: its first tag, else its path's first segment.
     group: str = ""
+    # Every status the spec declares, the successes past the first among them.
+    declared_responses: tuple[DeclaredResponse, ...] = ()
 
     @property
     def mock_action(self) -> str:

@@ -17,6 +17,7 @@ from generator.ir.ir import (
     AuthKind,
     Body,
     CredentialArgument,
+    DeclaredResponse,
     Operation,
     OperationGroup,
     Parameter,
@@ -266,6 +267,7 @@ class _Builder:
                     idempotency_key=idempotency,
                     request_example=request_example,
                     group=_group_of(operation.get("tags"), path),
+                    declared_responses=self.declared_responses(operation.get("responses")),
                 )
             )
         return tuple(operations), used_schemes
@@ -501,6 +503,20 @@ class _Builder:
             built.pop(status)
         errors = tuple(built[status] for status in sorted(built, key=_status_order))
         return success, errors
+
+    def declared_responses(self, responses: Any) -> tuple[DeclaredResponse, ...]:
+        """Each declared status with its JSON body's schema, in the spec's order."""
+        declared = []
+        for status, raw in (responses if isinstance(responses, dict) else {}).items():
+            response = resolve_local(self.document, raw)
+            content = response.get("content") if isinstance(response, dict) else None
+            media_type = _preferred_media_type(content)
+            media = content[media_type] if media_type is not None and isinstance(content, dict) else None
+            schema = media.get("schema") if isinstance(media, dict) else None
+            json_body = media_type is not None and Encoding.of(media_type) is Encoding.JSON and schema is not None
+            json_schema = to_json_schema(schema, openapi_30=self.openapi_30) if json_body else None
+            declared.append(DeclaredResponse(str(status), media_type, json_schema))
+        return tuple(declared)
 
     def response(self, status: str, raw: Any, at: str) -> Response:
         response, at = resolved(self.document, raw, at)

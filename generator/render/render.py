@@ -185,7 +185,9 @@ def data_files(api: Api, spec_json: str) -> dict[str, str]:
 
 
 def request_schemas(api: Api) -> str:
-    """The JSON Schemas the server checks requests against, one entry per operation."""
+    """The JSON Schemas the server checks requests against, one entry per operation, and
+    those of its declared responses (by status, null where the body is not JSON): the
+    mock's dynamic answers are made from them and the validating proxy checks answers."""
     operations = {
         operation.method_name: {
             "body": operation.body.json_schema if operation.body else None,
@@ -193,6 +195,10 @@ def request_schemas(api: Api) -> str:
                 p.python_name: {"name": p.name, "in": p.location.value, "schema": p.json_schema}
                 for p in operation.parameters
                 if p.json_schema
+            },
+            "responses": {
+                response.status: {"media_type": response.media_type, "schema": response.json_schema}
+                for response in operation.declared_responses
             },
         }
         for operation in api.operations

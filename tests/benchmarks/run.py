@@ -8,7 +8,15 @@ from __future__ import annotations
 import platform
 import sys
 
-from tests.benchmarks import client_overhead, generation, hostile, hostile_bodies, import_time, server_throughput
+from tests.benchmarks import (
+    client_overhead,
+    generation,
+    hostile,
+    hostile_bodies,
+    import_time,
+    mock_vs_prism,
+    server_throughput,
+)
 
 
 def main() -> None:
@@ -23,6 +31,8 @@ def main() -> None:
     import_time.report()
     print()
     server_throughput.report()
+    print()
+    mock_vs_prism.report()
     print()
     hostile_bodies.report()
 

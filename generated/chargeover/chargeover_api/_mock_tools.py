@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import hashlib
 import json
+import logging
 import random
 import urllib.parse
 from collections import deque
@@ -29,8 +31,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ._error_shapes import ErrorTable, HttpError
 from ._json_input import parse_json
+from ._mock_dynamic import DynamicData, NoAnswer
 from ._request_problems import InvalidRequest
 from ._server_credentials import SecurityScheme
+
+log = logging.getLogger(f"{__package__}.server")
 
 CONTROL_PREFIX = "/__mock"
 REDACTED = "<redacted>"
@@ -39,6 +44,11 @@ _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 # A `Prefer: delay` longer than this is a mistake rather than a test of a timeout.
 MAX_DELAY_MS = 600_000
 _STATUS_CODES = frozenset(HTTPStatus)
+# Where the layer leaves each request's body for the route: a seeded dynamic answer is
+# drawn from a digest of the request (method, path, query, body), so the same request gets
+# the same answer.
+REQUEST_BODY = "pyapigen.mock.request_body"
+_TRUTH = {"true": True, "false": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +60,16 @@ class MockOptions:
         fail_rate: The share of operation requests answered with 503 (429 where the
             operation declares 429), with a `Retry-After` header.
         retry_after: The seconds that `Retry-After` asks for.
-        seed: Makes the latency and the failures the same on every run.
+        seed: Makes the latency, the failures and the dynamic answers the same on every
+            run (the same request gets the same dynamic answer).
         journal_size: How many requests the journal keeps (the oldest go first).
+        dynamic: Answer every success with values drawn from its schema, not the spec's
+            example, as `Prefer: dynamic=true` asks for one request.
+        proxy: The URL of the API to forward every request to, unchanged, checking the
+            request and the answer against the spec (`GET /__mock/violations` lists what
+            did not fit); the in-memory handler then answers nothing.
+        proxy_strict: With `proxy`, refuse an invalid request in the API's error shape
+            rather than forward it.
     """
 
     latency: tuple[float, float] = (0.0, 0.0)
@@ -59,6 +77,9 @@ class MockOptions:
     retry_after: int = 1
     seed: int | None = None
     journal_size: int = 10_000
+    dynamic: bool = False
+    proxy: str | None = None
+    proxy_strict: bool = False
 
     def __post_init__(self) -> None:
         low, high = self.latency
@@ -70,6 +91,10 @@ class MockOptions:
             raise ValueError(f"Retry-After is a number of seconds, not {self.retry_after}")
         if self.journal_size < 1:
             raise ValueError(f"the journal keeps at least one request, not {self.journal_size}")
+        if self.proxy is not None and not self.proxy.startswith(("http://", "https://")):
+            raise ValueError(f"the proxy forwards to an http:// or https:// URL, not {self.proxy!r}")
+        if self.proxy_strict and self.proxy is None:
+            raise ValueError("proxy_strict needs a proxy URL")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +104,7 @@ class PreferHeader:
     code: int | None = None
     example: str | None = None
     delay_ms: float | None = None
+    dynamic: bool | None = None
 
     @classmethod
     def of(cls, headers: Sequence[str]) -> PreferHeader:
@@ -104,7 +130,15 @@ class PreferHeader:
                 delay_ms = -1.0
             if not 0 <= delay_ms <= MAX_DELAY_MS:
                 raise ValueError(f"Prefer: delay={delay} is not a number of milliseconds up to {MAX_DELAY_MS}")
-        return cls(int(code) if code is not None else None, found.get("example") or None, delay_ms)
+        dynamic = found.get("dynamic")
+        if dynamic is not None and dynamic.lower() not in _TRUTH:
+            raise ValueError(f"Prefer: dynamic={dynamic} is neither true nor false")
+        return cls(
+            int(code) if code is not None else None,
+            found.get("example") or None,
+            delay_ms,
+            _TRUTH[dynamic.lower()] if dynamic is not None else None,
+        )
 
 
 def declares(declared: Sequence[str], status_code: int) -> bool:
@@ -114,6 +148,7 @@ def declares(declared: Sequence[str], status_code: int) -> bool:
     return status in declared or f"{status[0]}XX" in declared or (status_code >= 400 and "default" in declared)
 
 
+MAX_VIOLATIONS = 10_000  # the proxy's list of violations keeps the newest
 # The bodies the journal keeps, in all: past it the oldest requests go first, so that
 # many large bodies (each up to the server's `max_body_size`) cannot fill the memory.
 MAX_JOURNAL_BYTES = 64 * 1024 * 1024
@@ -151,6 +186,39 @@ class RequestJournal:
         self._bytes = 0
 
 
+class Violations:
+    """What did not fit the spec, oldest first, as `GET /__mock/violations` lists it."""
+
+    def __init__(self, size: int = MAX_VIOLATIONS) -> None:
+        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
+
+    def add(self, scope: Scope, operation: str | None, direction: str, found: Sequence[dict[str, Any]]) -> None:
+        for violation in found:
+            entry = {
+                "method": scope["method"],
+                "path": scope["path"],
+                "operation": operation,
+                "direction": direction,
+                **violation,
+            }
+            self._entries.append(entry)
+            log.warning(
+                "spec violation in the %s of %s %s at %s: expected %s, got %s",
+                direction,
+                entry["method"],
+                entry["path"],
+                entry["pointer"] or "/",
+                entry["expected"],
+                entry["got"],
+            )
+
+    def entries(self) -> list[dict[str, Any]]:
+        return list(self._entries)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
 class _Preferred:
     """The handler of one request whose `Prefer` header chose the answer: whichever
     operation the route calls raises `error` or returns a copy of `answer`, and the
@@ -169,6 +237,31 @@ class _Preferred:
         return preferred
 
 
+class _DynamicFallback:
+    """The handler, but where it finds no valid example to answer with (a 501), the
+    answer is drawn from the response's schema instead."""
+
+    def __init__(self, handler: Any, draw: Callable[[], Any]) -> None:
+        self._handler = handler
+        self._draw = draw
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
+        method = getattr(self._handler, name)
+
+        async def answered(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await method(*args, **kwargs)
+            except HttpError as exc:
+                if exc.status_code != 501:
+                    raise
+                try:
+                    return self._draw()
+                except NoAnswer:
+                    raise exc from None
+
+        return answered
+
+
 class MockTools:
     """What the mock's layer and routes share: the options, the journal, the random
     source of the faults, and how to find a request's operation and clear the store."""
@@ -182,13 +275,18 @@ class MockTools:
         security_schemes: Sequence[SecurityScheme],
         operation_of: Callable[[Scope], str | None],
         clear_store: Callable[[], None],
+        response_schemas: Callable[[str], Mapping[str, Any]] = lambda operation: {},
+        definitions: Mapping[str, Any] | None = None,
     ) -> None:
         self.options = options
         self.errors = errors
         self.declared = declared
+        self.response_schemas = response_schemas
+        self.dynamic = DynamicData(definitions or {})
         self.operation_of = operation_of
         self.clear_store = clear_store
         self.journal = RequestJournal(options.journal_size)
+        self.violations = Violations()
         self.random = random.Random(options.seed)
         self.secret_headers = _SECRET_HEADERS | {
             s.name.lower() for s in security_schemes if s.kind == "apiKey" and s.location == "header"
@@ -198,6 +296,7 @@ class MockTools:
     def reset(self) -> None:
         """Forget every request and record, and start the faults' random sequence again."""
         self.journal.clear()
+        self.violations.clear()
         self.clear_store()
         self.random.seed(self.options.seed)
 
@@ -221,8 +320,21 @@ class MockTools:
             )
         if code is not None and code >= 300:
             return _Preferred(error=HttpError(code))
+        dynamic = preference.dynamic if preference.dynamic is not None else self.options.dynamic
+        schema = self._success_schema(operation, code)
         if name is None:
-            return handler
+            if schema is None:
+                return handler
+
+            def draw() -> Any:
+                return self.dynamic.draw(schema, self._random_of(request))  # its random source made only if needed
+
+            if dynamic:
+                try:
+                    return _Preferred(answer=draw())
+                except NoAnswer:
+                    return handler  # nothing drawn fits: the example, as without the preference
+            return _DynamicFallback(handler, draw)
         if name not in examples:
             offered = ", ".join(examples) if examples else "none"
             raise HttpError(
@@ -231,6 +343,22 @@ class MockTools:
                 detail_location="header parameter Prefer",
             )
         return _Preferred(answer=examples[name])
+
+    def _success_schema(self, operation: str, code: int | None) -> Any:
+        """The JSON Schema of the success the operation answers (`code`, where the request
+        asked for a declared one), None where its body is not JSON."""
+        responses = self.response_schemas(operation)
+        status = str(code) if code is not None and str(code) in responses else None
+        if status is None:
+            status = next((s for s in sorted(responses) if s.startswith("2")), None)
+        return responses[status]["schema"] if status is not None else None
+
+    def _random_of(self, request: Request) -> random.Random:
+        """The random source of one request's dynamic answer: with a seed, one that the
+        request's digest decides (the same request, the same answer); else a fresh one."""
+        if self.options.seed is None:
+            return random.Random()
+        return random.Random(f"{self.options.seed}\0{_digest(request.scope, request.scope.get(REQUEST_BODY))}")
 
 
 class MockLayer:
@@ -252,7 +380,8 @@ class MockLayer:
         if scope["path"] == CONTROL_PREFIX or scope["path"].startswith(CONTROL_PREFIX + "/"):
             await self._control(scope, receive, send)
             return
-        body, receive = await _read_ahead(receive, self.max_body_size)
+        body, receive = await read_ahead(receive, self.max_body_size)
+        scope[REQUEST_BODY] = body
         status = 500  # what the client sees if the app sends nothing at all
 
         async def recording_send(message: Message) -> None:
@@ -311,7 +440,7 @@ class MockLayer:
         }
 
     async def _control(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """`GET`/`DELETE /__mock/requests` and `POST /__mock/reset`."""
+        """`GET`/`DELETE /__mock/requests`, `GET /__mock/violations` and `POST /__mock/reset`."""
         request = Request(scope)
         path, method = scope["path"], scope["method"]
         if path == f"{CONTROL_PREFIX}/requests" and method == "GET":
@@ -322,18 +451,31 @@ class MockLayer:
         elif path == f"{CONTROL_PREFIX}/requests" and method == "DELETE":
             self.tools.journal.clear()
             answer = Response(status_code=204)
+        elif path == f"{CONTROL_PREFIX}/violations" and method == "GET":
+            answer = Response(
+                json.dumps({"violations": self.tools.violations.entries()}), media_type="application/json"
+            )
         elif path == f"{CONTROL_PREFIX}/reset" and method == "POST":
             self.tools.reset()
             answer = Response(status_code=204)
-        elif path in (f"{CONTROL_PREFIX}/requests", f"{CONTROL_PREFIX}/reset"):
-            allowed = "GET, DELETE" if path.endswith("/requests") else "POST"
+        elif path in (f"{CONTROL_PREFIX}/requests", f"{CONTROL_PREFIX}/reset", f"{CONTROL_PREFIX}/violations"):
+            allowed = {"requests": "GET, DELETE", "reset": "POST", "violations": "GET"}[path.rsplit("/", 1)[1]]
             answer = self.tools.errors.response(None, 405, "Method Not Allowed", headers={"Allow": allowed})
         else:
             answer = self.tools.errors.response(None, 404, f"the mock has no route {path}")
         await answer(scope, receive, send)
 
 
-async def _read_ahead(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
+def _digest(scope: Scope, body: bytes | None) -> str:
+    """What tells one request from another, for the dynamic answers: its method, path,
+    query and body."""
+    digest = hashlib.sha256()
+    for part in (scope["method"].encode(), scope["path"].encode(), scope["query_string"], body or b""):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+async def read_ahead(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
     """The request's body (None past `limit` bytes), and a `receive` that hands the app
     the same messages again, then whatever is left."""
     messages: list[Message] = []

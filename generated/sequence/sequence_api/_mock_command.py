@@ -14,6 +14,7 @@ import argparse
 import os
 import re
 import sys
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -87,11 +88,16 @@ def parser(credentials: Sequence[MockCredential]) -> argparse.ArgumentParser:
         description=(
             "Run the in-memory mock of the API. It checks requests as the API would, keeps what "
             f"it is sent, lists the requests it received at {CONTROL_PREFIX}/requests, and answers "
-            "the `Prefer` header (code=<status>, example=<name>, delay=<ms>)."
+            "the `Prefer` header (code=<status>, example=<name>, delay=<ms>, dynamic=true)."
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help=f"log a line per request (the requests are listed at {CONTROL_PREFIX}/requests either way)",
+    )
     group = parser.add_argument_group(
         "credentials", "Set, only these are accepted (401 otherwise); unset, any well-formed credentials are."
     )
@@ -126,7 +132,27 @@ def parser(credentials: Sequence[MockCredential]) -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="the Retry-After of those failures (default: 1)",
     )
-    faults.add_argument("--seed", type=int, metavar="N", help="the same latencies and failures on every run")
+    faults.add_argument(
+        "--seed", type=int, metavar="N", help="the same latencies, failures and dynamic answers on every run"
+    )
+    data = parser.add_argument_group("answers")
+    data.add_argument(
+        "--dynamic",
+        action="store_true",
+        help="answer with values drawn from the response schemas rather than the spec's examples "
+        "(one request asks for it with `Prefer: dynamic=true`)",
+    )
+    proxy = parser.add_argument_group(
+        "validating proxy",
+        f"Forward every request to the real API and check requests and answers against the spec; "
+        f"what does not fit is logged and listed at {CONTROL_PREFIX}/violations.",
+    )
+    proxy.add_argument("--proxy", metavar="URL", help="the API to forward to, e.g. https://api.example.com")
+    proxy.add_argument(
+        "--proxy-strict",
+        action="store_true",
+        help="refuse an invalid request in the API's error shape instead of forwarding it",
+    )
     return parser
 
 
@@ -151,14 +177,18 @@ def run_mock(
             fail_rate=arguments.fail_rate,
             retry_after=arguments.retry_after,
             seed=arguments.seed,
+            dynamic=arguments.dynamic,
+            proxy=arguments.proxy,
+            proxy_strict=arguments.proxy_strict,
         )
     except ValueError as exc:
         command.error(str(exc))
     for line in describe(credentials, values, options, f"http://{arguments.host}:{arguments.port}"):
         print(line, file=sys.stderr, flush=True)
-    uvicorn.run(
-        make_app(accept_only(*accepted) if accepted else None, options), host=arguments.host, port=arguments.port
-    )
+    app = make_app(accept_only(*accepted) if accepted else None, options)
+    # No access log unless asked: the journal keeps the requests, and a line per request
+    # costs a tenth of the mock's time.
+    uvicorn.run(app, host=arguments.host, port=arguments.port, access_log=arguments.access_log)
 
 
 def describe(
@@ -188,6 +218,15 @@ def describe(
         )
     if options.seed is not None:
         lines.append(f"{prefix} seed {options.seed}")
+    if options.dynamic:
+        lines.append(f"{prefix} answering with values drawn from the response schemas")
+    if options.proxy is not None:
+        # The URL's host alone: a URL can carry credentials.
+        host = urllib.parse.urlsplit(options.proxy).hostname
+        refusing = ", refusing invalid requests" if options.proxy_strict else ""
+        lines.append(
+            f"{prefix} forwarding every request to {host}{refusing}; violations: GET {base_url}{CONTROL_PREFIX}/violations"
+        )
     lines.append(f"{prefix} requests received: GET {base_url}{CONTROL_PREFIX}/requests")
     return lines
 
