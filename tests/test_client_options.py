@@ -16,7 +16,7 @@ import httpx
 import pytest
 from starlette.responses import JSONResponse, Response
 
-from tests.shop_api_support import FLAVOURS, ITEM, Received, Shop, run
+from tests.shop_api_support import FLAVOURS, ITEM, Received, Shop, run, run_readme_example
 from tests.support import GENERATED
 
 PER_CALL = ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries")
@@ -220,3 +220,13 @@ def test_a_copys_credentials_stay_out_of_the_log(
         _with(flavour, shop_api, shop, lambda c: c.with_options(token="s3cret-copy").get_item(1, extra_query={"q": 1}))
     assert shop.received[-1].headers["authorization"] == "Bearer s3cret-copy"
     assert "GET" in caplog.text and "s3cret-copy" not in caplog.text
+
+
+def test_the_readme_example_runs(
+    shop_api: ModuleType, shop: Shop, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = run_readme_example(shop_api, shop, "Options per client and per call", monkeypatch, capsys)
+    assert "name='lamp'" in output
+    sent = shop.received[-1]
+    assert (sent.path, sent.query) == ("/items/0", "locale=fr")
+    assert (sent.headers["x-tenant"], sent.headers["x-debug"]) == ("acme", "1")

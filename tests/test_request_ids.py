@@ -127,7 +127,7 @@ def test_the_header_the_spec_declares_comes_first(flavour: str, shop_api: Module
 
 
 def test_the_generated_client_lists_the_declared_header(shop_api: ModuleType) -> None:
-    assert shop_api.client.REQUEST_ID_HEADERS == ("x-trace-id",)
+    assert shop_api.client.REQUEST_ID_HEADERS == ("X-Trace-Id",)
     assert not hasattr(meteroid_api.client, "REQUEST_ID_HEADERS")  # meteroid declares none
 
 
@@ -141,12 +141,12 @@ def _document(headers: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("headers", "found"),
     [
-        ({"X-Trace-Id": {}}, ("x-trace-id",)),
-        ({"Trace-Id": {}, "X-Correlation-Id": {}}, ("trace-id", "x-correlation-id")),
+        ({"X-Trace-Id": {}}, ("X-Trace-Id",)),
+        ({"Trace-Id": {}, "X-Correlation-Id": {}, "trace-id": {}}, ("Trace-Id", "X-Correlation-Id")),
         ({"X-Request-Id": {}, "Request-Id": {}}, ()),  # read anyway
-        ({"X-Amzn-RequestId": {"description": "The request ID, for support."}}, ("x-amzn-requestid",)),
+        ({"X-Amzn-RequestId": {"description": "The request ID, for support."}}, ("X-Amzn-RequestId",)),
         ({"X-RateLimit-Remaining": {"description": "Calls left before a request id is refused."}}, ()),
-        ({"X-Correlation-Id": {"$ref": "#/components/headers/Corr"}}, ("x-correlation-id",)),
+        ({"X-Correlation-Id": {"$ref": "#/components/headers/Corr"}}, ("X-Correlation-Id",)),
         ({"X-Trace-Id\r\nEvil": {}}, ()),  # not a header name
         ({"Location": {}}, ()),
     ],

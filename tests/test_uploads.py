@@ -14,7 +14,7 @@ import pydantic
 import pytest
 from starlette.responses import JSONResponse, Response
 
-from tests.shop_api_support import FLAVOURS, Received, Shop, run
+from tests.shop_api_support import FLAVOURS, Received, Shop, run, run_readme_example
 
 PDF = b"%PDF-1.7 a small report"
 
@@ -138,3 +138,20 @@ def test_a_missing_file_or_a_text_file_is_refused_before_sending(
     with pytest.raises(TypeError, match="a file must be"):
         run(flavour, shop_api, uploads, lambda c: c.upload_file(body={"file": 42}))
     assert uploads.received == []
+
+
+def test_the_readme_example_runs(
+    shop_api: ModuleType,
+    uploads: Shop,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _report(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    output = run_readme_example(shop_api, uploads, "Upload files", monkeypatch, capsys)
+    assert output.splitlines() == [
+        f"filename='report.pdf' content_type='application/pdf' size={len(PDF)}",
+        f"filename='report.pdf' content_type='application/pdf' size={len(PDF)}",
+        "filename='q3.pdf' content_type='application/pdf' size=8",
+    ]

@@ -19,9 +19,9 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def request_id_headers(document: dict[str, Any]) -> tuple[str, ...]:
-    """The declared response headers (lowercased) that carry a request id, in the order the
-    spec first declares them, without those the runtime reads anyway."""
-    found: dict[str, None] = {}
+    """The declared response headers that carry a request id, spelt as the spec first
+    declares them and in that order, without those the runtime reads anyway."""
+    found: dict[str, str] = {}
     paths = document.get("paths")
     for path_item in paths.values() if isinstance(paths, dict) else ():
         path_item = resolve_local(document, path_item)
@@ -33,8 +33,8 @@ def request_id_headers(document: dict[str, Any]) -> tuple[str, ...]:
                 headers = response.get("headers") if isinstance(response, dict) else None
                 for name, header in headers.items() if isinstance(headers, dict) else ():
                     if isinstance(name, str) and _carries_request_id(name, resolve_local(document, header)):
-                        found.setdefault(name.lower())
-    return tuple(name for name in found if name not in _ALWAYS_READ)
+                        found.setdefault(name.lower(), name)
+    return tuple(name for lowered, name in found.items() if lowered not in _ALWAYS_READ)
 
 
 def _carries_request_id(name: str, header: Any) -> bool:

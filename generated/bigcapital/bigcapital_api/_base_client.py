@@ -257,11 +257,20 @@ def expand_template(template: str, values: Mapping[str, Any], *, quote: bool) ->
     label or matrix); without, server variables, written as they are.
     """
 
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        return path_segment(name, values[name]) if quote else serialize_value(values[name])
+    parts = _template_parts(template)
+    if len(parts) == 1:
+        return template
+    filled = list(parts)
+    for index in range(1, len(parts), 2):
+        name = parts[index]
+        filled[index] = path_segment(name, values[name]) if quote else serialize_value(values[name])
+    return "".join(filled)
 
-    return _TEMPLATE_NAME.sub(replace, template)
+
+@functools.cache
+def _template_parts(template: str) -> tuple[str, ...]:
+    """The template split once: literal text at even indices, placeholder names at odd ones."""
+    return tuple(_TEMPLATE_NAME.split(template))
 
 
 def serialize_value(value: Any) -> str:
@@ -373,6 +382,8 @@ def _percent_encoded(text: str) -> str:
 def path_segment(name: str, value: Any) -> str:
     """A path parameter, percent-encoded, in its style: simple `1,2`, label `.1,2` (`.1.2`
     exploded) or matrix `;ids=1,2` (`;ids=1;ids=2` exploded)."""
+    if type(value) is str or type(value) is int:  # the usual ids, written as they are (not bools, not enums)
+        return urllib.parse.quote(str(value), safe="")
     styled = _styled(value, "simple", False)
     data, explode, escape = _data(styled.value), styled.explode, _percent_encoded
     if styled.style == "label":
@@ -625,7 +636,7 @@ def _field_names(model: type[pydantic.BaseModel]) -> frozenset[str]:
 def _reject_unknown_fields(body: Mapping[str, Any], model: type[pydantic.BaseModel]) -> None:
     """A misspelt key in a mapping would be dropped silently; say so instead."""
     known = _field_names(model)
-    if not known:
+    if not known or known.issuperset(body):
         return
     unknown = sorted(str(key) for key in body if key not in known)
     if unknown:
@@ -917,6 +928,14 @@ class BaseClient:
             "request_id_headers": self._declared_request_id_headers,
         }
 
+    def _credential_for(self, security: tuple[str, ...]) -> Credential | None:
+        """The credential of the first scheme the operation accepts that the client has."""
+        for scheme in security:
+            credential = self._credentials.get(scheme)
+            if credential is not None:
+                return credential
+        return None
+
     def _build_request(
         self,
         http_client: httpx.Client | httpx.AsyncClient,
@@ -939,7 +958,7 @@ class BaseClient:
         if self._default_query_pairs:
             given = {name for name, _ in params}
             params = [pair for pair in self._default_query_pairs if pair[0] not in given] + params
-        credential = next((self._credentials[s] for s in endpoint.security if s in self._credentials), None)
+        credential = self._credential_for(endpoint.security)
         if credential is not None:
             all_headers.update(credential.headers)
             params.extend(credential.params.items())
