@@ -169,6 +169,14 @@ def test_extra_body_merges_into_a_json_body_and_a_form(flavour: str, shop_api: M
 
 
 @FLAVOURS
+def test_extra_body_alone_is_sent_as_a_json_object(flavour: str, shop_api: ModuleType, shop: Shop) -> None:
+    shop.answers([ITEM])
+    _with(flavour, shop_api, shop, lambda c: c.list_items(extra_body={"filter": {"status": "active"}}))
+    assert json.loads(shop.received[-1].body) == {"filter": {"status": "active"}}
+    assert shop.received[-1].headers["content-type"] == "application/json"
+
+
+@FLAVOURS
 def test_extra_body_cannot_go_with_a_raw_body(flavour: str, shop_api: ModuleType, shop: Shop) -> None:
     with pytest.raises(TypeError, match="extra_body needs a body of fields"):
         _with(flavour, shop_api, shop, lambda c: c.put_file_content("a", body=b"x", extra_body={"k": 1}))

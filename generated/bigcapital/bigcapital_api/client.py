@@ -109,7 +109,8 @@ class Client(
     Customers of a Bigcapital organization (self-hosted or cloud instance).
 
     Use it as a context manager, or call `close()` when done.
-    `with_raw_response` has the same operations, each returning a `RawResponse`.
+    `with_raw_response` has the same operations, each returning a `RawResponse`;
+    `with_options(...)` returns a copy with other options that shares the connection pool.
     """
 
     def __init__(
@@ -217,7 +218,8 @@ class AsyncClient(
     Customers of a Bigcapital organization (self-hosted or cloud instance).
 
     Use it as a context manager, or call `aclose()` when done.
-    `with_raw_response` has the same operations, each returning a `RawResponse`.
+    `with_raw_response` has the same operations, each returning a `RawResponse`;
+    `with_options(...)` returns a copy with other options that shares the connection pool.
     """
 
     def __init__(

@@ -83,7 +83,8 @@ class Client(
     Customers of a Meteroid tenant.
 
     Use it as a context manager, or call `close()` when done.
-    `with_raw_response` has the same operations, each returning a `RawResponse`.
+    `with_raw_response` has the same operations, each returning a `RawResponse`;
+    `with_options(...)` returns a copy with other options that shares the connection pool.
     """
 
     def __init__(
@@ -184,7 +185,8 @@ class AsyncClient(
     Customers of a Meteroid tenant.
 
     Use it as a context manager, or call `aclose()` when done.
-    `with_raw_response` has the same operations, each returning a `RawResponse`.
+    `with_raw_response` has the same operations, each returning a `RawResponse`;
+    `with_options(...)` returns a copy with other options that shares the connection pool.
     """
 
     def __init__(

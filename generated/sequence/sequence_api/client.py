@@ -89,7 +89,8 @@ class Client(
     Customers of a Sequence account.
 
     Use it as a context manager, or call `close()` when done.
-    `with_raw_response` has the same operations, each returning a `RawResponse`.
+    `with_raw_response` has the same operations, each returning a `RawResponse`;
+    `with_options(...)` returns a copy with other options that shares the connection pool.
     """
 
     def __init__(
@@ -193,7 +194,8 @@ class AsyncClient(
     Customers of a Sequence account.
 
     Use it as a context manager, or call `aclose()` when done.
-    `with_raw_response` has the same operations, each returning a `RawResponse`.
+    `with_raw_response` has the same operations, each returning a `RawResponse`;
+    `with_options(...)` returns a copy with other options that shares the connection pool.
     """
 
     def __init__(
