@@ -110,9 +110,14 @@ class RawResponse(Generic[T]):
 
     http_response: httpx.Response
     parsed: T
-    # The id the server gave the request (the header the spec declares for it, else
-    # `X-Request-Id` or `Request-Id`), if any.
-    request_id: str | None = None
+    # Where `request_id` looks: the header the spec declares for it first, if any.
+    request_id_headers: tuple[str, ...] = field(default=REQUEST_ID_HEADERS, repr=False)
+
+    @property
+    def request_id(self) -> str | None:
+        """The id the server gave the request (the header the spec declares for it, else
+        `X-Request-Id` or `Request-Id`), if any."""
+        return request_id_of(self.http_response, self.request_id_headers)
 
     @property
     def status_code(self) -> int:
@@ -1081,7 +1086,7 @@ class BaseClient:
                 request_id_headers=self._request_id_headers,
             ) from None
         if _RAW_RESPONSE.get():
-            return cast("T", RawResponse(response, parsed, request_id_of(response, self._request_id_headers)))
+            return cast("T", RawResponse(response, parsed, self._request_id_headers))
         return cast("T", parsed)
 
     def _log_request(self, request: httpx.Request, attempt: int) -> None:
