@@ -35,7 +35,8 @@ class Received:
     query: str
     headers: dict[str, str]
     body: bytes
-    form: dict[str, Any] = field(default_factory=dict)  # a multipart body's parts
+    form: dict[str, Any] = field(default_factory=dict)  # a multipart body's parts, the last of each name
+    parts: list[tuple[str, Any]] = field(default_factory=list)  # every part, in order
 
 
 Answer = Callable[[Received], Awaitable[Response]]
@@ -54,17 +55,23 @@ class Shop:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         body = await request.body()
-        form: dict[str, Any] = {}
+        parts: list[tuple[str, Any]] = []
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
-            async with request.form() as parts:
-                for name, part in parts.multi_items():
+            async with request.form() as form:
+                for name, part in form.multi_items():
                     if isinstance(part, str):
-                        form[name] = part
+                        parts.append((name, part))
                     else:
-                        form[name] = (part.filename, await part.read(), part.content_type)
+                        parts.append((name, (part.filename, await part.read(), part.content_type)))
         self.received.append(
             Received(
-                request.method, request.url.path, scope["query_string"].decode(), dict(request.headers), body, form
+                request.method,
+                request.url.path,
+                scope["query_string"].decode(),
+                dict(request.headers),
+                body,
+                dict(parts),
+                parts,
             )
         )
         response = await self.answer(self.received[-1])

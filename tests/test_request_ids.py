@@ -1,4 +1,5 @@
-"""An error, and a raw response, carry the id the server gave the request, over real HTTP."""
+"""An error, and a raw response, carry the id the server gave the request, over real HTTP;
+first from the response header the spec declares for it, where it declares one."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
 
 import meteroid_api
 import meteroid_api.server
@@ -15,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from generator.ir.request_ids import request_id_headers
+from tests.shop_api_support import FLAVOURS, ITEM, Shop, run
 from tests.support import GENERATED, serve
 
 MOCK = meteroid_api.server.create_app(meteroid_api.server.InMemoryHandler())
@@ -91,3 +96,60 @@ def test_the_log_switch_turns_on_request_logging_without_code(switch: str, logge
     assert run.stdout.strip() == "req_9"
     assert ("PATCH https://api.test/api/v1/customers/cus_1 -> 404" in run.stderr) is logged, run.stderr
     assert "tok_secret_value" not in run.stderr
+
+
+# --- a request id header the spec declares: shop.yaml's X-Trace-Id ------------------------
+
+
+@FLAVOURS
+def test_the_header_the_spec_declares_comes_first(flavour: str, shop_api: ModuleType, shop: Shop) -> None:
+    """An error, a response that does not fit its model, and a raw response all take the
+    id from X-Trace-Id, even beside an X-Request-Id; without it, X-Request-Id still counts."""
+    both = {"X-Trace-Id": "trace_1", "X-Request-Id": "req_1"}
+    shop.answers({"message": "no such item"}, status=404, headers=both)
+    with pytest.raises(shop_api.NotFoundError) as missing:
+        run(flavour, shop_api, shop, lambda c: c.get_item(1))
+    assert missing.value.request_id == "trace_1"
+
+    shop.answers({"id": "not a number"}, headers=both)
+    with pytest.raises(shop_api.ApiResponseValidationError) as invalid:
+        run(flavour, shop_api, shop, lambda c: c.get_item(1))
+    assert invalid.value.request_id == "trace_1"
+
+    shop.answers(ITEM, headers=both)
+    raw = run(flavour, shop_api, shop, lambda c: c.with_raw_response.get_item(1))
+    assert (raw.request_id, raw.parsed.name) == ("trace_1", "lamp")
+
+    shop.answers({"message": "no such item"}, status=404, headers={"X-Request-Id": "req_2"})
+    with pytest.raises(shop_api.NotFoundError) as fallback:
+        run(flavour, shop_api, shop, lambda c: c.get_item(1))
+    assert fallback.value.request_id == "req_2"
+
+
+def test_the_generated_client_lists_the_declared_header(shop_api: ModuleType) -> None:
+    assert shop_api.client.REQUEST_ID_HEADERS == ("X-Trace-Id",)
+    assert not hasattr(meteroid_api.client, "REQUEST_ID_HEADERS")  # meteroid declares none
+
+
+def _document(headers: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "headers": headers}}}}},
+        "components": {"headers": {"Corr": {"description": "Correlates the logs", "schema": {"type": "string"}}}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("headers", "found"),
+    [
+        ({"X-Trace-Id": {}}, ("X-Trace-Id",)),
+        ({"Trace-Id": {}, "X-Correlation-Id": {}, "trace-id": {}}, ("Trace-Id", "X-Correlation-Id")),
+        ({"X-Request-Id": {}, "Request-Id": {}}, ()),  # read anyway
+        ({"X-Amzn-RequestId": {"description": "The request ID, for support."}}, ("X-Amzn-RequestId",)),
+        ({"X-RateLimit-Remaining": {"description": "Calls left before a request id is refused."}}, ()),
+        ({"X-Correlation-Id": {"$ref": "#/components/headers/Corr"}}, ("X-Correlation-Id",)),
+        ({"X-Trace-Id\r\nEvil": {}}, ()),  # not a header name
+        ({"Location": {}}, ()),
+    ],
+)
+def test_which_declared_headers_carry_a_request_id(headers: dict[str, Any], found: tuple[str, ...]) -> None:
+    assert request_id_headers(_document(headers)) == found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import enum
+import io
 import time
 from typing import Any
 
@@ -211,3 +212,39 @@ def test_an_error_carries_the_request_id_the_server_gave(headers: dict[str, str]
     response = httpx.Response(404, headers=headers, request=httpx.Request("GET", "https://api.test/x"))
     assert request_id_of(response) == request_id
     assert error_class_for(404)("not found", response=response, body=None).request_id == request_id
+
+
+# --- files --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "declared", "expected"),
+    [
+        (b"%PDF", None, ("doc", b"%PDF", "application/octet-stream")),
+        (("a.png", b"x"), None, ("a.png", b"x", "image/png")),
+        (("a.png", b"x"), "image/webp", ("a.png", b"x", "image/webp")),  # the spec's type wins over a guess
+        (("a.png", b"x", "text/plain"), "image/webp", ("a.png", b"x", "text/plain")),  # the tuple's over the spec's
+        (("a.png", b"x"), "image/*", ("a.png", b"x", "image/png")),  # a range leaves it to the guess
+        (("a.png", b"x"), "image/png, image/jpeg", ("a.png", b"x", "image/png")),
+        ((None, b"x"), None, ("doc", b"x", "application/octet-stream")),
+    ],
+)
+def test_a_file_parts_name_and_type(value: Any, declared: str | None, expected: tuple[str, bytes, str]) -> None:
+    assert base.file_part(value, "doc", declared) == expected
+
+
+def test_a_file_object_without_a_name_takes_the_fields() -> None:
+    content = io.BytesIO(b"data")
+    assert base.file_part(content, "doc", None) == ("doc", content, "application/octet-stream")
+
+
+@pytest.mark.parametrize("value", [42, "text", ("only-a-name",), ("a", b"x", "t/p", "extra")])
+def test_what_is_not_a_file_is_refused(value: Any) -> None:
+    with pytest.raises(TypeError):
+        base.file_part(value, "doc", None)
+
+
+def test_a_raw_response_reads_the_declared_request_id_header_first() -> None:
+    response = httpx.Response(200, headers={"X-Trace-Id": "t", "X-Request-Id": "r"})
+    assert base.RawResponse(response, None).request_id == "r"
+    assert base.RawResponse(response, None, ("x-trace-id", "x-request-id")).request_id == "t"

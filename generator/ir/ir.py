@@ -239,6 +239,10 @@ class Body:
     # The declared media types the server reads (those of `encoding`), lowercased and
     # without parameters; ranges such as `image/*` stay ranges.
     media_types: tuple[str, ...] = ()
+    # A multipart body's file fields (`format: binary`), by wire and by Python name, and the
+    # part Content-Types its `encoding` declares, by wire name.
+    file_fields: tuple[str, ...] = ()
+    part_content_types: tuple[tuple[str, str], ...] = ()
 
     @property
     def concrete_media_type(self) -> str:
@@ -449,6 +453,14 @@ class OperationSet:
         return any(p.json_content for o in self.operations for p in o.parameters)
 
     @property
+    def takes_files(self) -> bool:
+        """Whether some operation sends files: a binary body, or file fields in a multipart one."""
+        return any(
+            o.body is not None and (o.body.encoding is Encoding.BINARY or bool(o.body.file_fields))
+            for o in self.operations
+        )
+
+    @property
     def has_idempotent_operations(self) -> bool:
         """Whether any operation takes an Idempotency-Key (the mock then keeps replays)."""
         return any(o.idempotency_key is not None for o in self.operations)
@@ -504,6 +516,8 @@ class Api(OperationSet):
     model_renames: tuple[tuple[str, str], ...] = ()
     # The operations by tag, in the order their first operation comes in the spec.
     groups: tuple[OperationGroup, ...] = ()
+    # The response headers the spec declares for request ids, beyond X-Request-Id and Request-Id.
+    request_id_headers: tuple[str, ...] = ()
 
     @property
     def reads_forms(self) -> bool:

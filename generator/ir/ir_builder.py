@@ -31,6 +31,7 @@ from generator.ir.ir import (
     ValueShape,
 )
 from generator.ir.mock_data import MockData, resolved
+from generator.ir.request_ids import request_id_headers
 from generator.ir.types import python_type
 from generator.load.bundle import Bundle, operation_tokens
 from generator.media_types import Encoding
@@ -470,6 +471,8 @@ class _Builder:
         if encoding is Encoding.TEXT:
             return replace(body, python_type="str", json_schema=json_schema), None
         array_fields, object_fields = self._field_kinds(schema) if encoding is not Encoding.JSON else ((), ())
+        if encoding is Encoding.MULTIPART:
+            body = replace(body, file_fields=self._file_fields(schema), part_content_types=_part_content_types(media))
         body = replace(
             body,
             python_type=python_type(schema, self.components),
@@ -494,6 +497,21 @@ class _Builder:
             elif "object" in kinds or (isinstance(field_schema, dict) and "properties" in field_schema):
                 objects.append(name)
         return tuple(arrays), tuple(objects)
+
+    def _file_fields(self, schema: Any) -> tuple[str, ...]:
+        """The fields of a multipart body that are files (`format: binary`, or arrays of
+        them), by wire name and by the Python name a mapping may use as well."""
+        target = self.components.get(ref_name(schema) or "", schema)
+        properties = target.get("properties") if isinstance(target, dict) else None
+        names: dict[str, None] = {}
+        for name, raw in (properties or {}).items():
+            field_schema = self.components.get(ref_name(raw) or "", raw)
+            if isinstance(field_schema, dict) and field_schema.get("type") == "array":
+                field_schema = self.components.get(ref_name(field_schema.get("items")) or "", field_schema.get("items"))
+            if isinstance(field_schema, dict) and field_schema.get("format") == "binary":
+                names.setdefault(str(name))
+                names.setdefault(naming.field_name(str(name)))
+        return tuple(names)
 
     def responses(self, responses: dict[str, Any], at: str) -> tuple[Response, tuple[Response, ...]]:
         built = {status: self.response(status, raw, pointers.join(at, status)) for status, raw in responses.items()}
@@ -569,6 +587,17 @@ class _Builder:
 def _members(schema: dict[str, Any]) -> list[Any]:
     """The schemas a schema combines with oneOf, anyOf and allOf."""
     return [m for c in ("oneOf", "anyOf", "allOf") if isinstance(schema.get(c), list) for m in schema[c]]
+
+
+def _part_content_types(media: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The `contentType` the multipart `encoding` declares for each field that has one."""
+    encoding = media.get("encoding")
+    declared = []
+    for name, part in encoding.items() if isinstance(encoding, dict) else ():
+        content_type = part.get("contentType") if isinstance(part, dict) else None
+        if isinstance(content_type, str) and content_type.strip():
+            declared.append((str(name), content_type.strip().lower()))
+    return tuple(declared)
 
 
 def _preferred_media_type(content: Any) -> str | None:
@@ -776,6 +805,7 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
         error_shapes=error_shapes,
         default_error_routes=default_error_routes,
         groups=operation_groups(operations, builder.components),
+        request_id_headers=request_id_headers(document),
     )
     if builder.problems:
         raise SpecError(builder.problems)

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal, Self
 
 import httpx
 
 from ._base_client import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    NOT_GIVEN,
     Credential,
+    NotGiven,
     Timeout,
     TokenRule,
     bearer_credential,
@@ -107,7 +109,8 @@ class Client(
     Customers of a Bigcapital organization (self-hosted or cloud instance).
 
     Use it as a context manager, or call `close()` when done.
-    `with_raw_response` has the same operations, each returning a `RawResponse`.
+    `with_raw_response` has the same operations, each returning a `RawResponse`;
+    `with_options(...)` returns a copy with other options that shares the connection pool.
     """
 
     def __init__(
@@ -121,6 +124,7 @@ class Client(
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
         http_client: httpx.Client | None = None,
         strict_responses: bool = True,
     ) -> None:
@@ -135,6 +139,7 @@ class Client(
             timeout: Seconds (or an `httpx.Timeout`) before a request is abandoned.
             max_retries: How often a failed request that is safe to repeat is retried.
             default_headers: Headers sent with every request.
+            default_query: Query parameters sent with every request.
             http_client: The `httpx.Client` to send requests with, for proxies, transports or tests.
             strict_responses: Whether a response that contradicts its schema (an object where
                 text is declared) raises `ApiResponseValidationError`. False returns it
@@ -146,11 +151,54 @@ class Client(
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            default_query=default_query,
             user_agent=USER_AGENT,
             http_client=http_client,
             strict_responses=strict_responses,
         )
         self.with_raw_response = ClientWithRawResponse(self)
+
+    def copy(
+        self,
+        *,
+        base_url: str | None = None,
+        token: str | None = None,
+        organization_id: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+        set_default_query: Mapping[str, Any] | None = None,
+        http_client: httpx.Client | None = None,
+        strict_responses: bool | None = None,
+    ) -> Self:
+        """A new client with these options changed, the others as this client has them.
+
+        It shares this client's connection pool, which closing the copy leaves open, unless
+        given its own `http_client`. `default_headers` and `default_query` are added to this
+        client's; `set_default_headers` and `set_default_query` replace them.
+        """
+        credentials = self._credentials
+        if token is not None or organization_id is not None:
+            credentials = {**credentials, **_credentials(token, organization_id)}
+        copied = self._copy(
+            http_client=http_client,
+            base_url=base_url,
+            credentials=credentials,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            set_default_headers=set_default_headers,
+            default_query=default_query,
+            set_default_query=set_default_query,
+            strict_responses=strict_responses,
+        )
+        copied.with_raw_response = ClientWithRawResponse(copied)
+        return copied
+
+    # `client.with_options(timeout=5).get_thing(...)`: a copy, for one call or for many.
+    with_options = copy
 
 
 class ClientWithRawResponse(
@@ -170,7 +218,8 @@ class AsyncClient(
     Customers of a Bigcapital organization (self-hosted or cloud instance).
 
     Use it as a context manager, or call `aclose()` when done.
-    `with_raw_response` has the same operations, each returning a `RawResponse`.
+    `with_raw_response` has the same operations, each returning a `RawResponse`;
+    `with_options(...)` returns a copy with other options that shares the connection pool.
     """
 
     def __init__(
@@ -184,6 +233,7 @@ class AsyncClient(
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
         http_client: httpx.AsyncClient | None = None,
         strict_responses: bool = True,
     ) -> None:
@@ -198,6 +248,7 @@ class AsyncClient(
             timeout: Seconds (or an `httpx.Timeout`) before a request is abandoned.
             max_retries: How often a failed request that is safe to repeat is retried.
             default_headers: Headers sent with every request.
+            default_query: Query parameters sent with every request.
             http_client: The `httpx.AsyncClient` to send requests with, for proxies, transports or tests.
             strict_responses: Whether a response that contradicts its schema (an object where
                 text is declared) raises `ApiResponseValidationError`. False returns it
@@ -209,11 +260,54 @@ class AsyncClient(
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            default_query=default_query,
             user_agent=USER_AGENT,
             http_client=http_client,
             strict_responses=strict_responses,
         )
         self.with_raw_response = AsyncClientWithRawResponse(self)
+
+    def copy(
+        self,
+        *,
+        base_url: str | None = None,
+        token: str | None = None,
+        organization_id: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+        set_default_query: Mapping[str, Any] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        strict_responses: bool | None = None,
+    ) -> Self:
+        """A new client with these options changed, the others as this client has them.
+
+        It shares this client's connection pool, which closing the copy leaves open, unless
+        given its own `http_client`. `default_headers` and `default_query` are added to this
+        client's; `set_default_headers` and `set_default_query` replace them.
+        """
+        credentials = self._credentials
+        if token is not None or organization_id is not None:
+            credentials = {**credentials, **_credentials(token, organization_id)}
+        copied = self._copy(
+            http_client=http_client,
+            base_url=base_url,
+            credentials=credentials,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            set_default_headers=set_default_headers,
+            default_query=default_query,
+            set_default_query=set_default_query,
+            strict_responses=strict_responses,
+        )
+        copied.with_raw_response = AsyncClientWithRawResponse(copied)
+        return copied
+
+    # `client.with_options(timeout=5).get_thing(...)`: a copy, for one call or for many.
+    with_options = copy
 
 
 class AsyncClientWithRawResponse(

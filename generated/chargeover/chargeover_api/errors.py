@@ -35,6 +35,21 @@ __all__ = [
 ]
 
 
+# The response headers servers name a request by, most common first. A package whose spec
+# declares another one (`X-Trace-Id`, say) reads that one first.
+REQUEST_ID_HEADERS: tuple[str, ...] = ("x-request-id", "request-id")
+
+
+def request_id_of(response: httpx.Response, headers: tuple[str, ...] = REQUEST_ID_HEADERS) -> str | None:
+    """The id the server gave the request: the first of `headers` it sent (by default
+    `X-Request-Id`, then `Request-Id`)."""
+    for name in headers:
+        value: str | None = response.headers.get(name)
+        if value:
+            return value
+    return None
+
+
 class ApiError(Exception):
     """Base class of every error this package raises."""
 
@@ -54,11 +69,13 @@ class ApiTimeoutError(ApiConnectionError):
 class ApiResponseValidationError(ApiError):
     """A success response whose body does not match the declared model."""
 
-    def __init__(self, message: str, *, response: httpx.Response) -> None:
+    def __init__(
+        self, message: str, *, response: httpx.Response, request_id_headers: tuple[str, ...] = REQUEST_ID_HEADERS
+    ) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code
-        self.request_id = request_id_of(response)
+        self.request_id = request_id_of(response, request_id_headers)
 
 
 class ApiStatusError(ApiError):
@@ -68,12 +85,19 @@ class ApiStatusError(ApiError):
     support team; None where it sent none.
     """
 
-    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: Any,
+        request_id_headers: tuple[str, ...] = REQUEST_ID_HEADERS,
+    ) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code
         self.body = body
-        self.request_id = request_id_of(response)
+        self.request_id = request_id_of(response, request_id_headers)
 
 
 class RedirectError(ApiStatusError):
@@ -127,19 +151,6 @@ _ERRORS_BY_STATUS: dict[int, type[ApiStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
-
-
-# The response headers servers name a request by, most common first.
-REQUEST_ID_HEADERS = ("x-request-id", "request-id")
-
-
-def request_id_of(response: httpx.Response) -> str | None:
-    """The id the server gave the request: its `X-Request-Id` or `Request-Id` header."""
-    for name in REQUEST_ID_HEADERS:
-        value: str | None = response.headers.get(name)
-        if value:
-            return value
-    return None
 
 
 def error_class_for(status_code: int) -> type[ApiStatusError]:

@@ -18,6 +18,7 @@ import enum
 import functools
 import json
 import logging
+import mimetypes
 import os
 import random
 import re
@@ -27,13 +28,15 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Final, Generic, ParamSpec, Self, TypeVar, cast
+from pathlib import PurePath
+from typing import IO, Any, Final, Generic, Literal, ParamSpec, Self, TypeAlias, TypeVar, cast
 
 import httpx
 import pydantic
 
 from ._adapters import type_adapter
 from .errors import (
+    REQUEST_ID_HEADERS,
     ApiConnectionError,
     ApiResponseValidationError,
     ApiTimeoutError,
@@ -75,6 +78,11 @@ NOT_GIVEN: Final = NotGiven()
 
 Timeout = float | httpx.Timeout | None
 
+# What a file part or a binary body takes, as httpx spells it: the bytes, a binary file
+# object, a path, or a `(filename, content)` or `(filename, content, content_type)` tuple.
+FileContent: TypeAlias = IO[bytes] | bytes | os.PathLike[str]
+FileTypes: TypeAlias = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+
 
 @dataclass(frozen=True, slots=True)
 class Endpoint(Generic[T]):
@@ -90,6 +98,10 @@ class Endpoint(Generic[T]):
     body_encoding: str = "json"
     response_encoding: str = "json"
     error_types: Mapping[str, Any] = field(default_factory=dict)
+    # A multipart body's file fields (wire names), and the part Content-Types the spec's
+    # `encoding` declares for some of them.
+    file_fields: frozenset[str] = frozenset()
+    part_content_types: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +110,14 @@ class RawResponse(Generic[T]):
 
     http_response: httpx.Response
     parsed: T
+    # Where `request_id` looks: the header the spec declares for it first, if any.
+    request_id_headers: tuple[str, ...] = field(default=REQUEST_ID_HEADERS, repr=False)
+
+    @property
+    def request_id(self) -> str | None:
+        """The id the server gave the request (the header the spec declares for it, else
+        `X-Request-Id` or `Request-Id`), if any."""
+        return request_id_of(self.http_response, self.request_id_headers)
 
     @property
     def status_code(self) -> int:
@@ -106,11 +126,6 @@ class RawResponse(Generic[T]):
     @property
     def headers(self) -> httpx.Headers:
         return self.http_response.headers
-
-    @property
-    def request_id(self) -> str | None:
-        """The id the server gave the request (`X-Request-Id` or `Request-Id`), if any."""
-        return request_id_of(self.http_response)
 
     @property
     def content(self) -> bytes:
@@ -247,11 +262,20 @@ def expand_template(template: str, values: Mapping[str, Any], *, quote: bool) ->
     label or matrix); without, server variables, written as they are.
     """
 
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        return path_segment(name, values[name]) if quote else serialize_value(values[name])
+    parts = _template_parts(template)
+    if len(parts) == 1:
+        return template
+    filled = list(parts)
+    for index in range(1, len(parts), 2):
+        name = parts[index]
+        filled[index] = path_segment(name, values[name]) if quote else serialize_value(values[name])
+    return "".join(filled)
 
-    return _TEMPLATE_NAME.sub(replace, template)
+
+@functools.cache
+def _template_parts(template: str) -> tuple[str, ...]:
+    """The template split once: literal text at even indices, placeholder names at odd ones."""
+    return tuple(_TEMPLATE_NAME.split(template))
 
 
 def serialize_value(value: Any) -> str:
@@ -363,6 +387,8 @@ def _percent_encoded(text: str) -> str:
 def path_segment(name: str, value: Any) -> str:
     """A path parameter, percent-encoded, in its style: simple `1,2`, label `.1,2` (`.1.2`
     exploded) or matrix `;ids=1,2` (`;ids=1;ids=2` exploded)."""
+    if type(value) is str or type(value) is int:  # the usual ids, written as they are (not bools, not enums)
+        return urllib.parse.quote(str(value), safe="")
     styled = _styled(value, "simple", False)
     data, explode, escape = _data(styled.value), styled.explode, _percent_encoded
     if styled.style == "label":
@@ -421,68 +447,173 @@ class EncodedBody:
 
     content: bytes | None = None
     data: Mapping[str, Any] | None = None
-    files: list[tuple[str, tuple[str, bytes, str]]] | None = None
+    files: list[tuple[str, tuple[str | None, Any, str]]] | None = None
     # The Content-Type to send; None when httpx writes it (form data, multipart boundary).
     content_type: str | None = None
 
 
-def encode_body(body: Any, endpoint: Endpoint[Any]) -> EncodedBody:
+def encode_body(body: Any, endpoint: Endpoint[Any], extra_body: Mapping[str, Any] | None = None) -> EncodedBody:
     """The request body as the operation's media type wants it.
 
     JSON, form and multipart bodies take a model instance or a plain mapping validated into
     one; only the fields that were set are sent, so a field set to None is sent as null and a
-    field never set is not sent at all. Binary bodies take bytes, text bodies a str.
+    field never set is not sent at all. `extra_body`'s fields are added as they are, over the
+    body's. Binary bodies take a file (`FileTypes`), text bodies a str.
     """
     if endpoint.body_encoding == "binary":
-        if not isinstance(body, bytes | bytearray | memoryview):
-            raise TypeError(f"body must be bytes, not {type(body).__name__}")
-        return EncodedBody(content=bytes(body), content_type=endpoint.content_type)
+        _no_extra_fields(extra_body, endpoint)
+        if body is None:
+            return EncodedBody()
+        _, content, content_type = file_part(body, "", endpoint.content_type)
+        return EncodedBody(content=_read(content), content_type=content_type)
     if endpoint.body_encoding == "text":
+        _no_extra_fields(extra_body, endpoint)
+        if body is None:
+            return EncodedBody()
         if not isinstance(body, str):
             raise TypeError(f"body must be a str, not {type(body).__name__}")
         return EncodedBody(content=body.encode(), content_type=endpoint.content_type)
+    if body is None:
+        if not extra_body:
+            return EncodedBody()
+        body, endpoint = {}, _with_any_body(endpoint)
+    files: dict[str, Any] = {}
+    if endpoint.file_fields and isinstance(body, Mapping):
+        # A file that is not bytes yet (a path, a file object, a tuple) is read by httpx as
+        # the request is sent; the model checks an empty stand-in, the part gets the file.
+        files = {key: value for key, value in body.items() if key in endpoint.file_fields and value is not None}
+        body = {**body, **{key: _stand_in(value) for key, value in files.items()}}
+        files = {_wire_name(endpoint.body_type, key): value for key, value in files.items()}
     body_type = endpoint.body_type
+    mode: Literal["json", "python"] = "json" if endpoint.body_encoding == "json" else "python"
     if isinstance(body_type, type) and issubclass(body_type, pydantic.BaseModel):
         if isinstance(body, Mapping):
             _reject_unknown_fields(body, body_type)
             body = body_type.model_validate(body)
         if not isinstance(body, body_type):
             raise TypeError(f"body must be a {body_type.__name__} or a mapping, not {type(body).__name__}")
-        if endpoint.body_encoding == "json":
+        if endpoint.body_encoding == "json" and not extra_body:
             return EncodedBody(
                 content=body.model_dump_json(by_alias=True, exclude_unset=True).encode(),
                 content_type=endpoint.content_type,
             )
-        return _form_body(body.model_dump(by_alias=True, exclude_unset=True), endpoint)
-    adapter = type_adapter(body_type)
-    value = adapter.validate_python(body)
+        fields = body.model_dump(mode=mode, by_alias=True, exclude_unset=True)
+    else:
+        adapter = type_adapter(body_type)
+        value = adapter.validate_python(body)
+        if endpoint.body_encoding == "json" and not extra_body:
+            return EncodedBody(
+                content=adapter.dump_json(value, by_alias=True, exclude_unset=True), content_type=endpoint.content_type
+            )
+        fields = adapter.dump_python(value, mode=mode, by_alias=True, exclude_unset=True)
+    if extra_body:
+        if not isinstance(fields, dict):
+            raise TypeError("extra_body needs a body that is an object of fields")
+        fields = {**fields, **files, **extra_body}
+    elif files:
+        fields = {**fields, **files}
     if endpoint.body_encoding == "json":
         return EncodedBody(
-            content=adapter.dump_json(value, by_alias=True, exclude_unset=True), content_type=endpoint.content_type
+            content=json.dumps(_data(fields), separators=(",", ":")).encode(), content_type=endpoint.content_type
         )
-    return _form_body(adapter.dump_python(value, by_alias=True, exclude_unset=True), endpoint)
+    return _form_body(fields, endpoint)
+
+
+def _with_any_body(endpoint: Endpoint[Any]) -> Endpoint[Any]:
+    """An operation without a body, to send `extra_body` with: a JSON object."""
+    return Endpoint(endpoint.method, endpoint.path, endpoint.response_type, body_type=dict[str, Any])
+
+
+def _wire_name(model: Any, key: str) -> str:
+    """A field's name on the wire, whether a mapping spells it so or by its Python name."""
+    info = model.model_fields.get(key) if isinstance(model, type) and issubclass(model, pydantic.BaseModel) else None
+    return info.alias if info is not None and info.alias else key
+
+
+def _no_extra_fields(extra_body: Mapping[str, Any] | None, endpoint: Endpoint[Any]) -> None:
+    if extra_body:
+        raise TypeError(f"extra_body needs a body of fields; this operation sends {endpoint.content_type}")
+
+
+def _stand_in(value: Any) -> Any:
+    """What the model validates in place of a file field: empty bytes, one per file."""
+    return [b"" for _ in value] if isinstance(value, list) else b""
+
+
+def _read(content: Any) -> bytes:
+    if isinstance(content, bytes | bytearray | memoryview):
+        return bytes(content)
+    data = content.read()
+    if not isinstance(data, bytes):
+        raise TypeError(f"a file must be opened in binary mode ('rb'), not {getattr(content, 'mode', 'text')!r}")
+    return data
+
+
+def file_part(value: Any, field_name: str, declared_type: str | None) -> tuple[str | None, Any, str]:
+    """A file (`FileTypes`) as httpx's `(filename, content, content_type)`.
+
+    The filename is the tuple's, else the path's or the file object's own name, else the
+    field's. The content type is the tuple's, else the one the spec declares, else guessed
+    from the filename, else application/octet-stream.
+    """
+    filename: str | None = None
+    content_type: str | None = None
+    if isinstance(value, tuple):
+        if len(value) not in (2, 3):
+            raise TypeError("a file tuple is (filename, content) or (filename, content, content_type)")
+        filename, content = value[0], value[1]
+        content_type = value[2] if len(value) == 3 else None
+    else:
+        content = value
+    if isinstance(content, os.PathLike):
+        path = os.fspath(content)
+        filename = filename or os.path.basename(path)
+        with open(path, "rb") as file:
+            content = file.read()
+    elif not isinstance(content, bytes | bytearray | memoryview):
+        if not callable(getattr(content, "read", None)):
+            raise TypeError(f"a file must be bytes, a binary file, a path or a tuple, not {type(content).__name__}")
+        name = getattr(content, "name", None)
+        if filename is None and isinstance(name, str) and name:
+            filename = PurePath(name).name
+    filename = filename or field_name or None
+    if content_type is None:
+        content_type = _declared_file_type(declared_type) or (mimetypes.guess_type(filename)[0] if filename else None)
+    return filename, content, content_type or "application/octet-stream"
+
+
+def _declared_file_type(declared: str | None) -> str | None:
+    """A declared media type one file can be sent as: not a range (`image/*`) nor a list,
+    which leave the choice to a guess from the filename."""
+    if not declared or "*" in declared or "," in declared:
+        return None
+    return declared
 
 
 def _form_body(fields: Any, endpoint: Endpoint[Any]) -> EncodedBody:
     """Form fields by wire name: arrays repeat the name, objects travel as JSON text.
 
-    In multipart bodies, bytes values become file parts named after their field.
+    In multipart bodies, file fields and bytes values become file parts.
     """
     if not isinstance(fields, Mapping):
         raise TypeError(f"a {endpoint.body_encoding} body must be an object of fields")
     data: dict[str, list[str]] = {}
-    files: list[tuple[str, tuple[str, bytes, str]]] = []
+    files: list[tuple[str, tuple[str | None, Any, str]]] = []
+    multipart = endpoint.body_encoding == "multipart"
     for name, value in fields.items():
         if value is None:
             continue
-        for item in value if isinstance(value, list | tuple) else [value]:
-            if isinstance(item, bytes | bytearray) and endpoint.body_encoding == "multipart":
-                files.append((name, (name, bytes(item), "application/octet-stream")))
+        is_file = multipart and name in endpoint.file_fields
+        # A file tuple is one file; a list holds several.
+        items = value if isinstance(value, list) or (isinstance(value, tuple) and not is_file) else [value]
+        for item in items:
+            if is_file or (multipart and isinstance(item, bytes | bytearray)):
+                files.append((name, file_part(item, name, endpoint.part_content_types.get(name))))
             elif isinstance(item, Mapping | list):
                 data.setdefault(name, []).append(type_adapter(Any).dump_json(item).decode())
             else:
                 data.setdefault(name, []).append(serialize_value(item))
-    if endpoint.body_encoding == "multipart" and not files:
+    if multipart and not files:
         return _multipart_without_files(data)
     return EncodedBody(data=data, files=files or None)
 
@@ -510,7 +641,7 @@ def _field_names(model: type[pydantic.BaseModel]) -> frozenset[str]:
 def _reject_unknown_fields(body: Mapping[str, Any], model: type[pydantic.BaseModel]) -> None:
     """A misspelt key in a mapping would be dropped silently; say so instead."""
     known = _field_names(model)
-    if not known:
+    if not known or known.issuperset(body):
         return
     unknown = sorted(str(key) for key in body if key not in known)
     if unknown:
@@ -725,7 +856,9 @@ class BaseClient:
         max_retries: int,
         default_headers: Mapping[str, str] | None,
         user_agent: str,
+        default_query: Mapping[str, Any] | None = None,
         strict_responses: bool = True,
+        request_id_headers: tuple[str, ...] = (),
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
@@ -738,12 +871,75 @@ class BaseClient:
         self.strict_responses = strict_responses
         self._home = _origin(self.base_url)
         self._credentials = dict(credentials)
-        self._default_headers = {"User-Agent": user_agent, **(default_headers or {})}
+        self._user_agent = user_agent
+        self._custom_headers = dict(default_headers or {})
+        self._custom_query = dict(default_query or {})
+        self._default_headers = {"User-Agent": user_agent, **self._custom_headers}
+        self._default_query_pairs = query_params(self._custom_query)
+        # The headers the spec declares for request ids come before the usual ones.
+        self._declared_request_id_headers = request_id_headers
+        self._request_id_headers = tuple(
+            dict.fromkeys(name.lower() for name in request_id_headers + REQUEST_ID_HEADERS)
+        )
         for credential in credentials.values():
             _secret_names.update(name.lower() for name in (*credential.headers, *credential.params))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r})"
+
+    @property
+    def default_headers(self) -> dict[str, str]:
+        """The headers sent with every request (the user agent and `default_headers`)."""
+        return dict(self._default_headers)
+
+    @property
+    def default_query(self) -> dict[str, Any]:
+        """The query parameters sent with every request."""
+        return dict(self._custom_query)
+
+    def _copy_options(
+        self,
+        *,
+        base_url: str | None,
+        credentials: Mapping[str, Credential],
+        timeout: Timeout | NotGiven,
+        max_retries: int | None,
+        default_headers: Mapping[str, str] | None,
+        set_default_headers: Mapping[str, str] | None,
+        default_query: Mapping[str, Any] | None,
+        set_default_query: Mapping[str, Any] | None,
+        strict_responses: bool | None,
+    ) -> dict[str, Any]:
+        """The options of a copy of this client: these, else this client's own.
+
+        `default_headers` and `default_query` are merged over this client's;
+        `set_default_headers` and `set_default_query` replace them.
+        """
+        if default_headers is not None and set_default_headers is not None:
+            raise ValueError("pass default_headers (added to the client's) or set_default_headers, not both")
+        if default_query is not None and set_default_query is not None:
+            raise ValueError("pass default_query (added to the client's) or set_default_query, not both")
+        headers = {**self._custom_headers, **(default_headers or {})}
+        query = {**self._custom_query, **(default_query or {})}
+        return {
+            "base_url": str(self.base_url) if base_url is None else base_url,
+            "credentials": credentials,
+            "timeout": self.timeout if isinstance(timeout, NotGiven) else timeout,
+            "max_retries": self.max_retries if max_retries is None else max_retries,
+            "default_headers": headers if set_default_headers is None else set_default_headers,
+            "default_query": query if set_default_query is None else set_default_query,
+            "user_agent": self._user_agent,
+            "strict_responses": self.strict_responses if strict_responses is None else strict_responses,
+            "request_id_headers": self._declared_request_id_headers,
+        }
+
+    def _credential_for(self, security: tuple[str, ...]) -> Credential | None:
+        """The credential of the first scheme the operation accepts that the client has."""
+        for scheme in security:
+            credential = self._credentials.get(scheme)
+            if credential is not None:
+                return credential
+        return None
 
     def _build_request(
         self,
@@ -756,25 +952,37 @@ class BaseClient:
         body: Any,
         timeout: Timeout | NotGiven,
         extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
     ) -> httpx.Request:
         url = self._url_prefix + expand_template(endpoint.path, path_params, quote=True)
-        # Later sources win: defaults, then credentials, then this call's parameters.
+        # Later sources win: defaults, then credentials, then this call's parameters, then
+        # its extra_headers and extra_query.
         all_headers = dict(self._default_headers)
-        params = query_params(query)
-        credential = next((self._credentials[s] for s in endpoint.security if s in self._credentials), None)
+        params = query_params(query) if query else []
+        if self._default_query_pairs:
+            given = {name for name, _ in params}
+            params = [pair for pair in self._default_query_pairs if pair[0] not in given] + params
+        credential = self._credential_for(endpoint.security)
         if credential is not None:
             all_headers.update(credential.headers)
             params.extend(credential.params.items())
+        if extra_query:
+            extra = query_params(extra_query)
+            replaced = {name for name, _ in extra}
+            params = [pair for pair in params if pair[0] not in replaced] + extra
         cookie = all_headers.get("Cookie")
-        all_headers.update(header_values(headers))
-        if cookie and "Cookie" in headers and headers["Cookie"]:
-            all_headers["Cookie"] = f"{cookie}; {headers['Cookie']}"  # the credential's and the parameters'
+        if headers:
+            all_headers.update(header_values(headers))
+            if cookie and headers.get("Cookie"):
+                all_headers["Cookie"] = f"{cookie}; {headers['Cookie']}"  # the credential's and the parameters'
         encoded = EncodedBody()
-        if endpoint.body_type is not None and body is not None:
-            encoded = encode_body(body, endpoint)
+        if (endpoint.body_type is not None and body is not None) or extra_body:
+            encoded = encode_body(body, endpoint, extra_body)
             if encoded.content_type is not None:
                 all_headers["Content-Type"] = encoded.content_type
-        all_headers.update(extra_headers or {})
+        if extra_headers:
+            all_headers.update(extra_headers)
         request_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
         return http_client.build_request(
             endpoint.method,
@@ -860,7 +1068,12 @@ class BaseClient:
             )
         if response.is_error:
             body = decode_error_body(response, endpoint.error_types)
-            raise error_class_for(response.status_code)(_error_message(response, body), response=response, body=body)
+            raise error_class_for(response.status_code)(
+                _error_message(response, body),
+                response=response,
+                body=body,
+                request_id_headers=self._request_id_headers,
+            )
         try:
             parsed = decode_body(
                 response, endpoint.response_type, endpoint.response_encoding, strict=self.strict_responses
@@ -870,9 +1083,10 @@ class BaseClient:
                 f"{response.status_code} response of {response.request.method} {redact_url(response.request.url)} "
                 f"does not match the declared model: {exc}",
                 response=response,
+                request_id_headers=self._request_id_headers,
             ) from None
         if _RAW_RESPONSE.get():
-            return cast("T", RawResponse(response, parsed))
+            return cast("T", RawResponse(response, parsed, self._request_id_headers))
         return cast("T", parsed)
 
     def _log_request(self, request: httpx.Request, attempt: int) -> None:
@@ -916,9 +1130,17 @@ class SyncApiClient(BaseClient):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _request(self, endpoint: Endpoint[T], **parts: Any) -> T:
+    def _copy(self, *, http_client: httpx.Client | None, **options: Any) -> Self:
+        """This client with other options (see `_copy_options`), sharing its connection pool
+        unless given another `http_client`. The copy never closes the pool it shares."""
+        copied = object.__new__(type(self))
+        SyncApiClient.__init__(copied, http_client=http_client or self._http_client, **self._copy_options(**options))
+        return copied
+
+    def _request(self, endpoint: Endpoint[T], *, max_retries: int | NotGiven = NOT_GIVEN, **parts: Any) -> T:
         request = self._build_request(self._http_client, endpoint, **parts)
-        retries_left = self.max_retries if self._may_retry(request) else 0
+        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
+        retries_left = retries if self._may_retry(request) else 0
         attempt = redirects = 0
         while True:
             self._log_request(request, attempt)
@@ -973,9 +1195,17 @@ class AsyncApiClient(BaseClient):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    async def _request(self, endpoint: Endpoint[T], **parts: Any) -> T:
+    def _copy(self, *, http_client: httpx.AsyncClient | None, **options: Any) -> Self:
+        """This client with other options (see `_copy_options`), sharing its connection pool
+        unless given another `http_client`. The copy never closes the pool it shares."""
+        copied = object.__new__(type(self))
+        AsyncApiClient.__init__(copied, http_client=http_client or self._http_client, **self._copy_options(**options))
+        return copied
+
+    async def _request(self, endpoint: Endpoint[T], *, max_retries: int | NotGiven = NOT_GIVEN, **parts: Any) -> T:
         request = self._build_request(self._http_client, endpoint, **parts)
-        retries_left = self.max_retries if self._may_retry(request) else 0
+        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
+        retries_left = retries if self._may_retry(request) else 0
         attempt = redirects = 0
         while True:
             self._log_request(request, attempt)

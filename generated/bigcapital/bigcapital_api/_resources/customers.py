@@ -47,8 +47,12 @@ class CustomersResource(SyncApiClient):
         *,
         body: CustomerEditRequest | Mapping[str, Any],
         organization_id: str | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        # Beyond what the spec declares, for this call only:
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Customer:
         """Update a customer
 
@@ -60,8 +64,11 @@ class CustomersResource(SyncApiClient):
             id: The customer id.
             body: The request body; a mapping is validated into the model first.
             organization_id: Required if Authorization is a JWT token. The organization ID to operate within.
+            extra_headers: Headers to send with this call, over all others.
+            extra_query: Query parameters to send with this call, over all others.
+            extra_body: Fields to add to the request body, as they are.
             timeout: Seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            extra_headers: Headers to send with this call.
+            max_retries: How often to retry this call instead of the client's `max_retries`.
 
         Raises:
             BadRequestError: 400 The request is malformed or a field is invalid.
@@ -88,8 +95,11 @@ class CustomersResource(SyncApiClient):
                 "organization-id": organization_id,
             },
             body=body,
-            timeout=timeout,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -110,8 +120,12 @@ class AsyncCustomersResource(AsyncApiClient):
         *,
         body: CustomerEditRequest | Mapping[str, Any],
         organization_id: str | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        # Beyond what the spec declares, for this call only:
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Customer:
         """Update a customer
 
@@ -123,8 +137,11 @@ class AsyncCustomersResource(AsyncApiClient):
             id: The customer id.
             body: The request body; a mapping is validated into the model first.
             organization_id: Required if Authorization is a JWT token. The organization ID to operate within.
+            extra_headers: Headers to send with this call, over all others.
+            extra_query: Query parameters to send with this call, over all others.
+            extra_body: Fields to add to the request body, as they are.
             timeout: Seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            extra_headers: Headers to send with this call.
+            max_retries: How often to retry this call instead of the client's `max_retries`.
 
         Raises:
             BadRequestError: 400 The request is malformed or a field is invalid.
@@ -151,8 +168,11 @@ class AsyncCustomersResource(AsyncApiClient):
                 "organization-id": organization_id,
             },
             body=body,
-            timeout=timeout,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

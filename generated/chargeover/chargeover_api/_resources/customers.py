@@ -46,8 +46,12 @@ class CustomersResource(SyncApiClient):
         customer_id: int,
         *,
         body: CustomerUpdate | Mapping[str, Any],
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        # Beyond what the spec declares, for this call only:
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> UpdateCustomerResponse:
         """Update a customer
 
@@ -58,8 +62,11 @@ class CustomersResource(SyncApiClient):
         Args:
             customer_id: The customer id.
             body: The request body; a mapping is validated into the model first.
+            extra_headers: Headers to send with this call, over all others.
+            extra_query: Query parameters to send with this call, over all others.
+            extra_body: Fields to add to the request body, as they are.
             timeout: Seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            extra_headers: Headers to send with this call.
+            max_retries: How often to retry this call instead of the client's `max_retries`.
 
         Raises:
             BadRequestError: 400 Bad request
@@ -84,8 +91,11 @@ class CustomersResource(SyncApiClient):
             query={},
             headers={},
             body=body,
-            timeout=timeout,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -105,8 +115,12 @@ class AsyncCustomersResource(AsyncApiClient):
         customer_id: int,
         *,
         body: CustomerUpdate | Mapping[str, Any],
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        # Beyond what the spec declares, for this call only:
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> UpdateCustomerResponse:
         """Update a customer
 
@@ -117,8 +131,11 @@ class AsyncCustomersResource(AsyncApiClient):
         Args:
             customer_id: The customer id.
             body: The request body; a mapping is validated into the model first.
+            extra_headers: Headers to send with this call, over all others.
+            extra_query: Query parameters to send with this call, over all others.
+            extra_body: Fields to add to the request body, as they are.
             timeout: Seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            extra_headers: Headers to send with this call.
+            max_retries: How often to retry this call instead of the client's `max_retries`.
 
         Raises:
             BadRequestError: 400 Bad request
@@ -143,8 +160,11 @@ class AsyncCustomersResource(AsyncApiClient):
             query={},
             headers={},
             body=body,
-            timeout=timeout,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

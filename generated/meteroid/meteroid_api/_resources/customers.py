@@ -46,8 +46,12 @@ class CustomersResource(SyncApiClient):
         id_or_alias: str,
         *,
         body: CustomerPatchRequest | Mapping[str, Any],
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        # Beyond what the spec declares, for this call only:
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Customer:
         """Patch a customer
 
@@ -58,8 +62,11 @@ class CustomersResource(SyncApiClient):
         Args:
             id_or_alias: customer ID or alias
             body: The request body; a mapping is validated into the model first.
+            extra_headers: Headers to send with this call, over all others.
+            extra_query: Query parameters to send with this call, over all others.
+            extra_body: Fields to add to the request body, as they are.
             timeout: Seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            extra_headers: Headers to send with this call.
+            max_retries: How often to retry this call instead of the client's `max_retries`.
 
         Raises:
             BadRequestError: 400 The request is malformed or a field is invalid.
@@ -90,8 +97,11 @@ class CustomersResource(SyncApiClient):
             query={},
             headers={},
             body=body,
-            timeout=timeout,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -111,8 +121,12 @@ class AsyncCustomersResource(AsyncApiClient):
         id_or_alias: str,
         *,
         body: CustomerPatchRequest | Mapping[str, Any],
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        # Beyond what the spec declares, for this call only:
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Customer:
         """Patch a customer
 
@@ -123,8 +137,11 @@ class AsyncCustomersResource(AsyncApiClient):
         Args:
             id_or_alias: customer ID or alias
             body: The request body; a mapping is validated into the model first.
+            extra_headers: Headers to send with this call, over all others.
+            extra_query: Query parameters to send with this call, over all others.
+            extra_body: Fields to add to the request body, as they are.
             timeout: Seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            extra_headers: Headers to send with this call.
+            max_retries: How often to retry this call instead of the client's `max_retries`.
 
         Raises:
             BadRequestError: 400 The request is malformed or a field is invalid.
@@ -155,8 +172,11 @@ class AsyncCustomersResource(AsyncApiClient):
             query={},
             headers={},
             body=body,
-            timeout=timeout,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -48,8 +48,12 @@ class CustomersResource(SyncApiClient):
         *,
         body: UpdateCustomerRequest | Mapping[str, Any],
         idempotency_key: str | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        # Beyond what the spec declares, for this call only:
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Customer:
         """Update Customer
 
@@ -62,8 +66,11 @@ class CustomersResource(SyncApiClient):
             body: The request body; a mapping is validated into the model first.
             idempotency_key: Specifying a unique ID for this request here lets you retry it without risk of performing the same operation twice.
                 A new UUID4 when left out; every retry of this call sends the same key.
+            extra_headers: Headers to send with this call, over all others.
+            extra_query: Query parameters to send with this call, over all others.
+            extra_body: Fields to add to the request body, as they are.
             timeout: Seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            extra_headers: Headers to send with this call.
+            max_retries: How often to retry this call instead of the client's `max_retries`.
 
         Raises:
             BadRequestError: 400 The request is malformed or a field is invalid.
@@ -90,8 +97,11 @@ class CustomersResource(SyncApiClient):
                 "Idempotency-Key": idempotency_key or new_idempotency_key(),
             },
             body=body,
-            timeout=timeout,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -112,8 +122,12 @@ class AsyncCustomersResource(AsyncApiClient):
         *,
         body: UpdateCustomerRequest | Mapping[str, Any],
         idempotency_key: str | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        # Beyond what the spec declares, for this call only:
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Customer:
         """Update Customer
 
@@ -126,8 +140,11 @@ class AsyncCustomersResource(AsyncApiClient):
             body: The request body; a mapping is validated into the model first.
             idempotency_key: Specifying a unique ID for this request here lets you retry it without risk of performing the same operation twice.
                 A new UUID4 when left out; every retry of this call sends the same key.
+            extra_headers: Headers to send with this call, over all others.
+            extra_query: Query parameters to send with this call, over all others.
+            extra_body: Fields to add to the request body, as they are.
             timeout: Seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            extra_headers: Headers to send with this call.
+            max_retries: How often to retry this call instead of the client's `max_retries`.
 
         Raises:
             BadRequestError: 400 The request is malformed or a field is invalid.
@@ -154,8 +171,11 @@ class AsyncCustomersResource(AsyncApiClient):
                 "Idempotency-Key": idempotency_key or new_idempotency_key(),
             },
             body=body,
-            timeout=timeout,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
