@@ -616,6 +616,8 @@ GROUP_CLASS_AFFIXES = (
     ("Async", "Resource"),
     ("", "ResourceWithRawResponse"),
     ("Async", "ResourceWithRawResponse"),
+    ("", "ResourceWithStreamingResponse"),
+    ("Async", "ResourceWithStreamingResponse"),
     ("", "Operations"),
     ("", "Mock"),
 )

@@ -30,12 +30,21 @@ from ._base_client import (
 from ._resources.customers import (
     AsyncCustomersResource,
     AsyncCustomersResourceWithRawResponse,
+    AsyncCustomersResourceWithStreamingResponse,
     CustomersResource,
     CustomersResourceWithRawResponse,
+    CustomersResourceWithStreamingResponse,
 )
 from .errors import CredentialsError
 
-__all__ = ["AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRawResponse"]
+__all__ = [
+    "AsyncClient",
+    "AsyncClientWithRawResponse",
+    "AsyncClientWithStreamingResponse",
+    "Client",
+    "ClientWithRawResponse",
+    "ClientWithStreamingResponse",
+]
 
 USER_AGENT = "bigcapital-api/1.0.0"
 DEFAULT_BASE_URL = "{scheme}://{host}"
@@ -107,7 +116,9 @@ class Client(
     Customers of a Bigcapital organization (self-hosted or cloud instance).
 
     Use it as a context manager, or call `close()` when done.
-    `with_raw_response` has the same operations, each returning a `RawResponse`.
+    `with_raw_response` has the same operations, each returning a `RawResponse`;
+    `with_streaming_response` too, each returning a context manager around a response whose
+    body is read as it arrives.
     """
 
     def __init__(
@@ -151,12 +162,23 @@ class Client(
             strict_responses=strict_responses,
         )
         self.with_raw_response = ClientWithRawResponse(self)
+        self.with_streaming_response = ClientWithStreamingResponse(self)
 
 
 class ClientWithRawResponse(
     CustomersResourceWithRawResponse,
 ):
     """The operations of `Client`, each returning a `RawResponse` around its parsed result."""
+
+    def __init__(self, client: Client) -> None:
+        super().__init__(client)
+
+
+class ClientWithStreamingResponse(
+    CustomersResourceWithStreamingResponse,
+):
+    """The operations of `Client`, each returning a context manager around a
+    `StreamedResponse`: the body is read as it arrives, the response closed on exit."""
 
     def __init__(self, client: Client) -> None:
         super().__init__(client)
@@ -170,7 +192,9 @@ class AsyncClient(
     Customers of a Bigcapital organization (self-hosted or cloud instance).
 
     Use it as a context manager, or call `aclose()` when done.
-    `with_raw_response` has the same operations, each returning a `RawResponse`.
+    `with_raw_response` has the same operations, each returning a `RawResponse`;
+    `with_streaming_response` too, each returning a context manager around a response whose
+    body is read as it arrives.
     """
 
     def __init__(
@@ -214,12 +238,23 @@ class AsyncClient(
             strict_responses=strict_responses,
         )
         self.with_raw_response = AsyncClientWithRawResponse(self)
+        self.with_streaming_response = AsyncClientWithStreamingResponse(self)
 
 
 class AsyncClientWithRawResponse(
     AsyncCustomersResourceWithRawResponse,
 ):
     """The operations of `AsyncClient`, each returning a `RawResponse` around its parsed result."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        super().__init__(client)
+
+
+class AsyncClientWithStreamingResponse(
+    AsyncCustomersResourceWithStreamingResponse,
+):
+    """The operations of `AsyncClient`, each returning a context manager around a
+    `AsyncStreamedResponse`: the body is read as it arrives, the response closed on exit."""
 
     def __init__(self, client: AsyncClient) -> None:
         super().__init__(client)

@@ -33,6 +33,7 @@ import httpx
 import pydantic
 
 from ._adapters import type_adapter
+from ._streaming import STREAMING, AsyncStreamedResponse, StreamedResponse
 from .errors import (
     ApiConnectionError,
     ApiResponseValidationError,
@@ -90,6 +91,10 @@ class Endpoint(Generic[T]):
     body_encoding: str = "json"
     response_encoding: str = "json"
     error_types: Mapping[str, Any] = field(default_factory=dict)
+    # Server-sent events: the `Stream` (or `AsyncStream`) class the call returns, whose
+    # items are `response_type`; with `reconnect`, a dropped stream resumes (Last-Event-ID).
+    events: Any = None
+    reconnect: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -535,15 +540,20 @@ def decode_body(response: httpx.Response, type_: Any, encoding: str = "json", *,
         return response.content
     if encoding == "text":
         return response.text
+    return decode_json(response.content, type_, strict=strict)
+
+
+def decode_json(content: str | bytes, type_: Any, *, strict: bool = True) -> Any:
+    """JSON text as `type_`, forward-compatibly (see `decode_body`)."""
     is_model = isinstance(type_, type) and issubclass(type_, pydantic.BaseModel)
     try:
         if is_model:
-            return type_.model_validate_json(response.content, extra="allow", context=FORWARD_COMPATIBLE)
-        return type_adapter(type_).validate_json(response.content, extra="allow", context=FORWARD_COMPATIBLE)
+            return type_.model_validate_json(content, extra="allow", context=FORWARD_COMPATIBLE)
+        return type_adapter(type_).validate_json(content, extra="allow", context=FORWARD_COMPATIBLE)
     except pydantic.ValidationError:
         if strict:
             raise
-    return _unvalidated(type_ if is_model else None, json.loads(response.content))
+    return _unvalidated(type_ if is_model else None, json.loads(content))
 
 
 def _unvalidated(model: type[pydantic.BaseModel] | None, data: Any) -> Any:
@@ -850,6 +860,14 @@ class BaseClient:
         return httpx.Request(following.method, url, headers=headers, stream=stream, extensions=request.extensions)
 
     def _finish(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
+        self._raise_for_status(endpoint, response)
+        parsed = self._parse(endpoint, response)
+        if _RAW_RESPONSE.get():
+            return cast("T", RawResponse(response, parsed))
+        return parsed
+
+    def _raise_for_status(self, endpoint: Endpoint[Any], response: httpx.Response) -> None:
+        """Log the answer; an error status raises its `ApiStatusError` (the body must be read)."""
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
                 "%s %s -> %s %s",
@@ -861,6 +879,9 @@ class BaseClient:
         if response.is_error:
             body = decode_error_body(response, endpoint.error_types)
             raise error_class_for(response.status_code)(_error_message(response, body), response=response, body=body)
+
+    def _parse(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
+        """The body of a success, read, as the operation's type."""
         try:
             parsed = decode_body(
                 response, endpoint.response_type, endpoint.response_encoding, strict=self.strict_responses
@@ -871,8 +892,6 @@ class BaseClient:
                 f"does not match the declared model: {exc}",
                 response=response,
             ) from None
-        if _RAW_RESPONSE.get():
-            return cast("T", RawResponse(response, parsed))
         return cast("T", parsed)
 
     def _log_request(self, request: httpx.Request, attempt: int) -> None:
@@ -917,7 +936,30 @@ class SyncApiClient(BaseClient):
         self.close()
 
     def _request(self, endpoint: Endpoint[T], **parts: Any) -> T:
+        if STREAMING.get():  # with_streaming_response
+            response = self._open(endpoint, **parts)
+            return cast("T", StreamedResponse(response, functools.partial(self._parse_streamed, endpoint, parts)))
+        if endpoint.events is not None:  # server-sent events: a Stream over the open response
+            return cast("T", endpoint.events(self, endpoint, parts, self._open(endpoint, **parts)))
         request = self._build_request(self._http_client, endpoint, **parts)
+        return self._finish(endpoint, self._send(request))
+
+    def _open(self, endpoint: Endpoint[Any], **parts: Any) -> httpx.Response:
+        """The response with its body still on the connection; an error status raises, as ever."""
+        response = self._send(self._build_request(self._http_client, endpoint, **parts), stream=True)
+        if response.is_error:
+            response.read()
+            response.close()
+            self._raise_for_status(endpoint, response)
+        return response
+
+    def _parse_streamed(self, endpoint: Endpoint[Any], parts: Mapping[str, Any], response: httpx.Response) -> Any:
+        if endpoint.events is not None:
+            return endpoint.events(self, endpoint, parts, response)
+        return self._parse(endpoint, response)
+
+    def _send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        """The response to `request`, after the retries and redirects it is due."""
         retries_left = self.max_retries if self._may_retry(request) else 0
         attempt = redirects = 0
         while True:
@@ -925,7 +967,7 @@ class SyncApiClient(BaseClient):
             # The http_client's own auth, if any, is not sent to another origin either.
             auth = httpx.USE_CLIENT_DEFAULT if redirects == 0 or _origin(request.url) == self._home else None
             try:
-                response = self._http_client.send(request, auth=auth, follow_redirects=False)
+                response = self._http_client.send(request, auth=auth, follow_redirects=False, stream=stream)
             except httpx.TransportError as exc:
                 if attempt < retries_left:
                     time.sleep(self._retry_delay(attempt, None))
@@ -950,7 +992,7 @@ class SyncApiClient(BaseClient):
                 time.sleep(delay)
                 attempt += 1
                 continue
-            return self._finish(endpoint, response)
+            return response
 
 
 class AsyncApiClient(BaseClient):
@@ -974,7 +1016,30 @@ class AsyncApiClient(BaseClient):
         await self.aclose()
 
     async def _request(self, endpoint: Endpoint[T], **parts: Any) -> T:
+        if STREAMING.get():  # with_streaming_response
+            response = await self._open(endpoint, **parts)
+            return cast("T", AsyncStreamedResponse(response, functools.partial(self._parse_streamed, endpoint, parts)))
+        if endpoint.events is not None:  # server-sent events: an AsyncStream over the open response
+            return cast("T", endpoint.events(self, endpoint, parts, await self._open(endpoint, **parts)))
         request = self._build_request(self._http_client, endpoint, **parts)
+        return self._finish(endpoint, await self._send(request))
+
+    async def _open(self, endpoint: Endpoint[Any], **parts: Any) -> httpx.Response:
+        """The response with its body still on the connection; an error status raises, as ever."""
+        response = await self._send(self._build_request(self._http_client, endpoint, **parts), stream=True)
+        if response.is_error:
+            await response.aread()
+            await response.aclose()
+            self._raise_for_status(endpoint, response)
+        return response
+
+    def _parse_streamed(self, endpoint: Endpoint[Any], parts: Mapping[str, Any], response: httpx.Response) -> Any:
+        if endpoint.events is not None:
+            return endpoint.events(self, endpoint, parts, response)
+        return self._parse(endpoint, response)
+
+    async def _send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        """The response to `request`, after the retries and redirects it is due."""
         retries_left = self.max_retries if self._may_retry(request) else 0
         attempt = redirects = 0
         while True:
@@ -982,7 +1047,7 @@ class AsyncApiClient(BaseClient):
             # The http_client's own auth, if any, is not sent to another origin either.
             auth = httpx.USE_CLIENT_DEFAULT if redirects == 0 or _origin(request.url) == self._home else None
             try:
-                response = await self._http_client.send(request, auth=auth, follow_redirects=False)
+                response = await self._http_client.send(request, auth=auth, follow_redirects=False, stream=stream)
             except httpx.TransportError as exc:
                 if attempt < retries_left:
                     await asyncio.sleep(self._retry_delay(attempt, None))
@@ -1007,4 +1072,4 @@ class AsyncApiClient(BaseClient):
                 await asyncio.sleep(delay)
                 attempt += 1
                 continue
-            return self._finish(endpoint, response)
+            return response
