@@ -85,7 +85,14 @@ def concrete_media_type(media_type: str) -> str:
 
 
 # Which media type wins when a body offers several: JSON first, raw bytes last.
-ENCODING_PREFERENCE = (Encoding.JSON, Encoding.FORM, Encoding.MULTIPART, Encoding.TEXT, Encoding.BINARY)
+ENCODING_PREFERENCE = (
+    Encoding.JSON,
+    Encoding.EVENTS,
+    Encoding.FORM,
+    Encoding.MULTIPART,
+    Encoding.TEXT,
+    Encoding.BINARY,
+)
 
 
 class AuthKind(enum.StrEnum):
@@ -261,6 +268,12 @@ class Response:
     # The `examples` map's entries that fit the schema, by name: the mock answers one of
     # them to a request with `Prefer: example=<name>`.
     named_examples: tuple[tuple[str, Any], ...] = ()
+    # Server-sent events (`encoding` EVENTS): `python_type` is the type of each event's data
+    # and `example` the list of events the mock streams.
+
+    @property
+    def events(self) -> bool:
+        return self.encoding is Encoding.EVENTS
 
     @property
     def concrete_media_type(self) -> str:
@@ -319,6 +332,9 @@ class Operation:
     record_id_path: tuple[str, ...] = ()
     # What the operation is grouped by into modules: its first tag, else its path's first segment.
     group: str = ""
+    # Server-sent events that resume after a dropped connection, sending Last-Event-ID: the
+    # operation declares that header, or says `x-sse-reconnect: true`.
+    reconnect: bool = False
 
     @property
     def mock_action(self) -> str:
@@ -364,6 +380,8 @@ class Operation:
     def mock_answer(self) -> str:
         """What the mock returns: stored `content` (a download), the spec's `example` as it
         is (a list or a scalar), the `record` in the response model, or `nothing`."""
+        if self.success.events:
+            return "events"
         if self.success.encoding is not Encoding.JSON:
             return "content"
         if self.success.python_type is None:
@@ -444,6 +462,11 @@ class OperationSet:
     @property
     def has_deprecated_operations(self) -> bool:
         return any(o.deprecated for o in self.operations)
+
+    @property
+    def has_event_streams(self) -> bool:
+        """Whether some operation answers with server-sent events (the client then needs httpx-sse)."""
+        return any(operation.success.events for operation in self.operations)
 
     @property
     def has_mock_refusals(self) -> bool:

@@ -266,6 +266,7 @@ class _Builder:
                     idempotency_key=idempotency,
                     request_example=request_example,
                     group=_group_of(operation.get("tags"), path),
+                    reconnect=success.events and _resumes(operation, parameters),
                 )
             )
         return tuple(operations), used_schemes
@@ -451,6 +452,8 @@ class _Builder:
         if media_type is None:
             return None, None
         encoding = Encoding.of(media_type)
+        if encoding is Encoding.EVENTS:
+            encoding = Encoding.TEXT  # a request that sends events sends their text
         media = content[media_type] if isinstance(content[media_type], dict) else {}
         schema = media.get("schema", {})
         body = Body(
@@ -513,6 +516,10 @@ class _Builder:
             return Response(status, code, description, None, None, None, naming.exception_name(status))
         encoding = Encoding.of(media_type)
         media = content[media_type] if isinstance(content[media_type], dict) else {}
+        if encoding is Encoding.EVENTS:
+            return self._event_stream(
+                status, code, description, media_type, media, pointers.join(at, "content", media_type)
+            )
         if encoding is not Encoding.JSON:
             # Downloads: the success value is the raw bytes (or text); an error keeps its text.
             success = status.startswith("2")
@@ -544,6 +551,46 @@ class _Builder:
             example=example,
             named_examples=named_examples,
         )
+
+    def _event_stream(
+        self, status: str, code: int | None, description: str, media_type: str, media: dict[str, Any], at: str
+    ) -> Response:
+        """Server-sent events: each event's data is one JSON value of OpenAPI 3.2's
+        `itemSchema`, else of the `schema` (where 3.1 and 3.0 can only describe the data).
+        An error status that streams events has no body the client reads."""
+        success = status.startswith("2")
+        key = "itemSchema" if "itemSchema" in media else "schema"
+        schema = media.get(key)
+        if not success or schema is None:
+            return Response(status, code, description, media_type, None, None, naming.exception_name(status))
+        return Response(
+            status=status,
+            status_code=code,
+            description=description,
+            content_type=media_type,
+            exception_name=naming.exception_name(status),
+            python_type=python_type(schema, self.components),
+            model_name=self._model_name(schema),
+            example=self._event_examples(media, schema, at, key),
+            encoding=Encoding.EVENTS,
+        )
+
+    def _event_examples(self, media: dict[str, Any], schema: Any, at: str, key: str) -> tuple[Any, ...]:
+        """The events the mock streams: the example's list of events, or its one event (one
+        made from the schema where there is none) three times; each checked as an answer is."""
+        example = _example(media)
+        if isinstance(example, list) and example:
+            as_array = {"schema": {"type": "array", "items": schema}, "example": example}
+            events = self.mock_data.response_example(as_array, at, make=True)
+            if isinstance(events, list) and events:
+                return tuple(events)
+        single = (
+            {"schema": schema, "example": example}
+            if example is not None and not isinstance(example, list)
+            else {key: schema, "schema": schema}
+        )
+        event = self.mock_data.response_example(single, at, make=True)
+        return () if event is None else (event,) * 3
 
     def _model_name(self, schema: Any) -> str | None:
         name = ref_name(schema)
@@ -652,6 +699,15 @@ def _names_used(operations: tuple[Operation, ...], components: dict[str, Any]) -
 
 
 _PEP440_RELEASE = re.compile(r"^[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?$")
+
+
+def _resumes(operation: dict[str, Any], parameters: tuple[Parameter, ...]) -> bool:
+    """Whether an event stream resumes after a dropped connection: the operation says
+    `x-sse-reconnect: true`, or takes the Last-Event-ID header that resuming sends."""
+    declared = operation.get("x-sse-reconnect")
+    if isinstance(declared, bool):
+        return declared
+    return any(p.location is ParameterLocation.HEADER and p.name.lower() == "last-event-id" for p in parameters)
 
 
 def _is_idempotency_key(parameter: Parameter) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import tokenize
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +154,14 @@ def render_code(env: jinja2.Environment, api: Api, changes: Sequence[changelog.E
     return files
 
 
+# Runtime modules only some packages hold: those whose spec needs them (and the library
+# each imports, which the package then depends on).
+OPTIONAL_RUNTIME: dict[str, Callable[[Api], bool]] = {
+    "_sse.py": lambda api: api.has_event_streams,  # httpx-sse
+    "_server_events.py": lambda api: api.has_event_streams,
+}
+
+
 def runtime_files(api: Api) -> dict[str, bytes]:
     """The runtime's modules, byte for byte, by path in the package directory (none in a
     package of models only). They are not formatted: they are the same in every package."""
@@ -162,7 +170,7 @@ def runtime_files(api: Api) -> dict[str, bytes]:
     return {
         f"{api.package}/{path.name}": path.read_bytes()
         for path in sorted(RUNTIME_DIR.glob("*.py"))
-        if path.name != "__init__.py"
+        if path.name != "__init__.py" and (path.name not in OPTIONAL_RUNTIME or OPTIONAL_RUNTIME[path.name](api))
     }
 
 
