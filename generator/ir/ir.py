@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import naming
+from generator.ir.webhooks import Webhooks
 from generator.literals import python_literal
 from generator.media_types import Encoding
 
@@ -515,6 +516,8 @@ class Api(OperationSet):
     model_renames: tuple[tuple[str, str], ...] = ()
     # The operations by tag, in the order their first operation comes in the spec.
     groups: tuple[OperationGroup, ...] = ()
+    # The events the API sends to its users (OpenAPI 3.1's `webhooks`), None where it has none.
+    webhooks: Webhooks | None = None
 
     @property
     def reads_forms(self) -> bool:

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from generator import naming, pointers
-from generator.diagnostics import Diagnostic, SpecError, error, warning
+from generator.diagnostics import Diagnostic, Severity, SpecError, error, warning
 from generator.ir.error_shapes import attach_error_shapes
 from generator.ir.examples import example_for
 from generator.ir.ir import (
@@ -31,6 +31,7 @@ from generator.ir.ir import (
 )
 from generator.ir.mock_data import MockData, resolved
 from generator.ir.types import python_type
+from generator.ir.webhooks import build_webhooks
 from generator.load.bundle import Bundle, operation_tokens
 from generator.media_types import Encoding
 from generator.normalize.normalize import operation_ids
@@ -797,6 +798,9 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
     operations = tuple(replace(o, record_id_path=_record_id_path(o, builder.components)) for o in operations)
     operations = _told_apart(operations)
     operations, error_shapes, default_error_routes = attach_error_shapes(operations, builder.components)
+    webhooks, webhook_diagnostics = build_webhooks(document, builder.components, bundle.locate)
+    builder.problems += [d for d in webhook_diagnostics if d.severity is Severity.ERROR]
+    builder.warnings += [d for d in webhook_diagnostics if d.severity is not Severity.ERROR]
     info = document.get("info") or {}
     environment_prefix = naming.constant_name(spec_name)
     api = Api(
@@ -818,6 +822,7 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
         error_shapes=error_shapes,
         default_error_routes=default_error_routes,
         groups=operation_groups(operations, builder.components),
+        webhooks=webhooks,
     )
     if builder.problems:
         raise SpecError(builder.problems)

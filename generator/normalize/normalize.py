@@ -51,6 +51,7 @@ def normalize(document: dict[str, Any]) -> dict[str, str]:
     schemas: dict[str, Any] = components.setdefault("schemas", {})
     declared = set(schemas)
     _hoist_body_schemas(document, schemas)
+    _hoist_webhook_schemas(document, schemas)
     renames = dict(zip(schemas, _class_names(list(schemas)), strict=True))
     renamed = {old: new for old, new in renames.items() if old != new}
     _Rewrite(document, schemas, renamed, openapi_30=str(document.get("openapi", "")).startswith("3.0")).run()
@@ -110,6 +111,20 @@ def _hoist_body_schemas(document: dict[str, Any], schemas: dict[str, Any]) -> No
                         continue
                     suffix = "" if status.startswith("2") and len(successes) == 1 else naming.pascal_case(status)
                     _hoist_content(response.get("content"), f"{stem}{suffix}Response", schemas)
+
+
+def _hoist_webhook_schemas(document: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """A webhook's inline body becomes the model of its event: `order.created` -> `OrderCreatedEvent`."""
+    hooks = document.get("webhooks")
+    if not isinstance(hooks, dict):
+        return
+    for name, item in hooks.items():
+        if not isinstance(item, dict):
+            continue
+        for _, operation in operations_of(item):
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if isinstance(body, dict):
+                _hoist_content(body.get("content"), f"{naming.pascal_case(str(name))}Event", schemas)
 
 
 def _hoist_content(content: Any, name: str, schemas: dict[str, Any]) -> None:

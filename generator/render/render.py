@@ -40,6 +40,8 @@ MODULE_TEMPLATES = {
     "_routes/__init__.py": "routes_package.py.jinja",
 }
 # One module per group of operations (`OperationGroup`), in these folders of the package.
+# Only for a spec with webhooks: its events' union, `Webhooks` and `send_webhook`.
+WEBHOOKS_TEMPLATE = "webhooks.py.jinja"
 GROUP_TEMPLATES = {
     "_resources": "resource.py.jinja",
     "_routes": "routes.py.jinja",
@@ -151,6 +153,8 @@ def render_code(env: jinja2.Environment, api: Api, changes: Sequence[changelog.E
             group_template = env.get_template(name)
             for group in api.groups:
                 files[f"{api.package}/{folder}/{group.module_name}.py"] = group_template.render(context, group=group)
+        if api.webhooks is not None:
+            files[f"{api.package}/webhooks.py"] = env.get_template(WEBHOOKS_TEMPLATE).render(context)
     return files
 
 
@@ -159,6 +163,7 @@ def render_code(env: jinja2.Environment, api: Api, changes: Sequence[changelog.E
 OPTIONAL_RUNTIME: dict[str, Callable[[Api], bool]] = {
     "_sse.py": lambda api: api.has_event_streams,  # httpx-sse
     "_server_events.py": lambda api: api.has_event_streams,
+    "_webhooks.py": lambda api: api.webhooks is not None,  # standardwebhooks
 }
 
 
