@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from tests.events_api_support import call
-from tests.shop_api_support import FLAVOURS
+from tests.shop_api_support import FLAVOURS, readme_example
 from tests.support import serve
 
 
@@ -163,3 +163,17 @@ def test_the_async_stream_is_an_async_iterator(events_api: ModuleType, mock_url:
             return [job.progress async for job in stream]
 
     assert asyncio.run(main()) == [0, 50, 100]
+
+
+def test_the_readme_example_runs(
+    events_api: ModuleType, mock_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("EVENTS_BASE_URL", mock_url)
+    monkeypatch.setenv("EVENTS_TOKEN", "t0ken")
+    exec(compile(readme_example(events_api, "Server-sent events"), "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [
+        "job_id=1 state='queued' progress=0",
+        "job_id=1 state='running' progress=50",
+        "job_id=1 state='done' progress=100",
+    ]

@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from tests.events_api_support import call
-from tests.shop_api_support import FLAVOURS
+from tests.shop_api_support import FLAVOURS, readme_example
 from tests.support import mypy_strict, serve
 
 CHUNK = bytes(range(256)) * 256  # 64 KiB
@@ -161,3 +161,12 @@ def test_an_error_status_raises_before_the_block(flavour: str, events_api: Modul
 def test_the_events_package_passes_mypy_strict(events_package: Path) -> None:
     result = mypy_strict(events_package, "events_api")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_readme_example_runs(
+    events_api: ModuleType, exports_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("EVENTS_BASE_URL", exports_url)
+    monkeypatch.setenv("EVENTS_TOKEN", "t0ken")
+    exec(compile(readme_example(events_api, "Streaming responses"), "README.md", "exec"), {})
+    assert capsys.readouterr().out == f"200 req-1\n{LARGE_BODY_SIZE} bytes\n"

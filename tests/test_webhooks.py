@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from generator.render.render import RUNTIME_DIR
+from tests.shop_api_support import readme_example
 from tests.support import FIXTURES, GENERATED, VENDORS, importable, mypy_strict, run_generator, serve
 
 STANDARD_SECRET = "whsec_" + base64.b64encode(b"a secret of thirty-two bytes....").decode()
@@ -182,3 +183,19 @@ def test_a_package_depends_on_what_its_spec_needs(packages: dict[str, Path], eve
     for name in VENDORS:
         vendor = (GENERATED / name / "pyproject.toml").read_text(encoding="utf-8")
         assert "standardwebhooks" not in vendor and "httpx-sse" not in vendor
+
+
+def test_the_readme_example_runs(
+    packages: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api = importlib.import_module("orders_api")
+    monkeypatch.setenv("ORDERS_TOKEN", "t0ken")
+    monkeypatch.setenv("ORDERS_WEBHOOK_SECRET", STANDARD_SECRET)
+    namespace: dict[str, Any] = {}
+    exec(compile(readme_example(api, "Webhooks"), "README.md", "exec"), namespace)
+    body = b'{"type": "order.shipped", "order_id": 7, "carrier": "ups"}'
+    signing = importlib.import_module("orders_api._webhooks")
+    headers = signing.sign(body, secret=STANDARD_SECRET, scheme=api.webhooks.SIGNATURE)
+    assert namespace["receive"](body, headers) == 204
+    assert namespace["receive"](body.replace(b"ups", b"dhl"), headers) == 400
+    assert capsys.readouterr().out == "OrderShippedExpressEvent type='order.shipped' order_id=7 carrier='ups'\n"
