@@ -177,3 +177,15 @@ def test_the_readme_example_runs(
         "job_id=1 state='running' progress=50",
         "job_id=1 state='done' progress=100",
     ]
+
+
+def test_raw_and_streamed_responses_of_an_event_stream(events_api: ModuleType, mock_url: str) -> None:
+    with events_api.Client(mock_url, token="t0ken") as client:
+        raw = client.with_raw_response.watch_jobs()
+        assert (raw.status_code, raw.headers["content-type"]) == (200, "text/event-stream; charset=utf-8")
+        with raw.parse() as stream:
+            assert [job.progress for job in stream] == [0, 50, 100]
+        with client.with_streaming_response.watch_jobs() as response:
+            lines = [line for line in response.iter_lines() if line]
+        assert lines[:2] == ["id: 1", 'data: {"job_id":1,"state":"queued","progress":0}']
+        assert len(lines) == 6

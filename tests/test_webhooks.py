@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -199,3 +200,19 @@ def test_the_readme_example_runs(
     assert namespace["receive"](body, headers) == 204
     assert namespace["receive"](body.replace(b"ups", b"dhl"), headers) == 400
     assert capsys.readouterr().out == "OrderShippedExpressEvent type='order.shipped' order_id=7 carrier='ups'\n"
+
+
+def test_hostile_webhook_names_and_event_types_stay_text(tmp_path: Path) -> None:
+    spec = yaml.safe_load((FIXTURES / "specs" / "webhooks.yaml").read_text(encoding="utf-8"))
+    hostile_name = '"""; import os #|\n'
+    spec["webhooks"][hostile_name] = spec["webhooks"]["order.created"]  # a second webhook of one model
+    spec["components"]["schemas"]["OrderCreated"]["properties"]["type"] = {"const": "\"'\\\n}"}
+    source = tmp_path / "hostile.yaml"
+    source.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    run = run_generator("generate", source, "--out", tmp_path / "out", "--name", "hostile")
+    assert run.returncode == 0, run.stderr
+    with importable(tmp_path / "out" / "hostile"):
+        webhooks = importlib.import_module("hostile_api.webhooks")
+        assert list(webhooks._event_models()) == ["\"'\\\n}", "order.shipped"]
+    readme = (tmp_path / "out" / "hostile" / "README.md").read_text(encoding="utf-8")
+    assert '| """; import os #\\| | `OrderCreated` |' in readme

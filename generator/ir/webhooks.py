@@ -53,6 +53,16 @@ class Webhooks:
     def model_names(self) -> tuple[str, ...]:
         return tuple(sorted({event.model_name for event in self.events}))
 
+    @property
+    def by_key(self) -> tuple[Webhook, ...]:
+        """The events by what tells them apart: the discriminator's value, else the
+        webhook's name; the first webhook of a value where several share a model."""
+        seen: dict[str, Webhook] = {}
+        for event in self.events:
+            key = event.event_type if self.discriminator is not None and event.event_type is not None else event.name
+            seen.setdefault(key, event)
+        return tuple(seen.values())
+
 
 def webhook_models(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """(webhook name, pointer, operation) of each webhook operation with a JSON body."""

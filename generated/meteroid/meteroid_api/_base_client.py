@@ -894,6 +894,14 @@ class BaseClient:
             ) from None
         return cast("T", parsed)
 
+    def _event_stream(self, endpoint: Endpoint[T], parts: Mapping[str, Any], response: httpx.Response) -> T:
+        """The `Stream` (or `AsyncStream`) of an event stream's items; in a `RawResponse`
+        from `with_raw_response`."""
+        stream = endpoint.events(self, endpoint, parts, response)
+        if _RAW_RESPONSE.get():
+            return cast("T", RawResponse(response, stream))
+        return cast("T", stream)
+
     def _log_request(self, request: httpx.Request, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
@@ -940,7 +948,7 @@ class SyncApiClient(BaseClient):
             response = self._open(endpoint, **parts)
             return cast("T", StreamedResponse(response, functools.partial(self._parse_streamed, endpoint, parts)))
         if endpoint.events is not None:  # server-sent events: a Stream over the open response
-            return cast("T", endpoint.events(self, endpoint, parts, self._open(endpoint, **parts)))
+            return self._event_stream(endpoint, parts, self._open(endpoint, **parts))
         request = self._build_request(self._http_client, endpoint, **parts)
         return self._finish(endpoint, self._send(request))
 
@@ -1020,7 +1028,7 @@ class AsyncApiClient(BaseClient):
             response = await self._open(endpoint, **parts)
             return cast("T", AsyncStreamedResponse(response, functools.partial(self._parse_streamed, endpoint, parts)))
         if endpoint.events is not None:  # server-sent events: an AsyncStream over the open response
-            return cast("T", endpoint.events(self, endpoint, parts, await self._open(endpoint, **parts)))
+            return self._event_stream(endpoint, parts, await self._open(endpoint, **parts))
         request = self._build_request(self._http_client, endpoint, **parts)
         return self._finish(endpoint, await self._send(request))
 
