@@ -160,6 +160,7 @@ def test_the_async_stream_is_an_async_iterator(events_api: ModuleType, mock_url:
     async def main() -> list[int]:
         async with events_api.AsyncClient(mock_url, token="t0ken") as client:
             stream = await client.watch_jobs(job_id=1)
+            assert isinstance(stream, events_api.AsyncStream) and not isinstance(stream, events_api.Stream)
             return [job.progress async for job in stream]
 
     assert asyncio.run(main()) == [0, 50, 100]
