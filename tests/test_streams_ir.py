@@ -94,3 +94,11 @@ def test_events_without_a_value_of_their_own_have_no_discriminator(tmp_path: Pat
 
 def test_a_spec_without_webhooks_has_none() -> None:
     assert _api(FIXTURES / "specs" / "events.yaml").webhooks is None
+
+
+def test_an_inline_event_schema_becomes_a_model(tmp_path: Path) -> None:
+    spec = _spec("events.yaml")
+    media = spec["paths"]["/logs/tail"]["get"]["responses"]["200"]["content"]["text/event-stream"]
+    media["itemSchema"] = spec["components"]["schemas"]["LogLine"]
+    operations = {o.method_name: o for o in _api(_written(tmp_path, spec)).operations}
+    assert operations["tail_log"].success.python_type == "TailLogEvent"

@@ -131,13 +131,20 @@ def _hoist_content(content: Any, name: str, schemas: dict[str, Any]) -> None:
     if not isinstance(content, dict):
         return
     for media_type, media in content.items():
-        if not isinstance(media, dict) or not Encoding.of(media_type).has_fields:
+        if not isinstance(media, dict):
             continue
-        schema = media.get("schema")
+        key, model_name = "schema", name
+        if Encoding.of(media_type) is Encoding.EVENTS:
+            # Each event's data: `itemSchema` (OpenAPI 3.2), else `schema`; `WatchJobsEvent`.
+            key = "itemSchema" if "itemSchema" in media else "schema"
+            model_name = name.removesuffix("Response") + "Event"
+        elif not Encoding.of(media_type).has_fields:
+            continue
+        schema = media.get(key)
         if _needs_model(schema):
-            unique_name = naming.unique([name], taken=schemas)[0]
+            unique_name = naming.unique([model_name], taken=schemas)[0]
             schemas[unique_name] = schema
-            media["schema"] = {"$ref": SCHEMA_REF_PREFIX + pointers.escape(unique_name)}
+            media[key] = {"$ref": SCHEMA_REF_PREFIX + pointers.escape(unique_name)}
 
 
 # What the walk of `_Rewrite` does at an object, as bits: each has its own reach.
