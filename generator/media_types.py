@@ -14,6 +14,7 @@ class Encoding(enum.StrEnum):
     MULTIPART = "multipart"  # multipart/form-data; bytes fields are file parts
     BINARY = "binary"  # the raw bytes: application/octet-stream, application/pdf, image/*
     TEXT = "text"  # text/*, decoded as UTF-8
+    EVENTS = "events"  # text/event-stream: server-sent events, each event's data one JSON value
 
     @classmethod
     def of(cls, media_type: str) -> Encoding:
@@ -24,6 +25,8 @@ class Encoding(enum.StrEnum):
             return cls.FORM
         if base.startswith("multipart/"):
             return cls.MULTIPART
+        if base == "text/event-stream":
+            return cls.EVENTS
         if base.startswith("text/"):
             return cls.TEXT
         return cls.BINARY

@@ -4,6 +4,7 @@ import sys
 
 import pytest
 
+from tests.events_api_support import events_api, events_package  # noqa: F401 (fixtures of the Events API tests)
 from tests.shop_api_support import shop, shop_api, shop_server  # noqa: F401 (fixtures of the Shop API tests)
 from tests.support import GENERATED, VENDORS
 

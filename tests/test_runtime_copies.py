@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
 import pytest
 
 from generator.assets import RUNTIME_DIR, TEMPLATES_DIR
+from generator.render.render import OPTIONAL_RUNTIME
 from tests.support import GENERATED, VENDORS
 
 RUNTIME_MODULES = sorted(path.name for path in RUNTIME_DIR.glob("*.py") if path.name != "__init__.py")
@@ -32,7 +34,16 @@ def test_every_package_holds_the_runtime_byte_for_byte(name: str) -> None:
     assert RUNTIME_MODULES and {"_base_client.py", "errors.py", "_server_base.py"} <= set(RUNTIME_MODULES)
     for module in RUNTIME_MODULES:
         copy = package / module
+        if module in OPTIONAL_RUNTIME:  # the vendor specs have no event streams or webhooks
+            assert not copy.exists(), f"{copy}: its spec does not need it"
+            continue
         assert copy.read_bytes() == (RUNTIME_DIR / module).read_bytes(), f"{copy} differs from runtime/{module}"
+
+
+def test_a_package_holds_the_optional_runtime_its_spec_needs(events_package: Path) -> None:
+    package = events_package / "events_api"
+    for module in ("_sse.py", "_server_events.py"):
+        assert (package / module).read_bytes() == (RUNTIME_DIR / module).read_bytes()
 
 
 def test_the_runtime_is_python_and_no_template() -> None:

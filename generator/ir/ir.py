@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import naming
+from generator.ir.webhooks import Webhooks
 from generator.literals import python_literal
 from generator.media_types import Encoding
 
@@ -85,7 +86,14 @@ def concrete_media_type(media_type: str) -> str:
 
 
 # Which media type wins when a body offers several: JSON first, raw bytes last.
-ENCODING_PREFERENCE = (Encoding.JSON, Encoding.FORM, Encoding.MULTIPART, Encoding.TEXT, Encoding.BINARY)
+ENCODING_PREFERENCE = (
+    Encoding.JSON,
+    Encoding.EVENTS,
+    Encoding.FORM,
+    Encoding.MULTIPART,
+    Encoding.TEXT,
+    Encoding.BINARY,
+)
 
 
 class AuthKind(enum.StrEnum):
@@ -265,6 +273,12 @@ class Response:
     # The `examples` map's entries that fit the schema, by name: the mock answers one of
     # them to a request with `Prefer: example=<name>`.
     named_examples: tuple[tuple[str, Any], ...] = ()
+    # Server-sent events (`encoding` EVENTS): `python_type` is the type of each event's data
+    # and `example` the list of events the mock streams.
+
+    @property
+    def events(self) -> bool:
+        return self.encoding is Encoding.EVENTS
 
     @property
     def concrete_media_type(self) -> str:
@@ -335,6 +349,9 @@ class Operation:
     group: str = ""
     # Every status the spec declares, the successes past the first among them.
     declared_responses: tuple[DeclaredResponse, ...] = ()
+    # Server-sent events that resume after a dropped connection, sending Last-Event-ID: the
+    # operation declares that header, or says `x-sse-reconnect: true`.
+    reconnect: bool = False
 
     @property
     def mock_action(self) -> str:
@@ -380,6 +397,8 @@ class Operation:
     def mock_answer(self) -> str:
         """What the mock returns: stored `content` (a download), the spec's `example` as it
         is (a list or a scalar), the `record` in the response model, or `nothing`."""
+        if self.success.events:
+            return "events"
         if self.success.encoding is not Encoding.JSON:
             return "content"
         if self.success.python_type is None:
@@ -470,6 +489,11 @@ class OperationSet:
         return any(o.deprecated for o in self.operations)
 
     @property
+    def has_event_streams(self) -> bool:
+        """Whether some operation answers with server-sent events (the client then needs httpx-sse)."""
+        return any(operation.success.events for operation in self.operations)
+
+    @property
     def has_mock_refusals(self) -> bool:
         """Whether the mock refuses some operation outright (see `Operation.mock_refusal`)."""
         return any(operation.mock_refusal for operation in self.operations)
@@ -518,6 +542,8 @@ class Api(OperationSet):
     groups: tuple[OperationGroup, ...] = ()
     # The response headers the spec declares for request ids, beyond X-Request-Id and Request-Id.
     request_id_headers: tuple[str, ...] = ()
+    # The events the API sends to its users (OpenAPI 3.1's `webhooks`), None where it has none.
+    webhooks: Webhooks | None = None
 
     @property
     def reads_forms(self) -> bool:

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from generator import naming, pointers
-from generator.diagnostics import Diagnostic, SpecError, error, warning
+from generator.diagnostics import Diagnostic, Severity, SpecError, error, warning
 from generator.ir.error_shapes import attach_error_shapes
 from generator.ir.examples import example_for
 from generator.ir.ir import (
@@ -33,6 +33,7 @@ from generator.ir.ir import (
 from generator.ir.mock_data import MockData, resolved
 from generator.ir.request_ids import request_id_headers
 from generator.ir.types import python_type
+from generator.ir.webhooks import build_webhooks
 from generator.load.bundle import Bundle, operation_tokens
 from generator.media_types import Encoding
 from generator.normalize.normalize import operation_ids
@@ -269,6 +270,7 @@ class _Builder:
                     request_example=request_example,
                     group=_group_of(operation.get("tags"), path),
                     declared_responses=self.declared_responses(operation.get("responses")),
+                    reconnect=success.events and _resumes(operation, parameters),
                 )
             )
         return tuple(operations), used_schemes
@@ -454,6 +456,8 @@ class _Builder:
         if media_type is None:
             return None, None
         encoding = Encoding.of(media_type)
+        if encoding is Encoding.EVENTS:
+            encoding = Encoding.TEXT  # a request that sends events sends their text
         media = content[media_type] if isinstance(content[media_type], dict) else {}
         schema = media.get("schema", {})
         body = Body(
@@ -547,6 +551,10 @@ class _Builder:
             return Response(status, code, description, None, None, None, naming.exception_name(status))
         encoding = Encoding.of(media_type)
         media = content[media_type] if isinstance(content[media_type], dict) else {}
+        if encoding is Encoding.EVENTS:
+            return self._event_stream(
+                status, code, description, media_type, media, pointers.join(at, "content", media_type)
+            )
         if encoding is not Encoding.JSON:
             # Downloads: the success value is the raw bytes (or text); an error keeps its text.
             success = status.startswith("2")
@@ -578,6 +586,46 @@ class _Builder:
             example=example,
             named_examples=named_examples,
         )
+
+    def _event_stream(
+        self, status: str, code: int | None, description: str, media_type: str, media: dict[str, Any], at: str
+    ) -> Response:
+        """Server-sent events: each event's data is one JSON value of OpenAPI 3.2's
+        `itemSchema`, else of the `schema` (where 3.1 and 3.0 can only describe the data).
+        An error status that streams events has no body the client reads."""
+        success = status.startswith("2")
+        key = "itemSchema" if "itemSchema" in media else "schema"
+        schema = media.get(key)
+        if not success or schema is None:
+            return Response(status, code, description, media_type, None, None, naming.exception_name(status))
+        return Response(
+            status=status,
+            status_code=code,
+            description=description,
+            content_type=media_type,
+            exception_name=naming.exception_name(status),
+            python_type=python_type(schema, self.components),
+            model_name=self._model_name(schema),
+            example=self._event_examples(media, schema, at, key),
+            encoding=Encoding.EVENTS,
+        )
+
+    def _event_examples(self, media: dict[str, Any], schema: Any, at: str, key: str) -> tuple[Any, ...]:
+        """The events the mock streams: the example's list of events, or its one event (one
+        made from the schema where there is none) three times; each checked as an answer is."""
+        example = _example(media)
+        if isinstance(example, list) and example:
+            as_array = {"schema": {"type": "array", "items": schema}, "example": example}
+            events = self.mock_data.response_example(as_array, at, make=True)
+            if isinstance(events, list) and events:
+                return tuple(events)
+        single = (
+            {"schema": schema, "example": example}
+            if example is not None and not isinstance(example, list)
+            else {key: schema, "schema": schema}
+        )
+        event = self.mock_data.response_example(single, at, make=True)
+        return () if event is None else (event,) * 3
 
     def _model_name(self, schema: Any) -> str | None:
         name = ref_name(schema)
@@ -661,6 +709,8 @@ GROUP_CLASS_AFFIXES = (
     ("Async", "Resource"),
     ("", "ResourceWithRawResponse"),
     ("Async", "ResourceWithRawResponse"),
+    ("", "ResourceWithStreamingResponse"),
+    ("Async", "ResourceWithStreamingResponse"),
     ("", "Operations"),
     ("", "Mock"),
 )
@@ -695,6 +745,15 @@ def _names_used(operations: tuple[Operation, ...], components: dict[str, Any]) -
 
 
 _PEP440_RELEASE = re.compile(r"^[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?$")
+
+
+def _resumes(operation: dict[str, Any], parameters: tuple[Parameter, ...]) -> bool:
+    """Whether an event stream resumes after a dropped connection: the operation says
+    `x-sse-reconnect: true`, or takes the Last-Event-ID header that resuming sends."""
+    declared = operation.get("x-sse-reconnect")
+    if isinstance(declared, bool):
+        return declared
+    return any(p.location is ParameterLocation.HEADER and p.name.lower() == "last-event-id" for p in parameters)
 
 
 def _is_idempotency_key(parameter: Parameter) -> bool:
@@ -784,6 +843,9 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
     operations = tuple(replace(o, record_id_path=_record_id_path(o, builder.components)) for o in operations)
     operations = _told_apart(operations)
     operations, error_shapes, default_error_routes = attach_error_shapes(operations, builder.components)
+    webhooks, webhook_diagnostics = build_webhooks(document, builder.components, bundle.locate)
+    builder.problems += [d for d in webhook_diagnostics if d.severity is Severity.ERROR]
+    builder.warnings += [d for d in webhook_diagnostics if d.severity is not Severity.ERROR]
     info = document.get("info") or {}
     environment_prefix = naming.constant_name(spec_name)
     api = Api(
@@ -806,6 +868,7 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
         default_error_routes=default_error_routes,
         groups=operation_groups(operations, builder.components),
         request_id_headers=request_id_headers(document),
+        webhooks=webhooks,
     )
     if builder.problems:
         raise SpecError(builder.problems)

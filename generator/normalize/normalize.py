@@ -51,6 +51,7 @@ def normalize(document: dict[str, Any]) -> dict[str, str]:
     schemas: dict[str, Any] = components.setdefault("schemas", {})
     declared = set(schemas)
     _hoist_body_schemas(document, schemas)
+    _hoist_webhook_schemas(document, schemas)
     renames = dict(zip(schemas, _class_names(list(schemas)), strict=True))
     renamed = {old: new for old, new in renames.items() if old != new}
     _Rewrite(document, schemas, renamed, openapi_30=str(document.get("openapi", "")).startswith("3.0")).run()
@@ -112,17 +113,38 @@ def _hoist_body_schemas(document: dict[str, Any], schemas: dict[str, Any]) -> No
                     _hoist_content(response.get("content"), f"{stem}{suffix}Response", schemas)
 
 
+def _hoist_webhook_schemas(document: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """A webhook's inline body becomes the model of its event: `order.created` -> `OrderCreatedEvent`."""
+    hooks = document.get("webhooks")
+    if not isinstance(hooks, dict):
+        return
+    for name, item in hooks.items():
+        if not isinstance(item, dict):
+            continue
+        for _, operation in operations_of(item):
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if isinstance(body, dict):
+                _hoist_content(body.get("content"), f"{naming.pascal_case(str(name))}Event", schemas)
+
+
 def _hoist_content(content: Any, name: str, schemas: dict[str, Any]) -> None:
     if not isinstance(content, dict):
         return
     for media_type, media in content.items():
-        if not isinstance(media, dict) or not Encoding.of(media_type).has_fields:
+        if not isinstance(media, dict):
             continue
-        schema = media.get("schema")
+        key, model_name = "schema", name
+        if Encoding.of(media_type) is Encoding.EVENTS:
+            # Each event's data: `itemSchema` (OpenAPI 3.2), else `schema`; `WatchJobsEvent`.
+            key = "itemSchema" if "itemSchema" in media else "schema"
+            model_name = name.removesuffix("Response") + "Event"
+        elif not Encoding.of(media_type).has_fields:
+            continue
+        schema = media.get(key)
         if _needs_model(schema):
-            unique_name = naming.unique([name], taken=schemas)[0]
+            unique_name = naming.unique([model_name], taken=schemas)[0]
             schemas[unique_name] = schema
-            media["schema"] = {"$ref": SCHEMA_REF_PREFIX + pointers.escape(unique_name)}
+            media[key] = {"$ref": SCHEMA_REF_PREFIX + pointers.escape(unique_name)}
 
 
 # What the walk of `_Rewrite` does at an object, as bits: each has its own reach.

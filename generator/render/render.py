@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import tokenize
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,8 @@ MODULE_TEMPLATES = {
     "_routes/__init__.py": "routes_package.py.jinja",
 }
 # One module per group of operations (`OperationGroup`), in these folders of the package.
+# Only for a spec with webhooks: its events' union, `Webhooks` and `send_webhook`.
+WEBHOOKS_TEMPLATE = "webhooks.py.jinja"
 GROUP_TEMPLATES = {
     "_resources": "resource.py.jinja",
     "_routes": "routes.py.jinja",
@@ -147,7 +149,18 @@ def render_code(env: jinja2.Environment, api: Api, changes: Sequence[changelog.E
             group_template = env.get_template(name)
             for group in api.groups:
                 files[f"{api.package}/{folder}/{group.module_name}.py"] = group_template.render(context, group=group)
+        if api.webhooks is not None:
+            files[f"{api.package}/webhooks.py"] = env.get_template(WEBHOOKS_TEMPLATE).render(context)
     return files
+
+
+# Runtime modules only some packages hold: those whose spec needs them (and the library
+# each imports, which the package then depends on).
+OPTIONAL_RUNTIME: dict[str, Callable[[Api], bool]] = {
+    "_sse.py": lambda api: api.has_event_streams,  # httpx-sse
+    "_server_events.py": lambda api: api.has_event_streams,
+    "_webhooks.py": lambda api: api.webhooks is not None,  # standardwebhooks
+}
 
 
 def runtime_files(api: Api) -> dict[str, bytes]:
@@ -158,7 +171,7 @@ def runtime_files(api: Api) -> dict[str, bytes]:
     return {
         f"{api.package}/{path.name}": path.read_bytes()
         for path in sorted(RUNTIME_DIR.glob("*.py"))
-        if path.name != "__init__.py"
+        if path.name != "__init__.py" and (path.name not in OPTIONAL_RUNTIME or OPTIONAL_RUNTIME[path.name](api))
     }
 
 

@@ -10,7 +10,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 from ._base_client import NOT_GIVEN, NotGiven, RawResponse
-from .client import AsyncClient, AsyncClientWithRawResponse, Client, ClientWithRawResponse
+from ._streaming import AsyncStreamedResponse, StreamedResponse
+from .client import (
+    AsyncClient,
+    AsyncClientWithRawResponse,
+    AsyncClientWithStreamingResponse,
+    Client,
+    ClientWithRawResponse,
+    ClientWithStreamingResponse,
+)
 from .errors import (
     ApiConnectionError,
     ApiError,
@@ -47,10 +55,13 @@ __all__ = [
     "ApiTimeoutError",
     "AsyncClient",
     "AsyncClientWithRawResponse",
+    "AsyncClientWithStreamingResponse",
+    "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
     "Client",
     "ClientWithRawResponse",
+    "ClientWithStreamingResponse",
     "ConflictError",
     "CredentialsError",
     "Customer",
@@ -65,6 +76,7 @@ __all__ = [
     "RateLimitError",
     "RawResponse",
     "RedirectError",
+    "StreamedResponse",
     "UnprocessableEntityError",
 ]
 

@@ -35,6 +35,7 @@ import httpx
 import pydantic
 
 from ._adapters import type_adapter
+from ._streaming import STREAMING, AsyncStreamedResponse, StreamedResponse
 from .errors import (
     REQUEST_ID_HEADERS,
     ApiConnectionError,
@@ -102,6 +103,10 @@ class Endpoint(Generic[T]):
     # `encoding` declares for some of them.
     file_fields: frozenset[str] = frozenset()
     part_content_types: Mapping[str, str] = field(default_factory=dict)
+    # Server-sent events: the `Stream` (or `AsyncStream`) class the call returns, whose
+    # items are `response_type`; with `reconnect`, a dropped stream resumes (Last-Event-ID).
+    events: Any = None
+    reconnect: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -666,15 +671,20 @@ def decode_body(response: httpx.Response, type_: Any, encoding: str = "json", *,
         return response.content
     if encoding == "text":
         return response.text
+    return decode_json(response.content, type_, strict=strict)
+
+
+def decode_json(content: str | bytes, type_: Any, *, strict: bool = True) -> Any:
+    """JSON text as `type_`, forward-compatibly (see `decode_body`)."""
     is_model = isinstance(type_, type) and issubclass(type_, pydantic.BaseModel)
     try:
         if is_model:
-            return type_.model_validate_json(response.content, extra="allow", context=FORWARD_COMPATIBLE)
-        return type_adapter(type_).validate_json(response.content, extra="allow", context=FORWARD_COMPATIBLE)
+            return type_.model_validate_json(content, extra="allow", context=FORWARD_COMPATIBLE)
+        return type_adapter(type_).validate_json(content, extra="allow", context=FORWARD_COMPATIBLE)
     except pydantic.ValidationError:
         if strict:
             raise
-    return _unvalidated(type_ if is_model else None, json.loads(response.content))
+    return _unvalidated(type_ if is_model else None, json.loads(content))
 
 
 def _unvalidated(model: type[pydantic.BaseModel] | None, data: Any) -> Any:
@@ -1058,6 +1068,14 @@ class BaseClient:
         return httpx.Request(following.method, url, headers=headers, stream=stream, extensions=request.extensions)
 
     def _finish(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
+        self._raise_for_status(endpoint, response)
+        parsed = self._parse(endpoint, response)
+        if _RAW_RESPONSE.get():
+            return cast("T", RawResponse(response, parsed, self._request_id_headers))
+        return parsed
+
+    def _raise_for_status(self, endpoint: Endpoint[Any], response: httpx.Response) -> None:
+        """Log the answer; an error status raises its `ApiStatusError` (the body must be read)."""
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
                 "%s %s -> %s %s",
@@ -1074,6 +1092,9 @@ class BaseClient:
                 body=body,
                 request_id_headers=self._request_id_headers,
             )
+
+    def _parse(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
+        """The body of a success, read, as the operation's type."""
         try:
             parsed = decode_body(
                 response, endpoint.response_type, endpoint.response_encoding, strict=self.strict_responses
@@ -1085,9 +1106,15 @@ class BaseClient:
                 response=response,
                 request_id_headers=self._request_id_headers,
             ) from None
-        if _RAW_RESPONSE.get():
-            return cast("T", RawResponse(response, parsed, self._request_id_headers))
         return cast("T", parsed)
+
+    def _event_stream(self, endpoint: Endpoint[T], parts: Mapping[str, Any], response: httpx.Response) -> T:
+        """The `Stream` (or `AsyncStream`) of an event stream's items; in a `RawResponse`
+        from `with_raw_response`."""
+        stream = endpoint.events(self, endpoint, parts, response)
+        if _RAW_RESPONSE.get():
+            return cast("T", RawResponse(response, stream, self._request_id_headers))
+        return cast("T", stream)
 
     def _log_request(self, request: httpx.Request, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):
@@ -1138,7 +1165,40 @@ class SyncApiClient(BaseClient):
         return copied
 
     def _request(self, endpoint: Endpoint[T], *, max_retries: int | NotGiven = NOT_GIVEN, **parts: Any) -> T:
+        if STREAMING.get():  # with_streaming_response
+            response = self._open(endpoint, max_retries=max_retries, **parts)
+            return cast(
+                "T",
+                StreamedResponse(
+                    response, functools.partial(self._parse_streamed, endpoint, parts), self._request_id_headers
+                ),
+            )
+        if endpoint.events is not None:  # server-sent events: a Stream over the open response
+            return self._event_stream(endpoint, parts, self._open(endpoint, max_retries=max_retries, **parts))
         request = self._build_request(self._http_client, endpoint, **parts)
+        return self._finish(endpoint, self._send(request, max_retries))
+
+    def _open(
+        self, endpoint: Endpoint[Any], *, max_retries: int | NotGiven = NOT_GIVEN, **parts: Any
+    ) -> httpx.Response:
+        """The response with its body still on the connection; an error status raises, as ever."""
+        request = self._build_request(self._http_client, endpoint, **parts)
+        response = self._send(request, max_retries, stream=True)
+        if response.is_error:
+            response.read()
+            response.close()
+            self._raise_for_status(endpoint, response)
+        return response
+
+    def _parse_streamed(self, endpoint: Endpoint[Any], parts: Mapping[str, Any], response: httpx.Response) -> Any:
+        if endpoint.events is not None:
+            return endpoint.events(self, endpoint, parts, response)
+        return self._parse(endpoint, response)
+
+    def _send(
+        self, request: httpx.Request, max_retries: int | NotGiven = NOT_GIVEN, *, stream: bool = False
+    ) -> httpx.Response:
+        """The response to `request`, after the retries and redirects it is due."""
         retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
         retries_left = retries if self._may_retry(request) else 0
         attempt = redirects = 0
@@ -1147,7 +1207,7 @@ class SyncApiClient(BaseClient):
             # The http_client's own auth, if any, is not sent to another origin either.
             auth = httpx.USE_CLIENT_DEFAULT if redirects == 0 or _origin(request.url) == self._home else None
             try:
-                response = self._http_client.send(request, auth=auth, follow_redirects=False)
+                response = self._http_client.send(request, auth=auth, follow_redirects=False, stream=stream)
             except httpx.TransportError as exc:
                 if attempt < retries_left:
                     time.sleep(self._retry_delay(attempt, None))
@@ -1172,7 +1232,7 @@ class SyncApiClient(BaseClient):
                 time.sleep(delay)
                 attempt += 1
                 continue
-            return self._finish(endpoint, response)
+            return response
 
 
 class AsyncApiClient(BaseClient):
@@ -1203,7 +1263,40 @@ class AsyncApiClient(BaseClient):
         return copied
 
     async def _request(self, endpoint: Endpoint[T], *, max_retries: int | NotGiven = NOT_GIVEN, **parts: Any) -> T:
+        if STREAMING.get():  # with_streaming_response
+            response = await self._open(endpoint, max_retries=max_retries, **parts)
+            return cast(
+                "T",
+                AsyncStreamedResponse(
+                    response, functools.partial(self._parse_streamed, endpoint, parts), self._request_id_headers
+                ),
+            )
+        if endpoint.events is not None:  # server-sent events: an AsyncStream over the open response
+            return self._event_stream(endpoint, parts, await self._open(endpoint, max_retries=max_retries, **parts))
         request = self._build_request(self._http_client, endpoint, **parts)
+        return self._finish(endpoint, await self._send(request, max_retries))
+
+    async def _open(
+        self, endpoint: Endpoint[Any], *, max_retries: int | NotGiven = NOT_GIVEN, **parts: Any
+    ) -> httpx.Response:
+        """The response with its body still on the connection; an error status raises, as ever."""
+        request = self._build_request(self._http_client, endpoint, **parts)
+        response = await self._send(request, max_retries, stream=True)
+        if response.is_error:
+            await response.aread()
+            await response.aclose()
+            self._raise_for_status(endpoint, response)
+        return response
+
+    def _parse_streamed(self, endpoint: Endpoint[Any], parts: Mapping[str, Any], response: httpx.Response) -> Any:
+        if endpoint.events is not None:
+            return endpoint.events(self, endpoint, parts, response)
+        return self._parse(endpoint, response)
+
+    async def _send(
+        self, request: httpx.Request, max_retries: int | NotGiven = NOT_GIVEN, *, stream: bool = False
+    ) -> httpx.Response:
+        """The response to `request`, after the retries and redirects it is due."""
         retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
         retries_left = retries if self._may_retry(request) else 0
         attempt = redirects = 0
@@ -1212,7 +1305,7 @@ class AsyncApiClient(BaseClient):
             # The http_client's own auth, if any, is not sent to another origin either.
             auth = httpx.USE_CLIENT_DEFAULT if redirects == 0 or _origin(request.url) == self._home else None
             try:
-                response = await self._http_client.send(request, auth=auth, follow_redirects=False)
+                response = await self._http_client.send(request, auth=auth, follow_redirects=False, stream=stream)
             except httpx.TransportError as exc:
                 if attempt < retries_left:
                     await asyncio.sleep(self._retry_delay(attempt, None))
@@ -1237,4 +1330,4 @@ class AsyncApiClient(BaseClient):
                 await asyncio.sleep(delay)
                 attempt += 1
                 continue
-            return self._finish(endpoint, response)
+            return response

@@ -30,12 +30,21 @@ from ._base_client import (
 from ._resources.customers import (
     AsyncCustomersResource,
     AsyncCustomersResourceWithRawResponse,
+    AsyncCustomersResourceWithStreamingResponse,
     CustomersResource,
     CustomersResourceWithRawResponse,
+    CustomersResourceWithStreamingResponse,
 )
 from .errors import CredentialsError
 
-__all__ = ["AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRawResponse"]
+__all__ = [
+    "AsyncClient",
+    "AsyncClientWithRawResponse",
+    "AsyncClientWithStreamingResponse",
+    "Client",
+    "ClientWithRawResponse",
+    "ClientWithStreamingResponse",
+]
 
 USER_AGENT = "meteroid-api/1.0.0"
 DEFAULT_BASE_URL = "https://api.meteroid.com"
@@ -84,7 +93,9 @@ class Client(
 
     Use it as a context manager, or call `close()` when done.
     `with_raw_response` has the same operations, each returning a `RawResponse`;
-    `with_options(...)` returns a copy with other options that shares the connection pool.
+    `with_streaming_response` too, each returning a context manager around a response whose
+    body is read as it arrives. `with_options(...)` returns a copy with other options that
+    shares the connection pool.
     """
 
     def __init__(
@@ -125,6 +136,7 @@ class Client(
             strict_responses=strict_responses,
         )
         self.with_raw_response = ClientWithRawResponse(self)
+        self.with_streaming_response = ClientWithStreamingResponse(self)
 
     def copy(
         self,
@@ -162,6 +174,7 @@ class Client(
             strict_responses=strict_responses,
         )
         copied.with_raw_response = ClientWithRawResponse(copied)
+        copied.with_streaming_response = ClientWithStreamingResponse(copied)
         return copied
 
     # `client.with_options(timeout=5).get_thing(...)`: a copy, for one call or for many.
@@ -177,6 +190,16 @@ class ClientWithRawResponse(
         super().__init__(client)
 
 
+class ClientWithStreamingResponse(
+    CustomersResourceWithStreamingResponse,
+):
+    """The operations of `Client`, each returning a context manager around a
+    `StreamedResponse`: the body is read as it arrives, the response closed on exit."""
+
+    def __init__(self, client: Client) -> None:
+        super().__init__(client)
+
+
 class AsyncClient(
     AsyncCustomersResource,
 ):
@@ -186,7 +209,9 @@ class AsyncClient(
 
     Use it as a context manager, or call `aclose()` when done.
     `with_raw_response` has the same operations, each returning a `RawResponse`;
-    `with_options(...)` returns a copy with other options that shares the connection pool.
+    `with_streaming_response` too, each returning a context manager around a response whose
+    body is read as it arrives. `with_options(...)` returns a copy with other options that
+    shares the connection pool.
     """
 
     def __init__(
@@ -227,6 +252,7 @@ class AsyncClient(
             strict_responses=strict_responses,
         )
         self.with_raw_response = AsyncClientWithRawResponse(self)
+        self.with_streaming_response = AsyncClientWithStreamingResponse(self)
 
     def copy(
         self,
@@ -264,6 +290,7 @@ class AsyncClient(
             strict_responses=strict_responses,
         )
         copied.with_raw_response = AsyncClientWithRawResponse(copied)
+        copied.with_streaming_response = AsyncClientWithStreamingResponse(copied)
         return copied
 
     # `client.with_options(timeout=5).get_thing(...)`: a copy, for one call or for many.
@@ -274,6 +301,16 @@ class AsyncClientWithRawResponse(
     AsyncCustomersResourceWithRawResponse,
 ):
     """The operations of `AsyncClient`, each returning a `RawResponse` around its parsed result."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        super().__init__(client)
+
+
+class AsyncClientWithStreamingResponse(
+    AsyncCustomersResourceWithStreamingResponse,
+):
+    """The operations of `AsyncClient`, each returning a context manager around a
+    `AsyncStreamedResponse`: the body is read as it arrives, the response closed on exit."""
 
     def __init__(self, client: AsyncClient) -> None:
         super().__init__(client)

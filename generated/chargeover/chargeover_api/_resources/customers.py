@@ -23,6 +23,11 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._streaming import (
+    StreamingResponses,
+    async_streaming_response_wrapper,
+    streaming_response_wrapper,
+)
 
 if TYPE_CHECKING:
     from ..models import (
@@ -33,8 +38,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncCustomersResource",
     "AsyncCustomersResourceWithRawResponse",
+    "AsyncCustomersResourceWithStreamingResponse",
     "CustomersResource",
     "CustomersResourceWithRawResponse",
+    "CustomersResourceWithStreamingResponse",
 ]
 
 
@@ -107,6 +114,15 @@ class CustomersResourceWithRawResponse(RawResponses):
         self.update_customer = raw_response_wrapper(client.update_customer)
 
 
+class CustomersResourceWithStreamingResponse(StreamingResponses):
+    """The operations of `CustomersResource`, each returning a context manager around a
+    `StreamedResponse` whose body is read as it arrives."""
+
+    def __init__(self, client: CustomersResource) -> None:
+        super().__init__(client)
+        self.update_customer = streaming_response_wrapper(client.update_customer)
+
+
 class AsyncCustomersResource(AsyncApiClient):
     """The customers operations of `AsyncClient`."""
 
@@ -174,3 +190,12 @@ class AsyncCustomersResourceWithRawResponse(RawResponses):
     def __init__(self, client: AsyncCustomersResource) -> None:
         super().__init__(client)
         self.update_customer = async_raw_response_wrapper(client.update_customer)
+
+
+class AsyncCustomersResourceWithStreamingResponse(StreamingResponses):
+    """The operations of `AsyncCustomersResource`, each returning a context manager around a
+    `AsyncStreamedResponse` whose body is read as it arrives."""
+
+    def __init__(self, client: AsyncCustomersResource) -> None:
+        super().__init__(client)
+        self.update_customer = async_streaming_response_wrapper(client.update_customer)
