@@ -299,6 +299,61 @@ class ErrorRoute:
 
 
 @dataclass(frozen=True, slots=True)
+class Pagination:
+    """How a list operation's pages are read and asked for (the runtime's `Paging`, whose
+    docstring says what each style does); paths are wire names, outermost first."""
+
+    style: str  # cursor, next_url, offset, page or link_header
+    item_type: str  # the annotation of one item
+    items_path: tuple[str, ...] = ()
+    next_path: tuple[str, ...] = ()
+    has_more_path: tuple[str, ...] = ()
+    total_path: tuple[str, ...] = ()
+    cursor_param: str = ""
+    cursor_field: str = ""
+    offset_param: str = ""
+    page_param: str = ""
+    limit_param: str = ""
+
+    @property
+    def arguments(self) -> tuple[tuple[str, Any], ...]:
+        """The runtime `Paging`'s keyword arguments that differ from its defaults."""
+        values = (
+            ("style", self.style),
+            ("items", self.items_path),
+            ("next", self.next_path),
+            ("has_more", self.has_more_path),
+            ("total", self.total_path),
+            ("cursor_param", self.cursor_param),
+            ("cursor_field", self.cursor_field),
+            ("offset_param", self.offset_param),
+            ("page_param", self.page_param),
+            ("limit_param", self.limit_param),
+        )
+        return tuple((name, value) for name, value in values if value or name == "style")
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """A collection the mock keeps: `/customers` and its items `/customers/{id}` (nested
+    ones too). Its records are kept under the item path and the item's path parameters."""
+
+    path: str  # the collection: /customers/{customer_id}/notes
+    item_path: str  # one of its items: /customers/{customer_id}/notes/{note_id}
+    role: str  # what the operation does to it: list, create or item
+    id_field: str  # the record's field that holds its id (wire name), "" for none
+    id_kind: str  # integer, uuid or string: the ids a new record gets
+    envelope: tuple[str, ...] = ()  # where an item's response holds the record: ("response",)
+    parameter_kinds: tuple[str, ...] = ()  # integer or string, of each path parameter of the item path
+
+    @property
+    def constant_name(self) -> str:
+        """`CUSTOMERS_NOTES` for `/customers/{cid}/notes`: its constant in a route module."""
+        segments = [segment for segment in self.path.split("/") if segment and "{" not in segment]
+        return naming.constant_name("_".join(segments) or "root")
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -319,6 +374,10 @@ class Operation:
     record_id_path: tuple[str, ...] = ()
     # What the operation is grouped by into modules: its first tag, else its path's first segment.
     group: str = ""
+    pagination: Pagination | None = None
+    collection: Collection | None = None
+    # An example of one item of a list, for the mock's pages (the items it has are records).
+    item_example: Any = None
 
     @property
     def mock_action(self) -> str:
@@ -334,6 +393,14 @@ class Operation:
             "DELETE": "delete",
         }
         return actions.get(self.http_method, "peek")
+
+    @property
+    def list_item_type(self) -> str:
+        """The annotation of one item of a list operation (paged, or answering an array)."""
+        if self.pagination is not None:
+            return self.pagination.item_type
+        python_type = self.success.python_type or ""
+        return python_type[len("list[") : -1] if python_type.startswith("list[") else "Any"
 
     @property
     def declared_statuses(self) -> tuple[str, ...]:
@@ -444,6 +511,18 @@ class OperationSet:
     @property
     def has_deprecated_operations(self) -> bool:
         return any(o.deprecated for o in self.operations)
+
+    @property
+    def has_paged_operations(self) -> bool:
+        return any(operation.pagination is not None for operation in self.operations)
+
+    @property
+    def collections(self) -> tuple[Collection, ...]:
+        """The collections the mock keeps, one each, by path."""
+        found = {
+            o.collection.path: o.collection for o in self.operations if o.collection and o.collection.role != "item"
+        }
+        return tuple(found[path] for path in sorted(found))
 
     @property
     def has_mock_refusals(self) -> bool:

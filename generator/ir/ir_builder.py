@@ -9,6 +9,7 @@ from typing import Any
 
 from generator import naming, pointers
 from generator.diagnostics import Diagnostic, SpecError, error, warning
+from generator.ir.collections import with_collections
 from generator.ir.error_shapes import attach_error_shapes
 from generator.ir.examples import example_for
 from generator.ir.ir import (
@@ -19,6 +20,7 @@ from generator.ir.ir import (
     CredentialArgument,
     Operation,
     OperationGroup,
+    Pagination,
     Parameter,
     ParameterLocation,
     ParameterStyle,
@@ -30,6 +32,7 @@ from generator.ir.ir import (
     ValueShape,
 )
 from generator.ir.mock_data import MockData, resolved
+from generator.ir.pagination import PagingReader
 from generator.ir.types import python_type
 from generator.load.bundle import Bundle, operation_tokens
 from generator.media_types import Encoding
@@ -248,6 +251,7 @@ class _Builder:
             )
             success, errors = self.responses(operation.get("responses") or {}, pointers.join(at, "responses"))
             body, request_example = self.body(operation.get("requestBody"), pointers.join(at, "requestBody"))
+            pagination, item_example = self._pagination(operation, at, method.upper(), parameters, success)
             operations.append(
                 Operation(
                     operation_id=ids[(path, method)],
@@ -266,9 +270,56 @@ class _Builder:
                     idempotency_key=idempotency,
                     request_example=request_example,
                     group=_group_of(operation.get("tags"), path),
+                    pagination=pagination,
+                    item_example=item_example,
                 )
             )
         return tuple(operations), used_schemes
+
+    def _pagination(
+        self, operation: dict[str, Any], at: str, http_method: str, parameters: tuple[Parameter, ...], success: Response
+    ) -> tuple[Pagination | None, Any]:
+        """The operation's paging (`x-pagination`, else a pattern its success response shows)
+        and an example of one of its items."""
+        responses = operation.get("responses") or {}
+        statuses = sorted(str(status) for status in responses if str(status).startswith("2"))
+        if not statuses or success.encoding is not Encoding.JSON:
+            if "x-pagination" in operation:
+                self.problems.append(
+                    error(
+                        self.bundle.locate(pointers.join(at, "x-pagination")),
+                        "x-pagination needs a JSON success response",
+                    )
+                )
+            return None, None
+        raw, _ = resolved(self.document, responses[statuses[0]], pointers.join(at, "responses", statuses[0]))
+        raw = raw if isinstance(raw, dict) else {}
+        media_type = _preferred_media_type(raw.get("content"))
+        media = raw["content"][media_type] if media_type is not None else None
+        schema = media.get("schema") if isinstance(media, dict) else None
+        reader = PagingReader(
+            self.components,
+            problem=lambda pointer, message: self.problems.append(error(self.bundle.locate(pointer), message)),
+            warn=lambda pointer, message: self.warn(pointer, message, kind="pagination-unclear"),
+        )
+        pagination = reader.of(
+            operation.get("x-pagination"),
+            pointers.join(at, "x-pagination") if "x-pagination" in operation else at,
+            http_method=http_method,
+            schema=schema,
+            headers=raw.get("headers"),
+            parameters=parameters,
+            item_type=lambda item: python_type(item, self.components),
+        )
+        if pagination is None:
+            return None, None
+        listed = success.example
+        for name in pagination.items_path:
+            listed = listed.get(name) if isinstance(listed, dict) else None
+        if isinstance(listed, list) and listed and isinstance(listed[0], dict):
+            return pagination, listed[0]
+        items = reader.items_schema(schema, pagination.items_path)
+        return pagination, example_for(items, self.components, openapi_30=self.openapi_30)
 
     def parameters(self, shared: Any, own: Any, at: str) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
@@ -646,6 +697,7 @@ def _names_used(operations: tuple[Operation, ...], components: dict[str, Any]) -
     expressions = [p.python_type for o in operations for p in o.parameters]
     expressions += [o.body.python_type for o in operations if o.body]
     expressions += [r.python_type for o in operations for r in (o.success, *o.errors) if r.python_type]
+    expressions += [o.pagination.item_type for o in operations if o.pagination]
     return tuple(sorted({name for e in expressions for name in _IDENTIFIER.findall(e) if name in components}))
 
 
@@ -737,6 +789,7 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
     builder = _Builder(document, bundle)
     operations, used_schemes = builder.operations()
     operations = tuple(replace(o, record_id_path=_record_id_path(o, builder.components)) for o in operations)
+    operations = with_collections(operations)
     operations = _told_apart(operations)
     operations, error_shapes, default_error_routes = attach_error_shapes(operations, builder.components)
     info = document.get("info") or {}

@@ -25,7 +25,9 @@ import pydantic_core
 
 from ._adapters import type_adapter
 from ._error_shapes import HttpError
+from ._mock_collections import IdSource, MockCollection, as_kind, page_body, window
 from ._package_data import request_schemas
+from ._pagination import Paging
 from ._server_credentials import BasicCredentials, BearerCredentials, Credentials
 
 log = logging.getLogger(f"{__package__}.server")
@@ -51,6 +53,7 @@ class MockStore:
     def __init__(self) -> None:
         self.records: dict[RecordKey, dict[str, Any]] = {}
         self.replies: dict[ReplayKey, Reply] = {}
+        self._ids = IdSource()
         # Callers are told apart by a keyed digest of their credentials: no secret is kept.
         self._caller_key = secrets.token_bytes(32)
 
@@ -58,6 +61,7 @@ class MockStore:
         """Forget every record and every answer kept for replays (`POST /__mock/reset`)."""
         self.records.clear()
         self.replies.clear()
+        self._ids.clear()
 
     # --- Idempotency-Key replays -----------------------------------------------------------
 
@@ -132,6 +136,98 @@ class MockStore:
         if key not in self.records:
             raise HttpError(404)
         return self.records.pop(key)
+
+    # --- collections --------------------------------------------------------------------------
+
+    def _create(self, collection: MockCollection, parents: tuple[Any, ...], body: Any) -> tuple[dict[str, Any], Any]:
+        """A new record of the collection under a fresh id, which its id field holds too."""
+        record = _as_json(body)
+        record_id = self._ids.fresh(collection)
+        if collection.id_field:
+            record[collection.id_field] = record_id
+        self.records[(collection.item_path, (*parents, record_id))] = record
+        return record, record_id
+
+    def preload(self, data: Mapping[str, Any], collections: tuple[MockCollection, ...]) -> None:
+        """Records by collection path (`{"/customers": [{...}, ...]}`), as `--data` reads
+        them; a record without an id gets a fresh one. ValueError for a path that is no collection."""
+        for path, records in data.items():
+            collection, parents = next(
+                ((c, found) for c in collections if (found := c.parents(path)) is not None), (None, None)
+            )
+            if collection is None or parents is None:
+                known = ", ".join(c.path for c in collections) or "none"
+                raise ValueError(f"{path} is not a collection of this API (its collections: {known})")
+            for given in records:
+                record = dict(given)
+                if collection.id_field and record.get(collection.id_field) is not None:
+                    record_id = as_kind(record[collection.id_field], collection.id_kind)
+                    self._ids.seen(collection, record_id)
+                else:
+                    record_id = self._ids.fresh(collection)
+                if collection.id_field:
+                    record[collection.id_field] = record_id
+                self.records[(collection.item_path, (*parents, record_id))] = record
+
+    def _list(
+        self,
+        collection: MockCollection,
+        parents: tuple[Any, ...],
+        response_type: Any,
+        example: Any,
+        *,
+        item_type: Any,
+        item_example: Mapping[str, Any],
+        paging: Paging | None = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """The collection's records (one page of them, where the operation is paged) in the
+        response schema: each record over the example of an item, the page over the example
+        of the answer."""
+        keys = [key for key in self.records if key[0] == collection.item_path and key[1][:-1] == parents]
+        ids = [key[1][-1] for key in keys]
+        page = window(paging, query or {}, ids) if paging is not None else None
+        chosen = keys[page.start : page.stop] if page is not None else keys
+        adapter = type_adapter(item_type)
+        items = [
+            adapter.dump_python(
+                self._as_response(
+                    item_type,
+                    self.records[key],
+                    item_example,
+                    id_path=(collection.id_field,) if collection.id_field else (),
+                    id_value=key[1][-1],
+                ),
+                mode="json",
+                by_alias=True,
+                exclude_unset=True,
+                warnings=False,
+            )
+            for key in chosen
+        ]
+        # Unpaged, the answer is the array of records itself.
+        body = (
+            items if paging is None or page is None else page_body(paging, example, items, count=len(keys), page=page)
+        )
+        answer = _fitting(response_type, body)
+        if answer is None:
+            log.warning("the mock's page does not fit %s", response_type)
+            raise HttpError(500, message="the mock could not answer with a valid page")
+        return answer
+
+    @staticmethod
+    def _enveloped(record: Mapping[str, Any], envelope: tuple[str, ...], example: Any) -> dict[str, Any]:
+        """A collection's record as an item's response holds it: inside its envelope
+        (`{"response": {...}}`), over the example's own inner object."""
+        if not envelope:
+            return dict(record)
+        inner: Any = example
+        for name in envelope:
+            inner = inner.get(name) if isinstance(inner, Mapping) else None
+        wrapped: dict[str, Any] = {**(inner if isinstance(inner, Mapping) else {}), **record}
+        for name in reversed(envelope):
+            wrapped = {name: wrapped}
+        return wrapped
 
     # --- answers -----------------------------------------------------------------------------
 
