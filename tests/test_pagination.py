@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.shop_api_support import readme_example
 from tests.support import FIXTURES, importable, run_generator, serve
 from tests.test_mock_server import mock_process
 
@@ -394,3 +395,41 @@ def test_help_and_the_readme_document_the_data_file(crud: Package) -> None:
     assert "--data FILE" in run.stdout and "/customers/{customer_id}/notes" in run.stdout
     readme = (crud.folder / "README.md").read_text(encoding="utf-8")
     assert "--data" in readme and "/customers/{customer_id}/notes" in readme
+
+
+# --- the package READMEs' examples run -----------------------------------------------------------
+
+
+def test_the_readme_pages_example_runs(
+    paged: Package, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = paged.server
+    handler = server.InMemoryHandler()
+    handler.preload({"/events": [{"name": f"event {n}"} for n in range(25)]}, server.COLLECTIONS)
+    with serve(server.create_app(handler, mock=server.MockOptions())) as url:
+        monkeypatch.setenv("PAGED_BASE_URL", url)
+        exec(compile(readme_example(paged.api, "Pages"), "README.md (Pages)", "exec"), {})
+        entries = _requests(url, "/events")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "20 on the first page"  # the mock's page size where the call names none
+    assert [line.split("name=")[1] for line in lines[1:]] == [f"'event {n}'" for n in range(25)]
+    assert [entry["query"] for entry in entries] == [{}, {"cursor": ["20"]}]
+
+
+def test_the_readme_collections_example_runs(
+    crud: Package, crud_mock: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CRUD_BASE_URL", crud_mock)
+    monkeypatch.setenv("CRUD_TOKEN", "t0ken")
+    with crud.api.Client(crud_mock, token="t0ken", max_retries=0) as client:
+        client.create_customer(body={"name": "Grace"})
+    exec(compile(readme_example(crud.api, "Collections"), "README.md (Collections)", "exec"), {})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "customer=Customer(id=2, name='Ada Lovelace', email='ada@example.com', vip=None)",
+        "id=1 name='Grace' email=None vip=None",
+        "id=2 name='Ada Lovelace' email='ada@example.com' vip=None",
+    ]
+    readme = (crud.folder / "README.md").read_text(encoding="utf-8")
+    data = json.loads(readme.split("```json\n", 1)[1].split("```", 1)[0])
+    assert data == {"/customers": [{"id": 1, "name": "Ada Lovelace", "email": "ada@example.com"}]}

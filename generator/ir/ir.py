@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator import naming
@@ -346,6 +346,9 @@ class Collection:
     envelope: tuple[str, ...] = ()  # where an item's response holds the record: ("response",)
     parameter_kinds: tuple[str, ...] = ()  # integer or string, of each path parameter of the item path
 
+    def with_role(self, role: str) -> Collection:
+        return replace(self, role=role)
+
     @property
     def constant_name(self) -> str:
         """`CUSTOMERS_NOTES` for `/customers/{cid}/notes`: its constant in a route module."""
@@ -573,6 +576,38 @@ class Api(OperationSet):
     groups: tuple[OperationGroup, ...] = ()
 
     @property
+    def paged_example(self) -> Operation | None:
+        """The paged operation the README shows: the first that takes no required query."""
+        return next(
+            (o for o in self.operations if o.pagination and not any(p.required for p in o.keyword_parameters)), None
+        )
+
+    @property
+    def collection_example(self) -> tuple[Operation, Operation] | None:
+        """(create, list) of the collection the README shows: the first with both."""
+        for collection in self.collections:
+            create = next((o for o in self.operations if o.collection == collection.with_role("create")), None)
+            listing = next((o for o in self.operations if o.collection == collection.with_role("list")), None)
+            if create is not None and listing is not None and create.body is not None:
+                return create, listing
+        return None
+
+    @property
+    def data_file_example(self) -> dict[str, list[dict[str, Any]]]:
+        """A `--data` file for the README: one record of the first collection, its path's
+        parameters filled in, over the example of an item of its list."""
+        if not self.collections:
+            return {}
+        collection = self.collections[0]
+        listing = next((o for o in self.operations if o.collection == collection.with_role("list")), None)
+        record = dict(listing.item_example) if listing and isinstance(listing.item_example, dict) else {}
+        if collection.id_field:
+            record[collection.id_field] = _SAMPLE_IDS[collection.id_kind]
+        kinds = iter(collection.parameter_kinds)
+        path = re.sub(r"\{[^}]*\}", lambda _: str(_SAMPLE_IDS[next(kinds, "string")]), collection.path)
+        return {path: [record]}
+
+    @property
     def reads_forms(self) -> bool:
         """Whether the server parses form or multipart bodies (which needs python-multipart)."""
         return any(
@@ -603,6 +638,10 @@ class Api(OperationSet):
 
 
 # --- models ---------------------------------------------------------------------------------
+
+
+# The ids the README's `--data` example gives its records, by kind.
+_SAMPLE_IDS: dict[str, Any] = {"integer": 1, "string": "1", "uuid": "3f0c1d2e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"}
 
 
 class ModelKind(enum.StrEnum):

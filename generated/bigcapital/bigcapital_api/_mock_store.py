@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 import secrets
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -197,6 +198,7 @@ class MockStore:
                     item_example,
                     id_path=(collection.id_field,) if collection.id_field else (),
                     id_value=key[1][-1],
+                    required_only=True,  # what a record was not given stays out, as in its own answers
                 ),
                 mode="json",
                 by_alias=True,
@@ -216,15 +218,23 @@ class MockStore:
         return answer
 
     @staticmethod
-    def _enveloped(record: Mapping[str, Any], envelope: tuple[str, ...], example: Any) -> dict[str, Any]:
+    def _enveloped(
+        record: Mapping[str, Any], envelope: tuple[str, ...], example: Any, response_type: Any
+    ) -> dict[str, Any]:
         """A collection's record as an item's response holds it: inside its envelope
-        (`{"response": {...}}`), over the example's own inner object."""
+        (`{"response": {...}}`), over the fields the inner object requires from the example
+        (what the record was not given stays out, as at the top of an answer)."""
         if not envelope:
             return dict(record)
         inner: Any = example
         for name in envelope:
             inner = inner.get(name) if isinstance(inner, Mapping) else None
-        wrapped: dict[str, Any] = {**(inner if isinstance(inner, Mapping) else {}), **record}
+        required = _wire_names(_field_model(response_type, envelope), required_only=True)
+        given = inner if isinstance(inner, Mapping) else {}
+        wrapped: dict[str, Any] = {
+            **{name: value for name, value in given.items() if required is None or name in required},
+            **record,
+        }
         for name in reversed(envelope):
             wrapped = {name: wrapped}
         return wrapped
@@ -371,6 +381,19 @@ def _as_json(body: Any) -> dict[str, Any]:
     # A file part's bytes need not be text: the record keeps them as base64.
     dumped = pydantic_core.to_jsonable_python(dumped, bytes_mode="base64")
     return dumped if isinstance(dumped, dict) else {"value": dumped}
+
+
+def _field_model(model: Any, path: tuple[str, ...]) -> Any:
+    """The model class of the field at `path` (wire names), or None where it is not one."""
+    for name in path:
+        if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)):
+            return None
+        info = next((i for key, i in model.model_fields.items() if (i.alias or key) == name), None)
+        if info is None:
+            return None
+        candidates = [info.annotation, *typing.get_args(info.annotation)]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, pydantic.BaseModel)), None)
+    return model
 
 
 @functools.cache
