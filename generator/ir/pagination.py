@@ -181,11 +181,24 @@ class PagingReader:
         page = next((name for name in _PAGE_PARAMS if name in query), "")
         if isinstance(headers, dict) and any(str(name).lower() == "link" for name in headers):
             # The client follows the header alone; the mock asks its pages by number.
-            return Pagination("link_header", page_param=page, limit_param=size, items_path=items_path, item_type=item)
+            return Pagination(
+                "link_header",
+                page_param=page,
+                limit_param=size,
+                total_path=total,
+                items_path=items_path,
+                item_type=item,
+            )
         next_url = self._first_field(schema, _NEXT_URL_FIELDS, url=True)
         if next_url:
             return Pagination(
-                "next_url", next_path=next_url, page_param=page, limit_param=size, items_path=items_path, item_type=item
+                "next_url",
+                next_path=next_url,
+                page_param=page,
+                limit_param=size,
+                total_path=total,
+                items_path=items_path,
+                item_type=item,
             )
         cursor_param = next((name for name in _CURSOR_PARAMS if name in query), "")
         next_cursor = self._first_field(schema, _NEXT_CURSOR_FIELDS)

@@ -213,8 +213,10 @@ class MockStore:
         )
         answer = _fitting(response_type, body)
         if answer is None:
-            log.warning("the mock's page does not fit %s", response_type)
-            raise HttpError(500, message="the mock could not answer with a valid page")
+            # A rule of the schema the records cannot meet (a minimum of items, say): the
+            # example stands in, as for any answer the records do not fit.
+            log.warning("the mock's page of %s does not fit %s", collection.path, response_type)
+            return MockStore._example_answer(response_type, example)
         return answer
 
     @staticmethod
@@ -283,7 +285,9 @@ class MockStore:
         except pydantic.ValidationError as exc:
             # A request field whose namesake in the response has another shape: the
             # example's value (or nothing) takes its place.
-            for name in {str(error["loc"][0]) for error in exc.errors() if error["loc"]}:
+            # Inside an envelope (`{"droplet": {...}}`), field by field, one object down.
+            repaired = MockStore._replace_inner(data, example, exc, id_path)
+            for name in {str(error["loc"][0]) for error in exc.errors() if error["loc"]} - {repaired}:
                 if name in example:
                     data[name] = example[name]
                 else:
@@ -291,6 +295,28 @@ class MockStore:
         answer = _fitting(response_type, data)
         # Still no fit (a nested field, a rule across fields): the example alone.
         return answer if answer is not None else MockStore._example_answer(response_type, example)
+
+    @staticmethod
+    def _replace_inner(
+        data: dict[str, Any], example: Mapping[str, Any], exc: pydantic.ValidationError, id_path: tuple[str, ...]
+    ) -> str:
+        """The fields of the envelope's object (the id's) that do not fit, replaced by the
+        example's or left out; the envelope's name, or "" where there is none."""
+        if len(id_path) != 2 or not isinstance(data.get(id_path[0]), Mapping):
+            return ""
+        outer = id_path[0]
+        found = example.get(outer)
+        given: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        inner = dict(data[outer])
+        for error in exc.errors():
+            location = error["loc"]
+            if len(location) >= 2 and location[0] == outer and isinstance(location[1], str):
+                if location[1] in given:
+                    inner[location[1]] = given[location[1]]
+                else:
+                    inner.pop(location[1], None)
+        data[outer] = inner
+        return outer
 
     @staticmethod
     def _place_id(data: dict[str, Any], example: Mapping[str, Any], id_path: tuple[str, ...], id_value: Any) -> None:
