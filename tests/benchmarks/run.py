@@ -8,7 +8,15 @@ from __future__ import annotations
 import platform
 import sys
 
-from tests.benchmarks import client_overhead, generation, hostile, hostile_bodies, import_time, server_throughput
+from tests.benchmarks import (
+    client_overhead,
+    generation,
+    hostile,
+    hostile_bodies,
+    import_time,
+    pagination,
+    server_throughput,
+)
 
 
 def main() -> None:
@@ -19,6 +27,8 @@ def main() -> None:
     hostile.report()
     print()
     client_overhead.report()
+    print()
+    pagination.report()
     print()
     import_time.report()
     print()
