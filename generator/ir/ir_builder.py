@@ -282,7 +282,7 @@ class _Builder:
         """The operation's paging (`x-pagination`, else a pattern its success response shows)
         and an example of one of its items."""
         responses = operation.get("responses") or {}
-        statuses = sorted(str(status) for status in responses if str(status).startswith("2"))
+        statuses = sorted((str(status), status) for status in responses if str(status).startswith("2"))
         if not statuses or success.encoding is not Encoding.JSON:
             if "x-pagination" in operation:
                 self.problems.append(
@@ -292,7 +292,8 @@ class _Builder:
                     )
                 )
             return None, None
-        raw, _ = resolved(self.document, responses[statuses[0]], pointers.join(at, "responses", statuses[0]))
+        status, key = statuses[0]
+        raw, _ = resolved(self.document, responses[key], pointers.join(at, "responses", status))
         raw = raw if isinstance(raw, dict) else {}
         media_type = _preferred_media_type(raw.get("content"))
         media = raw["content"][media_type] if media_type is not None else None

@@ -135,7 +135,7 @@ class PagingReader:
                 fields[name] = path
         for key, name in _PARAMETER_KEYS.items():
             if key in raw:
-                if raw[key] not in query:
+                if not isinstance(raw[key], str) or raw[key] not in query:
                     self.problem(pointers.join(at, key), f"{raw[key]!r} is not a query parameter of the operation")
                     return None
                 fields[name] = raw[key]
