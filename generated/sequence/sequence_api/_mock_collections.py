@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.datastructures import URL
 from starlette.types import Scope
@@ -109,8 +109,7 @@ class IdSource:
 # --- pages -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Window(NamedTuple):
     """Which records one page holds, and what asks for the next page (None: the last)."""
 
     start: int
