@@ -149,6 +149,27 @@ class MockStore:
         self.records[(collection.item_path, (*parents, record_id))] = record
         return record, record_id
 
+    def _keep_created(
+        self,
+        collection: MockCollection,
+        parents: tuple[Any, ...],
+        record_id: Any,
+        result: Any,
+        envelope: tuple[str, ...],
+    ) -> None:
+        """The record as its creation answered it (the fields the server filled in, such as
+        a token or a date, included), so that reading it later answers the same."""
+        answered = type_adapter(type(result)).dump_python(
+            result, mode="json", by_alias=True, exclude_unset=True, warnings=False
+        )
+        for name in envelope:
+            answered = answered.get(name) if isinstance(answered, dict) else None
+        if not isinstance(answered, dict):
+            return
+        if collection.id_field and answered.get(collection.id_field) != record_id:
+            return  # the answer is the spec's example, not this record
+        self.records[(collection.item_path, (*parents, record_id))] = answered
+
     def preload(self, data: Mapping[str, Any], collections: tuple[MockCollection, ...]) -> None:
         """Records by collection path (`{"/customers": [{...}, ...]}`), as `--data` reads
         them; a record without an id gets a fresh one. ValueError for a path that is no collection."""
@@ -218,6 +239,13 @@ class MockStore:
             log.warning("the mock's page of %s does not fit %s", collection.path, response_type)
             return MockStore._example_answer(response_type, example)
         return answer
+
+    @staticmethod
+    def _unwrapped(example: Any, envelope: tuple[str, ...]) -> dict[str, Any]:
+        """The object inside an example's envelope: where a merge into a new record starts."""
+        for name in envelope:
+            example = example.get(name) if isinstance(example, Mapping) else None
+        return dict(example) if isinstance(example, Mapping) else {}
 
     @staticmethod
     def _enveloped(

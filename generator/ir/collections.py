@@ -16,6 +16,8 @@ from typing import Any
 
 from generator.ir.ir import Collection, Operation, Parameter
 
+# An example id that ends in a number: `acc_0001`, `cus-17`.
+_COUNTED = re.compile(r"(?P<prefix>[A-Za-z0-9_.:-]{0,32}?)(?P<digits>[0-9]{1,12})")
 _ITEM_PATH = re.compile(r"(?P<collection>.*/[^/{}]+)/\{[^{}/]+\}")
 
 
@@ -40,11 +42,7 @@ def with_collections(operations: tuple[Operation, ...]) -> tuple[Operation, ...]
             result.append(operation)
             continue
         collection_path = operation.path if role != "item" else _ITEM_PATH.fullmatch(operation.path)["collection"]  # type: ignore[index]
-        item_example = operation.item_example
-        if role == "list" and item_example is None and isinstance(operation.success.example, list):
-            item_example = next((item for item in operation.success.example if isinstance(item, dict)), None)
-        collection = replace(described[collection_path], role=role)
-        result.append(replace(operation, collection=collection, item_example=item_example))
+        result.append(replace(operation, collection=replace(described[collection_path], role=role)))
     return tuple(result)
 
 
@@ -62,9 +60,10 @@ def _role(operation: Operation, items_of: dict[str, str]) -> str | None:
 
 
 def _lists(operation: Operation) -> bool:
-    """Whether an unpaged GET answers with an array of records."""
+    """Whether an unpaged GET answers with an array of records: an array of objects of
+    any length (the IR gives it an example item only then)."""
     python_type = operation.success.python_type or ""
-    return python_type.startswith("list[")
+    return python_type.startswith("list[") and operation.item_example is not None
 
 
 def _described(collection: str, item_path: str, by_path: dict[str, list[Operation]]) -> Collection:
@@ -74,14 +73,19 @@ def _described(collection: str, item_path: str, by_path: dict[str, list[Operatio
     reads = [o for o in items if o.http_method == "GET"] + [o for o in items if o.http_method != "GET"]
     id_path = next((o.record_id_path for o in reads if o.record_id_path), ())
     parameters = items[0].path_parameters
+    id_kind = _id_kind(parameters[-1]) if parameters else "string"
+    sample = parameters[-1].example if parameters else None
+    counted = _COUNTED.fullmatch(sample) if id_kind == "string" and isinstance(sample, str) else None
     return Collection(
         path=collection,
         item_path=item_path,
         role="",
         id_field=id_path[-1] if id_path else "",
-        id_kind=_id_kind(parameters[-1]) if parameters else "string",
+        id_kind=id_kind,
         envelope=id_path[:-1],
         parameter_kinds=tuple("integer" if _id_kind(p) == "integer" else "string" for p in parameters),
+        id_prefix=counted.group("prefix") if counted else "",
+        id_digits=len(counted.group("digits")) if counted else 0,
     )
 
 

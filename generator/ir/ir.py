@@ -345,6 +345,10 @@ class Collection:
     id_kind: str  # integer, uuid or string: the ids a new record gets
     envelope: tuple[str, ...] = ()  # where an item's response holds the record: ("response",)
     parameter_kinds: tuple[str, ...] = ()  # integer or string, of each path parameter of the item path
+    # Text ids are counted in the form of the item parameter's example: `acc_0001` gives
+    # `acc_0002`, ...; without one, `1`, `2`, ...
+    id_prefix: str = ""
+    id_digits: int = 0
 
     def with_role(self, role: str) -> Collection:
         return replace(self, role=role)
@@ -602,7 +606,8 @@ class Api(OperationSet):
         listing = next((o for o in self.operations if o.collection == collection.with_role("list")), None)
         record = dict(listing.item_example) if listing and isinstance(listing.item_example, dict) else {}
         if collection.id_field:
-            record[collection.id_field] = _SAMPLE_IDS[collection.id_kind]
+            counted = f"{collection.id_prefix}{1:0{collection.id_digits}d}"
+            record[collection.id_field] = counted if collection.id_kind == "string" else _SAMPLE_IDS[collection.id_kind]
         kinds = iter(collection.parameter_kinds)
         path = re.sub(r"\{[^}]*\}", lambda _: str(_SAMPLE_IDS[next(kinds, "string")]), collection.path)
         return {path: [record]}

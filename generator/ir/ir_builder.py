@@ -313,7 +313,17 @@ class _Builder:
             item_type=lambda item: python_type(item, self.components),
         )
         if pagination is None:
-            return None, None
+            # An unpaged array of records the mock can answer with any number of (a
+            # minItems it would break keeps the example): its example item, if it has one.
+            array = reader.array(schema)
+            if array is None or _positive(array.get("minItems")):
+                return None, None
+            example = success.example
+            first = example[0] if isinstance(example, list) and example else None
+            if isinstance(first, dict):
+                return None, first
+            item = example_for(array.get("items", {}), self.components, openapi_30=self.openapi_30)
+            return None, item if isinstance(item, dict) else None
         listed = success.example
         for name in pagination.items_path:
             listed = listed.get(name) if isinstance(listed, dict) else None
@@ -600,6 +610,10 @@ class _Builder:
     def _model_name(self, schema: Any) -> str | None:
         name = ref_name(schema)
         return name if name is not None and name in self.components else None
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
 def _members(schema: dict[str, Any]) -> list[Any]:

@@ -261,6 +261,11 @@ class PagingReader:
 
     # --- schemas ------------------------------------------------------------------------------
 
+    def array(self, schema: Any) -> dict[str, Any] | None:
+        """The schema itself, resolved, where it is an array; else None."""
+        resolved = self._resolved(schema)
+        return resolved if _is_array(resolved) else None
+
     def items_schema(self, schema: Any, items_path: tuple[str, ...]) -> Any:
         """The schema of one item of the array at `items_path`."""
         array = self._resolved(self._schema_at(schema, items_path))

@@ -43,6 +43,9 @@ class MockCollection:
     id_field: str = "id"
     id_kind: str = "integer"
     parameter_kinds: tuple[str, ...] = ("integer",)
+    # Text ids are `id_prefix` and a number of at least `id_digits` digits: `acc_0002`.
+    id_prefix: str = ""
+    id_digits: int = 0
 
     def parents(self, concrete_path: str) -> tuple[Any, ...] | None:
         """The values of the collection path's parameters in a path such as
@@ -95,15 +98,21 @@ class IdSource:
         self._last.clear()
 
     def seen(self, collection: MockCollection, value: Any) -> None:
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            self._last[collection.item_path] = max(self._last.get(collection.item_path, 0), int(value))
+        """A preloaded id: fresh ones count on from the highest."""
+        text = str(value)
+        if isinstance(value, str) and collection.id_prefix:
+            text = text.removeprefix(collection.id_prefix)
+        if text.isdigit():
+            self._last[collection.item_path] = max(self._last.get(collection.item_path, 0), int(text))
 
     def fresh(self, collection: MockCollection) -> Any:
         if collection.id_kind == "uuid":
             return str(uuid.uuid4())
         number = self._last.get(collection.item_path, 0) + 1
         self._last[collection.item_path] = number
-        return number if collection.id_kind == "integer" else str(number)
+        if collection.id_kind == "integer":
+            return number
+        return f"{collection.id_prefix}{number:0{collection.id_digits}d}"
 
 
 # --- pages -----------------------------------------------------------------------------------
