@@ -285,7 +285,8 @@ def _client_operations(client: Any, cls: type) -> Counter[tuple[str, str]]:
 
 
 class _RecordingClient:
-    """Stands in for `self` in a client's method: `_request` keeps the endpoint it is given."""
+    """Stands in for `self` in a client's method: `_request` (and `_request_page`, for a
+    paged operation) keeps the endpoint it is given."""
 
     def __init__(self, endpoints: list[Any], *, asynchronous: bool) -> None:
         self._endpoints = endpoints
@@ -294,6 +295,10 @@ class _RecordingClient:
     def _request(self, endpoint: Any, **parts: Any) -> Any:
         self._endpoints.append(endpoint)
         return self._answer() if self._asynchronous else None
+
+    def _request_page(self, endpoint: Any, **parts: Any) -> Any:
+        """A paged operation's first request, kept as any other."""
+        return self._request(endpoint, **parts)
 
     @staticmethod
     async def _answer() -> None:

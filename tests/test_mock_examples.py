@@ -184,9 +184,17 @@ def test_what_fits_is_kept_when_an_example_is_repaired(generated: Generated) -> 
 
 def test_every_operation_answers_valid_data_through_the_client(generated: Generated) -> None:
     api, server, models = (generated.module(SPEC, name) for name in ("", "server", "models"))
-    with serve(server.create_app(server.InMemoryHandler())) as url, api.Client(url) as client:
+    # `/accounts` is a collection: its list answers with its records, here the list's
+    # repaired example, each record in the item schema.
+    routes = importlib.import_module(f"{SPEC.stem}_api._routes.accounts")
+    handler = server.InMemoryHandler()
+    handler.preload({"/accounts": routes._LIST_ACCOUNTS_EXAMPLE}, server.COLLECTIONS)
+    with serve(server.create_app(handler)) as url, api.Client(url) as client:
         accounts = client.list_accounts()
         assert [a.id for a in accounts] == ["acc_0001", "acc_0002"]
+        assert [
+            a.model_dump(mode="json", by_alias=True, exclude_unset=True) for a in accounts
+        ] == routes._LIST_ACCOUNTS_EXAMPLE
         created = client.create_account(body={"owner": OWNER})
         assert created.owner.name == "Ann" and len(created.token) == 36
         with pytest.raises(api.NotFoundError) as caught:
@@ -223,10 +231,15 @@ def test_every_operation_answers_valid_data_through_the_client(generated: Genera
 
 def test_every_operation_answers_valid_data_over_raw_http(generated: Generated) -> None:
     server = generated.module(SPEC, "server")
-    with serve(server.create_app(server.InMemoryHandler())) as url, httpx.Client(base_url=url) as client:
+    routes = importlib.import_module(f"{SPEC.stem}_api._routes.accounts")
+    handler = server.InMemoryHandler()
+    handler.preload({"/accounts": routes._LIST_ACCOUNTS_EXAMPLE}, server.COLLECTIONS)
+    with serve(server.create_app(handler)) as url, httpx.Client(base_url=url) as client:
         listed = answer(client, "GET", "/accounts", 200)
-        answer(client, "POST", "/accounts", 201, json={"owner": OWNER, "plan": "pro"})
-        answer(client, "GET", f"/accounts/{ACCOUNT_ID}", 404)
+        created = answer(client, "POST", "/accounts", 201, json={"owner": OWNER, "plan": "pro"})
+        # `/accounts` is a collection: the record is kept under the next id in the example's form.
+        assert created["id"] == "acc_0003" and answer(client, "GET", "/accounts/acc_0003", 200) == created
+        answer(client, "GET", "/accounts/acc_0999", 404)
         # The stored record is echoed back as it was sent, and read back the same.
         assert answer(client, "PUT", f"/accounts/{ACCOUNT_ID}", 200, json=listed[0]) == listed[0]
         assert answer(client, "GET", f"/accounts/{ACCOUNT_ID}", 200) == listed[0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator import naming
@@ -327,6 +327,68 @@ class ErrorRoute:
 
 
 @dataclass(frozen=True, slots=True)
+class Pagination:
+    """How a list operation's pages are read and asked for (the runtime's `Paging`, whose
+    docstring says what each style does); paths are wire names, outermost first."""
+
+    style: str  # cursor, next_url, offset, page or link_header
+    item_type: str  # the annotation of one item
+    items_path: tuple[str, ...] = ()
+    next_path: tuple[str, ...] = ()
+    has_more_path: tuple[str, ...] = ()
+    total_path: tuple[str, ...] = ()
+    cursor_param: str = ""
+    cursor_field: str = ""
+    offset_param: str = ""
+    page_param: str = ""
+    limit_param: str = ""
+
+    @property
+    def arguments(self) -> tuple[tuple[str, Any], ...]:
+        """The runtime `Paging`'s keyword arguments that differ from its defaults."""
+        values = (
+            ("style", self.style),
+            ("items", self.items_path),
+            ("next", self.next_path),
+            ("has_more", self.has_more_path),
+            ("total", self.total_path),
+            ("cursor_param", self.cursor_param),
+            ("cursor_field", self.cursor_field),
+            ("offset_param", self.offset_param),
+            ("page_param", self.page_param),
+            ("limit_param", self.limit_param),
+        )
+        return tuple((name, value) for name, value in values if value or name == "style")
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """A collection the mock keeps: `/customers` and its items `/customers/{id}` (nested
+    ones too). Its records are kept under the item path and the item's path parameters."""
+
+    path: str  # the collection: /customers/{customer_id}/notes
+    item_path: str  # one of its items: /customers/{customer_id}/notes/{note_id}
+    role: str  # what the operation does to it: list, create or item
+    id_field: str  # the record's field that holds its id (wire name), "" for none
+    id_kind: str  # integer, uuid or string: the ids a new record gets
+    envelope: tuple[str, ...] = ()  # where an item's response holds the record: ("response",)
+    parameter_kinds: tuple[str, ...] = ()  # integer or string, of each path parameter of the item path
+    # Text ids are counted in the form of the item parameter's example: `acc_0001` gives
+    # `acc_0002`, ...; without one, `1`, `2`, ...
+    id_prefix: str = ""
+    id_digits: int = 0
+
+    def with_role(self, role: str) -> Collection:
+        return replace(self, role=role)
+
+    @property
+    def constant_name(self) -> str:
+        """`CUSTOMERS_NOTES` for `/customers/{cid}/notes`: its constant in a route module."""
+        segments = [segment for segment in self.path.split("/") if segment and "{" not in segment]
+        return naming.constant_name("_".join(segments) or "root")
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -352,6 +414,10 @@ class Operation:
     # Server-sent events that resume after a dropped connection, sending Last-Event-ID: the
     # operation declares that header, or says `x-sse-reconnect: true`.
     reconnect: bool = False
+    pagination: Pagination | None = None
+    collection: Collection | None = None
+    # An example of one item of a list, for the mock's pages (the items it has are records).
+    item_example: Any = None
 
     @property
     def mock_action(self) -> str:
@@ -367,6 +433,14 @@ class Operation:
             "DELETE": "delete",
         }
         return actions.get(self.http_method, "peek")
+
+    @property
+    def list_item_type(self) -> str:
+        """The annotation of one item of a list operation (paged, or answering an array)."""
+        if self.pagination is not None:
+            return self.pagination.item_type
+        python_type = self.success.python_type or ""
+        return python_type[len("list[") : -1] if python_type.startswith("list[") else "Any"
 
     @property
     def declared_statuses(self) -> tuple[str, ...]:
@@ -493,6 +567,17 @@ class OperationSet:
         """Whether some operation answers with server-sent events (the client then needs httpx-sse)."""
         return any(operation.success.events for operation in self.operations)
 
+    def has_paged_operations(self) -> bool:
+        return any(operation.pagination is not None for operation in self.operations)
+
+    @property
+    def collections(self) -> tuple[Collection, ...]:
+        """The collections the mock keeps, one each, by path."""
+        found = {
+            o.collection.path: o.collection for o in self.operations if o.collection and o.collection.role != "item"
+        }
+        return tuple(found[path] for path in sorted(found))
+
     @property
     def has_mock_refusals(self) -> bool:
         """Whether the mock refuses some operation outright (see `Operation.mock_refusal`)."""
@@ -546,6 +631,39 @@ class Api(OperationSet):
     webhooks: Webhooks | None = None
 
     @property
+    def paged_example(self) -> Operation | None:
+        """The paged operation the README shows: the first that takes no required query."""
+        return next(
+            (o for o in self.operations if o.pagination and not any(p.required for p in o.keyword_parameters)), None
+        )
+
+    @property
+    def collection_example(self) -> tuple[Operation, Operation] | None:
+        """(create, list) of the collection the README shows: the first with both."""
+        for collection in self.collections:
+            create = next((o for o in self.operations if o.collection == collection.with_role("create")), None)
+            listing = next((o for o in self.operations if o.collection == collection.with_role("list")), None)
+            if create is not None and listing is not None and create.body is not None:
+                return create, listing
+        return None
+
+    @property
+    def data_file_example(self) -> dict[str, list[dict[str, Any]]]:
+        """A `--data` file for the README: one record of the first collection, its path's
+        parameters filled in, over the example of an item of its list."""
+        if not self.collections:
+            return {}
+        collection = self.collections[0]
+        listing = next((o for o in self.operations if o.collection == collection.with_role("list")), None)
+        record = dict(listing.item_example) if listing and isinstance(listing.item_example, dict) else {}
+        if collection.id_field:
+            counted = f"{collection.id_prefix}{1:0{collection.id_digits}d}"
+            record[collection.id_field] = counted if collection.id_kind == "string" else _SAMPLE_IDS[collection.id_kind]
+        kinds = iter(collection.parameter_kinds)
+        path = re.sub(r"\{[^}]*\}", lambda _: str(_SAMPLE_IDS[next(kinds, "string")]), collection.path)
+        return {path: [record]}
+
+    @property
     def reads_forms(self) -> bool:
         """Whether the server parses form or multipart bodies (which needs python-multipart)."""
         return any(
@@ -576,6 +694,10 @@ class Api(OperationSet):
 
 
 # --- models ---------------------------------------------------------------------------------
+
+
+# The ids the README's `--data` example gives its records, by kind.
+_SAMPLE_IDS: dict[str, Any] = {"integer": 1, "string": "1", "uuid": "3f0c1d2e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"}
 
 
 class ModelKind(enum.StrEnum):

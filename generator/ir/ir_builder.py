@@ -9,6 +9,7 @@ from typing import Any
 
 from generator import naming, pointers
 from generator.diagnostics import Diagnostic, Severity, SpecError, error, warning
+from generator.ir.collections import with_collections
 from generator.ir.error_shapes import attach_error_shapes
 from generator.ir.examples import example_for
 from generator.ir.ir import (
@@ -20,6 +21,7 @@ from generator.ir.ir import (
     DeclaredResponse,
     Operation,
     OperationGroup,
+    Pagination,
     Parameter,
     ParameterLocation,
     ParameterStyle,
@@ -31,6 +33,7 @@ from generator.ir.ir import (
     ValueShape,
 )
 from generator.ir.mock_data import MockData, resolved
+from generator.ir.pagination import PagingReader
 from generator.ir.request_ids import request_id_headers
 from generator.ir.types import python_type
 from generator.ir.webhooks import build_webhooks
@@ -251,6 +254,7 @@ class _Builder:
             )
             success, errors = self.responses(operation.get("responses") or {}, pointers.join(at, "responses"))
             body, request_example = self.body(operation.get("requestBody"), pointers.join(at, "requestBody"))
+            pagination, item_example = self._pagination(operation, at, method.upper(), parameters, success)
             operations.append(
                 Operation(
                     operation_id=ids[(path, method)],
@@ -271,9 +275,67 @@ class _Builder:
                     group=_group_of(operation.get("tags"), path),
                     declared_responses=self.declared_responses(operation.get("responses")),
                     reconnect=success.events and _resumes(operation, parameters),
+                    pagination=pagination,
+                    item_example=item_example,
                 )
             )
         return tuple(operations), used_schemes
+
+    def _pagination(
+        self, operation: dict[str, Any], at: str, http_method: str, parameters: tuple[Parameter, ...], success: Response
+    ) -> tuple[Pagination | None, Any]:
+        """The operation's paging (`x-pagination`, else a pattern its success response shows)
+        and an example of one of its items."""
+        responses = operation.get("responses") or {}
+        statuses = sorted((str(status), status) for status in responses if str(status).startswith("2"))
+        if not statuses or success.encoding is not Encoding.JSON:
+            if "x-pagination" in operation:
+                self.problems.append(
+                    error(
+                        self.bundle.locate(pointers.join(at, "x-pagination")),
+                        "x-pagination needs a JSON success response",
+                    )
+                )
+            return None, None
+        status, key = statuses[0]
+        raw, _ = resolved(self.document, responses[key], pointers.join(at, "responses", status))
+        raw = raw if isinstance(raw, dict) else {}
+        media_type = _preferred_media_type(raw.get("content"))
+        media = raw["content"][media_type] if media_type is not None else None
+        schema = media.get("schema") if isinstance(media, dict) else None
+        reader = PagingReader(
+            self.components,
+            problem=lambda pointer, message: self.problems.append(error(self.bundle.locate(pointer), message)),
+            warn=lambda pointer, message: self.warn(pointer, message, kind="pagination-unclear"),
+        )
+        pagination = reader.of(
+            operation.get("x-pagination"),
+            pointers.join(at, "x-pagination") if "x-pagination" in operation else at,
+            http_method=http_method,
+            schema=schema,
+            headers=raw.get("headers"),
+            parameters=parameters,
+            item_type=lambda item: python_type(item, self.components),
+        )
+        if pagination is None:
+            # An unpaged array of records the mock can answer with any number of (a
+            # minItems it would break keeps the example): its example item, if it has one.
+            array = reader.array(schema)
+            if array is None or _positive(array.get("minItems")):
+                return None, None
+            example = success.example
+            first = example[0] if isinstance(example, list) and example else None
+            if isinstance(first, dict):
+                return None, first
+            item = example_for(array.get("items", {}), self.components, openapi_30=self.openapi_30)
+            return None, item if isinstance(item, dict) else None
+        listed = success.example
+        for name in pagination.items_path:
+            listed = listed.get(name) if isinstance(listed, dict) else None
+        if isinstance(listed, list) and listed and isinstance(listed[0], dict):
+            return pagination, listed[0]
+        items = reader.items_schema(schema, pagination.items_path)
+        return pagination, example_for(items, self.components, openapi_30=self.openapi_30)
 
     def parameters(self, shared: Any, own: Any, at: str) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
@@ -632,6 +694,10 @@ class _Builder:
         return name if name is not None and name in self.components else None
 
 
+def _positive(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
 def _members(schema: dict[str, Any]) -> list[Any]:
     """The schemas a schema combines with oneOf, anyOf and allOf."""
     return [m for c in ("oneOf", "anyOf", "allOf") if isinstance(schema.get(c), list) for m in schema[c]]
@@ -741,6 +807,7 @@ def _names_used(operations: tuple[Operation, ...], components: dict[str, Any]) -
     expressions = [p.python_type for o in operations for p in o.parameters]
     expressions += [o.body.python_type for o in operations if o.body]
     expressions += [r.python_type for o in operations for r in (o.success, *o.errors) if r.python_type]
+    expressions += [o.pagination.item_type for o in operations if o.pagination]
     return tuple(sorted({name for e in expressions for name in _IDENTIFIER.findall(e) if name in components}))
 
 
@@ -841,6 +908,7 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
     builder = _Builder(document, bundle)
     operations, used_schemes = builder.operations()
     operations = tuple(replace(o, record_id_path=_record_id_path(o, builder.components)) for o in operations)
+    operations = with_collections(operations)
     operations = _told_apart(operations)
     operations, error_shapes, default_error_routes = attach_error_shapes(operations, builder.components)
     webhooks, webhook_diagnostics = build_webhooks(document, builder.components, bundle.locate)

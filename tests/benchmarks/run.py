@@ -15,6 +15,7 @@ from tests.benchmarks import (
     hostile_bodies,
     import_time,
     mock_vs_prism,
+    pagination,
     server_throughput,
 )
 
@@ -27,6 +28,8 @@ def main() -> None:
     hostile.report()
     print()
     client_overhead.report()
+    print()
+    pagination.report()
     print()
     import_time.report()
     print()

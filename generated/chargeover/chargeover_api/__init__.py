@@ -10,6 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 from ._base_client import NOT_GIVEN, NotGiven, RawResponse
+from ._pagination import AsyncPage, SyncPage
 from ._streaming import AsyncStreamedResponse, StreamedResponse
 from .client import (
     AsyncClient,
@@ -56,6 +57,7 @@ __all__ = [
     "AsyncClient",
     "AsyncClientWithRawResponse",
     "AsyncClientWithStreamingResponse",
+    "AsyncPage",
     "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
@@ -75,6 +77,7 @@ __all__ = [
     "RawResponse",
     "RedirectError",
     "StreamedResponse",
+    "SyncPage",
     "UnprocessableEntityError",
     "UpdateCustomerResponse",
     "UpdatedObject",

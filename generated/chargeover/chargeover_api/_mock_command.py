@@ -17,9 +17,11 @@ import sys
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.types import ASGIApp
 
+from ._mock_collections import MockCollection, read_data
 from ._mock_tools import CONTROL_PREFIX, MockOptions
 from ._server_credentials import (
     ApiKeyCredentials,
@@ -47,7 +49,8 @@ class MockCredential:
         return "--" + self.argument.replace("_", "-")
 
 
-_MakeApp = Callable[[Authenticate | None, MockOptions], ASGIApp]
+# The app from the credentials to accept, the options, and the records of `--data`.
+_MakeApp = Callable[[Authenticate | None, MockOptions, Mapping[str, Any]], ASGIApp]
 
 
 def accepted_credentials(
@@ -81,8 +84,10 @@ def accepted_credentials(
     return accepted
 
 
-def parser(credentials: Sequence[MockCredential]) -> argparse.ArgumentParser:
-    """The command line's options: listening, credentials, faults."""
+def parser(
+    credentials: Sequence[MockCredential], collections: Sequence[MockCollection] = ()
+) -> argparse.ArgumentParser:
+    """The command line's options: listening, records, credentials, faults."""
     parser = argparse.ArgumentParser(
         prog=f"python -m {__package__}.server",
         description=(
@@ -98,6 +103,17 @@ def parser(credentials: Sequence[MockCredential]) -> argparse.ArgumentParser:
         action="store_true",
         help=f"log a line per request (the requests are listed at {CONTROL_PREFIX}/requests either way)",
     )
+    if collections:
+        paths = ", ".join(collection.path for collection in collections)
+        parser.add_argument(
+            "--data",
+            metavar="FILE",
+            help=(
+                "records to start with: a JSON (or YAML) file mapping collection paths to lists of "
+                'records, such as {"/customers": [{"id": 1, ...}]}; a record without an id gets a fresh '
+                f"one. The collections: {paths}. POST {CONTROL_PREFIX}/reset forgets them."
+            ).replace("%", "%%"),
+        )
     group = parser.add_argument_group(
         "credentials", "Set, only these are accepted (401 otherwise); unset, any well-formed credentials are."
     )
@@ -161,11 +177,13 @@ def run_mock(
     schemes: Mapping[str, SecurityScheme],
     credentials: Sequence[MockCredential],
     argv: Sequence[str] | None = None,
+    *,
+    collections: Sequence[MockCollection] = (),
 ) -> None:
     """Read the command line and the environment, say how the mock is set up, and serve it."""
     import uvicorn
 
-    command = parser(credentials)
+    command = parser(credentials, collections)
     arguments = command.parse_args(argv)
     values = {
         c.argument: getattr(arguments, c.argument) or os.environ.get(c.environment_variable, "") for c in credentials
@@ -181,11 +199,15 @@ def run_mock(
             proxy=arguments.proxy,
             proxy_strict=arguments.proxy_strict,
         )
-    except ValueError as exc:
+        data = read_data(arguments.data) if getattr(arguments, "data", None) else {}
+        app = make_app(accept_only(*accepted) if accepted else None, options, data)
+    except (ValueError, OSError) as exc:
         command.error(str(exc))
     for line in describe(credentials, values, options, f"http://{arguments.host}:{arguments.port}"):
         print(line, file=sys.stderr, flush=True)
-    app = make_app(accept_only(*accepted) if accepted else None, options)
+    if data:
+        count = sum(len(records) for records in data.values())
+        print(f"{__package__} mock: {count} records from {arguments.data}", file=sys.stderr, flush=True)
     # No access log unless asked: the journal keeps the requests, and a line per request
     # costs a tenth of the mock's time.
     uvicorn.run(app, host=arguments.host, port=arguments.port, access_log=arguments.access_log)

@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ._adapters import type_adapter
 from ._error_shapes import ErrorShape, ErrorTable, HttpError
 from ._json_input import parse_json
+from ._mock_collections import EXCHANGE, Exchange
 from ._mock_proxy import CHECK_OUTCOME, Checked, ProxyLayer, RequestChecked
 from ._mock_store import MockStore
 from ._mock_tools import MockLayer, MockOptions, MockTools
@@ -732,10 +733,20 @@ class Safeguards:
         else:
             inner_receive = self._counting(receive)
         started = False
+        # What the mock's pages read (the request's URL) and add to the answer (`Link`).
+        exchange = Exchange(scope)
+        token = EXCHANGE.set(exchange)
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                started = True
+                if exchange.headers:
+                    added = [
+                        (name.lower().encode("latin-1"), value.encode("latin-1"))
+                        for name, value in exchange.headers.items()
+                    ]
+                    message = {**message, "headers": [*message.get("headers", []), *added]}
             await send(message)
 
         try:
@@ -750,6 +761,8 @@ class Safeguards:
             if started:
                 raise  # half an answer has left: only closing the connection can tell
             await self.errors.response(_operation_of(scope), 500, "the server failed")(scope, receive, send)
+        finally:
+            EXCHANGE.reset(token)
 
     def _counting(self, receive: Receive) -> Receive:
         """`receive`, raising _BodyTooLarge once the body read passes the limit."""

@@ -35,6 +35,7 @@ import httpx
 import pydantic
 
 from ._adapters import type_adapter
+from ._pagination import AsyncPage, Paging, SyncPage, first_position
 from ._streaming import STREAMING, AsyncStreamedResponse, StreamedResponse
 from .errors import (
     REQUEST_ID_HEADERS,
@@ -1234,6 +1235,25 @@ class SyncApiClient(BaseClient):
                 continue
             return response
 
+    def _request_page(
+        self, endpoint: Endpoint[Any], *, paging: Paging, query: Mapping[str, Any], **parts: Any
+    ) -> SyncPage[Any]:
+        """The first page of a paged operation; each next page is asked for with the same
+        parts (path, headers, body, timeout) and the next page's query."""
+        raw = _RAW_RESPONSE.get()
+
+        def fetch(page_query: Mapping[str, Any], first: int) -> SyncPage[Any]:
+            token = _RAW_RESPONSE.set(True)
+            try:
+                answer = cast("RawResponse[Any]", self._request(endpoint, query=page_query, **parts))
+            finally:
+                _RAW_RESPONSE.reset(token)
+            return SyncPage(paging, answer.parsed, answer.http_response, page_query, fetch, first=first)
+
+        page = fetch(query, first_position(paging, query))
+        # Through `with_raw_response`, the page comes inside a RawResponse as any result does.
+        return cast("SyncPage[Any]", RawResponse(page.http_response, page, self._request_id_headers)) if raw else page
+
 
 class AsyncApiClient(BaseClient):
     """Sends requests with an `httpx.AsyncClient`, retrying what is safe to retry."""
@@ -1331,3 +1351,22 @@ class AsyncApiClient(BaseClient):
                 attempt += 1
                 continue
             return response
+
+    async def _request_page(
+        self, endpoint: Endpoint[Any], *, paging: Paging, query: Mapping[str, Any], **parts: Any
+    ) -> AsyncPage[Any]:
+        """The first page of a paged operation; each next page is asked for with the same
+        parts (path, headers, body, timeout) and the next page's query."""
+        raw = _RAW_RESPONSE.get()
+
+        async def fetch(page_query: Mapping[str, Any], first: int) -> AsyncPage[Any]:
+            token = _RAW_RESPONSE.set(True)
+            try:
+                answer = cast("RawResponse[Any]", await self._request(endpoint, query=page_query, **parts))
+            finally:
+                _RAW_RESPONSE.reset(token)
+            return AsyncPage(paging, answer.parsed, answer.http_response, page_query, fetch, first=first)
+
+        page = await fetch(query, first_position(paging, query))
+        # Through `with_raw_response`, the page comes inside a RawResponse as any result does.
+        return cast("AsyncPage[Any]", RawResponse(page.http_response, page, self._request_id_headers)) if raw else page

@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 import secrets
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -25,7 +26,9 @@ import pydantic_core
 
 from ._adapters import type_adapter
 from ._error_shapes import HttpError
+from ._mock_collections import IdSource, MockCollection, as_kind, page_body, window
 from ._package_data import request_schemas
+from ._pagination import Paging
 from ._server_credentials import BasicCredentials, BearerCredentials, Credentials
 
 log = logging.getLogger(f"{__package__}.server")
@@ -51,6 +54,7 @@ class MockStore:
     def __init__(self) -> None:
         self.records: dict[RecordKey, dict[str, Any]] = {}
         self.replies: dict[ReplayKey, Reply] = {}
+        self._ids = IdSource()
         # Callers are told apart by a keyed digest of their credentials: no secret is kept.
         self._caller_key = secrets.token_bytes(32)
 
@@ -58,6 +62,7 @@ class MockStore:
         """Forget every record and every answer kept for replays (`POST /__mock/reset`)."""
         self.records.clear()
         self.replies.clear()
+        self._ids.clear()
 
     # --- Idempotency-Key replays -----------------------------------------------------------
 
@@ -133,6 +138,137 @@ class MockStore:
             raise HttpError(404)
         return self.records.pop(key)
 
+    # --- collections --------------------------------------------------------------------------
+
+    def _create(self, collection: MockCollection, parents: tuple[Any, ...], body: Any) -> tuple[dict[str, Any], Any]:
+        """A new record of the collection under a fresh id, which its id field holds too."""
+        record = _as_json(body)
+        record_id = self._ids.fresh(collection)
+        if collection.id_field:
+            record[collection.id_field] = record_id
+        self.records[(collection.item_path, (*parents, record_id))] = record
+        return record, record_id
+
+    def _keep_created(
+        self,
+        collection: MockCollection,
+        parents: tuple[Any, ...],
+        record_id: Any,
+        result: Any,
+        envelope: tuple[str, ...],
+    ) -> None:
+        """The record as its creation answered it (the fields the server filled in, such as
+        a token or a date, included), so that reading it later answers the same."""
+        answered = type_adapter(type(result)).dump_python(
+            result, mode="json", by_alias=True, exclude_unset=True, warnings=False
+        )
+        for name in envelope:
+            answered = answered.get(name) if isinstance(answered, dict) else None
+        if not isinstance(answered, dict):
+            return
+        if collection.id_field and answered.get(collection.id_field) != record_id:
+            return  # the answer is the spec's example, not this record
+        self.records[(collection.item_path, (*parents, record_id))] = answered
+
+    def preload(self, data: Mapping[str, Any], collections: tuple[MockCollection, ...]) -> None:
+        """Records by collection path (`{"/customers": [{...}, ...]}`), as `--data` reads
+        them; a record without an id gets a fresh one. ValueError for a path that is no collection."""
+        for path, records in data.items():
+            collection, parents = next(
+                ((c, found) for c in collections if (found := c.parents(path)) is not None), (None, None)
+            )
+            if collection is None or parents is None:
+                known = ", ".join(c.path for c in collections) or "none"
+                raise ValueError(f"{path} is not a collection of this API (its collections: {known})")
+            for given in records:
+                record = dict(given)
+                if collection.id_field and record.get(collection.id_field) is not None:
+                    record_id = as_kind(record[collection.id_field], collection.id_kind)
+                    self._ids.seen(collection, record_id)
+                else:
+                    record_id = self._ids.fresh(collection)
+                if collection.id_field:
+                    record[collection.id_field] = record_id
+                self.records[(collection.item_path, (*parents, record_id))] = record
+
+    def _list(
+        self,
+        collection: MockCollection,
+        parents: tuple[Any, ...],
+        response_type: Any,
+        example: Any,
+        *,
+        item_type: Any,
+        item_example: Mapping[str, Any],
+        paging: Paging | None = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """The collection's records (one page of them, where the operation is paged) in the
+        response schema: each record over the example of an item, the page over the example
+        of the answer."""
+        keys = [key for key in self.records if key[0] == collection.item_path and key[1][:-1] == parents]
+        ids = [key[1][-1] for key in keys]
+        page = window(paging, query or {}, ids) if paging is not None else None
+        chosen = keys[page.start : page.stop] if page is not None else keys
+        adapter = type_adapter(item_type)
+        items = [
+            adapter.dump_python(
+                self._as_response(
+                    item_type,
+                    self.records[key],
+                    item_example,
+                    id_path=(collection.id_field,) if collection.id_field else (),
+                    id_value=key[1][-1],
+                    required_only=True,  # what a record was not given stays out, as in its own answers
+                ),
+                mode="json",
+                by_alias=True,
+                exclude_unset=True,
+                warnings=False,
+            )
+            for key in chosen
+        ]
+        # Unpaged, the answer is the array of records itself.
+        body = (
+            items if paging is None or page is None else page_body(paging, example, items, count=len(keys), page=page)
+        )
+        answer = _fitting(response_type, body)
+        if answer is None:
+            # A rule of the schema the records cannot meet (a minimum of items, say): the
+            # example stands in, as for any answer the records do not fit.
+            log.warning("the mock's page of %s does not fit %s", collection.path, response_type)
+            return MockStore._example_answer(response_type, example)
+        return answer
+
+    @staticmethod
+    def _unwrapped(example: Any, envelope: tuple[str, ...]) -> dict[str, Any]:
+        """The object inside an example's envelope: where a merge into a new record starts."""
+        for name in envelope:
+            example = example.get(name) if isinstance(example, Mapping) else None
+        return dict(example) if isinstance(example, Mapping) else {}
+
+    @staticmethod
+    def _enveloped(
+        record: Mapping[str, Any], envelope: tuple[str, ...], example: Any, response_type: Any
+    ) -> dict[str, Any]:
+        """A collection's record as an item's response holds it: inside its envelope
+        (`{"response": {...}}`), over the fields the inner object requires from the example
+        (what the record was not given stays out, as at the top of an answer)."""
+        if not envelope:
+            return dict(record)
+        inner: Any = example
+        for name in envelope:
+            inner = inner.get(name) if isinstance(inner, Mapping) else None
+        required = _wire_names(_field_model(response_type, envelope), required_only=True)
+        given = inner if isinstance(inner, Mapping) else {}
+        wrapped: dict[str, Any] = {
+            **{name: value for name, value in given.items() if required is None or name in required},
+            **record,
+        }
+        for name in reversed(envelope):
+            wrapped = {name: wrapped}
+        return wrapped
+
     # --- answers -----------------------------------------------------------------------------
 
     @staticmethod
@@ -177,7 +313,9 @@ class MockStore:
         except pydantic.ValidationError as exc:
             # A request field whose namesake in the response has another shape: the
             # example's value (or nothing) takes its place.
-            for name in {str(error["loc"][0]) for error in exc.errors() if error["loc"]}:
+            # Inside an envelope (`{"droplet": {...}}`), field by field, one object down.
+            repaired = MockStore._replace_inner(data, example, exc, id_path)
+            for name in {str(error["loc"][0]) for error in exc.errors() if error["loc"]} - {repaired}:
                 if name in example:
                     data[name] = example[name]
                 else:
@@ -185,6 +323,28 @@ class MockStore:
         answer = _fitting(response_type, data)
         # Still no fit (a nested field, a rule across fields): the example alone.
         return answer if answer is not None else MockStore._example_answer(response_type, example)
+
+    @staticmethod
+    def _replace_inner(
+        data: dict[str, Any], example: Mapping[str, Any], exc: pydantic.ValidationError, id_path: tuple[str, ...]
+    ) -> str:
+        """The fields of the envelope's object (the id's) that do not fit, replaced by the
+        example's or left out; the envelope's name, or "" where there is none."""
+        if len(id_path) != 2 or not isinstance(data.get(id_path[0]), Mapping):
+            return ""
+        outer = id_path[0]
+        found = example.get(outer)
+        given: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        inner = dict(data[outer])
+        for error in exc.errors():
+            location = error["loc"]
+            if len(location) >= 2 and location[0] == outer and isinstance(location[1], str):
+                if location[1] in given:
+                    inner[location[1]] = given[location[1]]
+                else:
+                    inner.pop(location[1], None)
+        data[outer] = inner
+        return outer
 
     @staticmethod
     def _place_id(data: dict[str, Any], example: Mapping[str, Any], id_path: tuple[str, ...], id_value: Any) -> None:
@@ -275,6 +435,19 @@ def _as_json(body: Any) -> dict[str, Any]:
     # A file part's bytes need not be text: the record keeps them as base64.
     dumped = pydantic_core.to_jsonable_python(dumped, bytes_mode="base64")
     return dumped if isinstance(dumped, dict) else {"value": dumped}
+
+
+def _field_model(model: Any, path: tuple[str, ...]) -> Any:
+    """The model class of the field at `path` (wire names), or None where it is not one."""
+    for name in path:
+        if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)):
+            return None
+        info = next((i for key, i in model.model_fields.items() if (i.alias or key) == name), None)
+        if info is None:
+            return None
+        candidates = [info.annotation, *typing.get_args(info.annotation)]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, pydantic.BaseModel)), None)
+    return model
 
 
 @functools.cache

@@ -15,12 +15,14 @@ error of the server's own never produce FastAPI's default bodies or a stack trac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import FastAPI
 
 from ._error_shapes import HttpError
 from ._json_input import MAX_JSON_DEPTH
+from ._mock_collections import MockCollection
 from ._mock_command import MockCredential, run_mock
 from ._mock_journal import MockJournal, RecordedRequest
 from ._mock_tools import MockOptions
@@ -38,6 +40,7 @@ from ._server_credentials import (
 )
 
 __all__ = [
+    "COLLECTIONS",
     "DEFAULT_MAX_BODY_SIZE",
     "MAX_JSON_DEPTH",
     "ApiKeyCredentials",
@@ -61,6 +64,10 @@ __all__ = [
 MOCK_CREDENTIALS: tuple[MockCredential, ...] = (
     MockCredential("bearerAuth", "token", "METEROID_TOKEN", "The bearer token."),
 )
+
+
+# The collections the mock keeps (`--data FILE` preloads their records), by path.
+COLLECTIONS: tuple[MockCollection, ...] = ()
 
 
 class Handler(
@@ -110,12 +117,14 @@ def create_app(
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the in-memory mock with uvicorn, as a testing tool; `--help` lists the options."""
-    run_mock(
-        lambda authenticate, options: create_app(InMemoryHandler(), authenticate=authenticate, mock=options),
-        SPEC.security_schemes,
-        MOCK_CREDENTIALS,
-        argv,
-    )
+    run_mock(_mock_app, SPEC.security_schemes, MOCK_CREDENTIALS, argv, collections=COLLECTIONS)
+
+
+def _mock_app(authenticate: Authenticate | None, options: MockOptions, data: Mapping[str, Any]) -> FastAPI:
+    """The mock `main` serves: the in-memory handler with the records of `--data`."""
+    handler = InMemoryHandler()
+    handler.preload(data, COLLECTIONS)
+    return create_app(handler, authenticate=authenticate, mock=options)
 
 
 if __name__ == "__main__":

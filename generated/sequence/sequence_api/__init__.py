@@ -10,6 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 from ._base_client import NOT_GIVEN, NotGiven, RawResponse
+from ._pagination import AsyncPage, SyncPage
 from ._streaming import AsyncStreamedResponse, StreamedResponse
 from .client import (
     AsyncClient,
@@ -59,6 +60,7 @@ __all__ = [
     "AsyncClient",
     "AsyncClientWithRawResponse",
     "AsyncClientWithStreamingResponse",
+    "AsyncPage",
     "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
@@ -79,6 +81,7 @@ __all__ = [
     "RawResponse",
     "RedirectError",
     "StreamedResponse",
+    "SyncPage",
     "TaxStatus",
     "UnprocessableEntityError",
     "UpdateCustomerRequest",
