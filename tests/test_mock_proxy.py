@@ -54,6 +54,7 @@ class Upstream:
             {
                 "authorization": request.headers.get("authorization"),
                 "path": request.scope["raw_path"],
+                "prefer": request.headers.get("prefer"),
                 "query": request.url.query,
                 "body": body,
             }
@@ -92,7 +93,7 @@ def test_the_proxy_returns_the_upstream_answers_and_lists_each_violation(upstrea
         invalid = httpx.patch(
             f"{url}/api/v1/customers/cus%201?trace=1",
             json={"name": 5},
-            headers={"Authorization": f"Bearer {TOKEN}"},
+            headers={"Authorization": f"Bearer {TOKEN}", "Prefer": "code=abc"},  # the API's to read
         )
         violations = _violations(url)
         assert httpx.post(f"{url}/__mock/reset").status_code == 204
@@ -107,6 +108,7 @@ def test_the_proxy_returns_the_upstream_answers_and_lists_each_violation(upstrea
     assert {entry["authorization"] for entry in api.received} == {f"Bearer {TOKEN}"}
     assert api.received[-1]["query"] == "trace=1"
     assert api.received[-1]["path"] == b"/api/v1/customers/cus%201"  # as sent, its encoding untouched
+    assert api.received[-1]["prefer"] == "code=abc"
     found = [(v["direction"], v["pointer"], v["expected"], v["got"]) for v in violations]
     assert found == [
         ("response", "/id", 'type: "string"', 7),
