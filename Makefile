@@ -15,7 +15,7 @@ PEER := openapi-python-client==0.29.1
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,datamodel-code-generator]'
 	touch $(STAMP)
 
 generate: $(STAMP)
