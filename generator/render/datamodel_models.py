@@ -75,9 +75,10 @@ DEFAULTS: dict[str, Any] = {
     "field_constraints": True,  # Field(max_length=...) rather than constr(...), which mypy --strict refuses
     "use_union_operator": True,
     "use_standard_collections": True,
-    # pydantic's EmailStr refuses addresses the JSON Schema format allows (`a@b.test`): the
-    # server would refuse requests its spec accepts. Text, as our builder has it.
-    "type_mappings": ["email=string", "idn-email=string"],
+    # pydantic's EmailStr refuses addresses the JSON Schema format allows (`a@b.test`), so
+    # the server would refuse requests its spec accepts; its URL types send another text
+    # than the one given (`https://A.test` as `https://a.test/`). Text, as our builder has it.
+    "type_mappings": ["email=string", "idn-email=string", "uri=string", "uri-reference=string", "iri=string"],
     "set_default_enum_member": True,  # an enum field's default is a member, as its type says
 }
 
