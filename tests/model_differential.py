@@ -265,8 +265,17 @@ def compare_spec(
             step = len(components) / max_schemas
             components = [components[int(index * step)] for index in range(max_schemas)]
         for index, component in enumerate(components):
-            ours = getattr(models.builtin, component, None)
-            theirs = getattr(models.datamodel, models.class_names[component], None)
+            try:
+                ours = getattr(models.builtin, component, None)
+            except Exception as exc:  # its module does not import
+                summary.unexplained.append(Disagreement(name, component, "builtin-does-not-import", None, repr(exc)))
+                break
+            try:
+                theirs = getattr(models.datamodel, models.class_names[component], None)
+            except Exception as exc:
+                found = Disagreement(name, component, "datamodel-does-not-import", None, f"{type(exc).__name__}: {exc}")
+                _file(found, known, models.components, summary)
+                break
             if ours is None or theirs is None or component not in models.definitions:
                 summary.skipped["a class or JSON Schema missing on one side"] += 1
                 continue
@@ -286,16 +295,18 @@ def compare_spec(
             for value in _unique(values):
                 summary.values += 1
                 found = _compare(name, component, value, gate, *adapters)
-                if found is None:
-                    continue
-                explanation = next(
-                    (k.why for k in known if k.kind == found.kind and k.matches(found, models.components)), None
-                )
-                if explanation is None:
-                    summary.unexplained.append(found)
-                else:
-                    summary.known[explanation] += 1
+                if found is not None:
+                    _file(found, known, models.components, summary)
     return summary
+
+
+def _file(found: Disagreement, known: tuple[Known, ...], components: dict[str, Any], summary: Summary) -> None:
+    """Count a disagreement under its explanation, or as unexplained."""
+    explanation = next((k.why for k in known if k.kind == found.kind and k.matches(found, components)), None)
+    if explanation is None:
+        summary.unexplained.append(found)
+    else:
+        summary.known[explanation] += 1
 
 
 def _unique(values: list[Any]) -> Iterator[Any]:
