@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import re
+import signal
 import sys
 import tempfile
 import warnings
@@ -211,12 +213,39 @@ def draw(strategy: st.SearchStrategy[Any], count: int, seed: int) -> list[Any]:
     return found
 
 
+class _TooSlow(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Raise _TooSlow in the block after `seconds` (hypothesis-jsonschema takes minutes over
+    some large schemas of the corpus); the main thread only, as pytest runs tests."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+DRAW_SECONDS = 4.0  # per schema
+
+
 def values_of(schema: dict[str, Any], examples: list[Any], count: int, seed: int) -> tuple[list[Any], str | None]:
     """Values drawn from `schema` and arbitrary JSON, with the spec's examples; and why none
     could be drawn from the schema, if so."""
     values = list(examples) + draw(_JSON, max(count // 2, 1), seed)
     try:
-        values += draw(from_schema(schema, allow_x00=False), count, seed)
+        with _time_budget(DRAW_SECONDS):
+            values += draw(from_schema(schema, allow_x00=False), count, seed)
+    except _TooSlow:
+        return values, f"over {DRAW_SECONDS:.0f} s"
     except Exception as exc:  # recursive references, schemas it cannot satisfy: its errors share no base
         return values, type(exc).__name__
     return values, None
@@ -279,7 +308,7 @@ def compare_spec(
             if ours is None or theirs is None or component not in models.definitions:
                 summary.skipped["a class or JSON Schema missing on one side"] += 1
                 continue
-            schema = {"$defs": models.definitions, "$ref": f"#/$defs/{component}"}
+            schema = {"$defs": _reachable(models.definitions, component), "$ref": f"#/$defs/{component}"}
             try:
                 gate = jsonschema_rs.validator_for(schema, validate_formats=True)
                 adapters = (pydantic.TypeAdapter(ours), pydantic.TypeAdapter(theirs))
@@ -307,6 +336,23 @@ def _file(found: Disagreement, known: tuple[Known, ...], components: dict[str, A
         summary.unexplained.append(found)
     else:
         summary.known[explanation] += 1
+
+
+def _reachable(definitions: dict[str, Any], start: str) -> dict[str, Any]:
+    """The definitions `start` reaches through references: hypothesis-jsonschema resolves
+    every one it is given, which on a spec of thousands of schemas takes minutes."""
+    found: dict[str, Any] = {}
+    waiting = [start]
+    while waiting:
+        name = waiting.pop()
+        if name in found or name not in definitions:
+            continue
+        found[name] = definitions[name]
+        waiting += _REFERENCE.findall(json.dumps(definitions[name]))
+    return found
+
+
+_REFERENCE = re.compile(r'"\$ref": "#/\$defs/([^"]+)"')
 
 
 def _unique(values: list[Any]) -> Iterator[Any]:
