@@ -18,7 +18,7 @@ PRISM := @stoplight/prism-cli@5.14.2
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,datamodel-code-generator]'
 	touch $(STAMP)
 
 generate: $(STAMP)
@@ -44,7 +44,7 @@ test: lint typecheck
 # The published specs of ../shared/corpus in full: every operation through schemathesis,
 # more examples. `make test` runs the same tests on a fixed sample of operations.
 corpus: $(STAMP)
-	$(BIN)/python -m pytest -m corpus --corpus-full tests/test_corpus.py
+	$(BIN)/python -m pytest -m corpus --corpus-full tests/test_corpus.py tests/test_models_differential.py
 
 # Where the package index cannot be reached the bench says so and runs without the peer.
 peer:

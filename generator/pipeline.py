@@ -23,9 +23,16 @@ from generator.ir.ir_builder import build_api
 from generator.load.bundle import bundle
 from generator.load.spec_input import SpecInput
 from generator.normalize.normalize import normalize, rename_warnings
-from generator.render import json_text
+from generator.render import datamodel_models, json_text
 from generator.render.model_builder import build_models
-from generator.render.render import data_files, render_code, render_models, runtime_files
+from generator.render.render import (
+    data_files,
+    notice,
+    render_code,
+    render_models,
+    render_models_package,
+    runtime_files,
+)
 from generator.validate.validate import validate
 from generator.write.formatting import BackgroundFormatter, FormattingBatch
 
@@ -110,23 +117,36 @@ def api_changes(loaded: LoadedSpec, previous: Path | None, name: str) -> list[Ap
 
 
 def render_spec(
-    spec: SpecInput, env: jinja2.Environment, formatter: BackgroundFormatter, package_dir: Path | None = None
+    spec: SpecInput,
+    env: jinja2.Environment,
+    formatter: BackgroundFormatter,
+    package_dir: Path | None = None,
+    datamodel: datamodel_models.DatamodelSettings | None = None,
 ) -> RenderedPackage:
     """Every file of one spec's package; its code is being formatted by `formatter` (see
     `finish_formatting`). Raises SpecError.
 
     With `package_dir` (where the package was generated before), the API-level changes
-    since then are added to the package's changelog.
+    since then are added to the package's changelog. With `datamodel`, the models are
+    datamodel-code-generator's (see `generator.render.datamodel_models`), else our builder's.
     """
     loaded = load_spec(spec)
     api = loaded.api
     changes = api_changes(loaded, previous_spec(package_dir, spec.name), spec.name) if package_dir else []
     history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
+    if datamodel is not None:
+        # Its class names first: the clients and the server are rendered on them.
+        made, model_warnings = datamodel_models.build_models(loaded.document, api, datamodel, notice(api))
+        api = datamodel_models.renamed_api(api, made.class_names)
     # Clients and server first: ruff formats them while the models are built.
     code = _encoded(render_code(env, api, history))
     formatting = [formatter.submit(code)]
-    package, model_warnings = build_models(loaded.document, loaded.locate)
-    models = _encoded(render_models(env, api, package))
+    if datamodel is None:
+        package, model_warnings = build_models(loaded.document, loaded.locate)
+        models = _encoded(render_models(env, api, package))
+    else:
+        models = _encoded(render_models_package(env, api, made.package))
+        models[f"{api.package}/models/{datamodel_models.MODULE}.py"] = made.code.encode("utf-8")
     formatting.append(formatter.submit(models))
     files = {**code, **models, **_encoded(data_files(api, loaded.spec_json)), **runtime_files(api)}
     if history:

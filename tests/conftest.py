@@ -6,12 +6,12 @@ import pytest
 
 from tests.events_api_support import events_api, events_package  # noqa: F401 (fixtures of the Events API tests)
 from tests.shop_api_support import shop, shop_api, shop_server  # noqa: F401 (fixtures of the Shop API tests)
-from tests.support import GENERATED, VENDORS
+from tests.support import PACKAGES, VENDORS
 
 # The generated packages are imported from generated/ as they are committed, exactly as
-# `pip install generated/<name>` would install them.
+# `pip install generated/<name>` would install them (or from PYAPIGEN_TEST_PACKAGES: see support).
 for _name in VENDORS:
-    _path = str(GENERATED / _name)
+    _path = str(PACKAGES / _name)
     if _path not in sys.path:
         sys.path.insert(0, _path)
 

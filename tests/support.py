@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -19,6 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 GENERATED = ROOT / "generated"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The vendor packages the client, server, mock and schemathesis tests import: generated/ as
+# committed, or the same specs generated with datamodel-code-generator's models when
+# tests/test_models_backends.py runs those tests again on them (its `PYAPIGEN_TEST_*`).
+PACKAGES = Path(os.environ.get("PYAPIGEN_TEST_PACKAGES") or GENERATED)
+# The models backend the tests' own generations use (`--models`).
+MODELS_BACKEND = os.environ.get("PYAPIGEN_TEST_MODELS") or "builtin"
 VENDORS = ("bigcapital", "chargeover", "meteroid", "sequence")
 # Published specs, read as written; not part of this project, so absent on some machines.
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -66,9 +73,12 @@ class Run:
 
 
 def run_generator(*arguments: str | Path, cwd: Path = ROOT) -> Run:
-    """Run `python -m generator ...` as a user would, in a subprocess."""
+    """Run `python -m generator ...` as a user would, in a subprocess (generating with the
+    models backend under test)."""
+    generates = arguments[:1] in (("generate",), ("check",)) and "--models" not in arguments
+    backend = ["--models", MODELS_BACKEND] if generates and MODELS_BACKEND != "builtin" else []
     result = subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, arguments)],
+        [sys.executable, "-m", "generator", *map(str, arguments), *backend],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -31,7 +31,7 @@ import meteroid_api
 import meteroid_api.server as meteroid_server
 import pytest
 
-from tests.support import FIXTURES, GENERATED, importable, run_generator, serve
+from tests.support import FIXTURES, PACKAGES, importable, run_generator, serve
 
 CUSTOMER = "/api/v3/customer/7"  # ChargeOver's one operation, a PUT
 METEROID_CUSTOMER = "/api/v1/customers/cus_1"  # Meteroid's, a PATCH
@@ -61,7 +61,7 @@ def mock_process(
     What it writes goes to a file, not a pipe: a pipe nobody reads until the end would
     block the server once full (uvicorn logs every request)."""
     port = _free_port()
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(folder or GENERATED / package.removesuffix("_api"))}
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(folder or PACKAGES / package.removesuffix("_api"))}
     log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - read after the block
     process = subprocess.Popen(
         [sys.executable, "-m", f"{package}.server", "--port", str(port), *options],
@@ -162,7 +162,7 @@ def test_without_credentials_set_the_mock_accepts_any_well_formed_ones_and_says_
 def test_half_a_credential_is_refused_at_startup() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "chargeover_api.server", "--username", "ann"],
-        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(GENERATED / "chargeover")},
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(PACKAGES / "chargeover")},
         capture_output=True,
         text=True,
         check=False,
@@ -412,7 +412,7 @@ def test_help_lists_every_option_and_the_readme_documents_each(
 ) -> None:
     run = subprocess.run(
         [sys.executable, "-m", f"{name}_api.server", "--help"],
-        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(GENERATED / name)},
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(PACKAGES / name)},
         capture_output=True,
         text=True,
         check=True,
@@ -420,7 +420,7 @@ def test_help_lists_every_option_and_the_readme_documents_each(
     )
     flags = ["--host", "--port", *credential_flags, "--latency", "--fail-rate", "--retry-after", "--seed"]
     flags += ["--dynamic", "--proxy", "--proxy-strict", "--access-log"]
-    readme = (GENERATED / name / "README.md").read_text(encoding="utf-8")
+    readme = (PACKAGES / name / "README.md").read_text(encoding="utf-8")
     for flag in flags:
         assert flag in run.stdout
         assert flag in readme, flag

@@ -552,6 +552,37 @@ def test_a_discriminator_mapping_to_a_missing_schema_or_an_inline_member_is_drop
     assert "member 1 is not a reference" in found[1].message
 
 
+def test_a_mapping_value_the_member_does_not_allow_leaves_the_union_plain() -> None:
+    """Spotify's union of TrackObject and EpisodeObject has no mapping: its values are the
+    schema names, which their own `type: {enum: [episode]}` excludes. Narrowing the member's
+    field to `Literal["EpisodeObject"]` would refuse every episode (found by the models
+    differential): the union tries each member instead, and the member keeps its values."""
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "components": {
+            "schemas": {
+                "Track": {"type": "object", "properties": {"type": {"type": "string", "enum": ["track"]}}},
+                "Episode": {"type": "object", "properties": {"type": {"type": "string", "enum": ["episode"]}}},
+                "Item": {
+                    "oneOf": [{"$ref": "#/components/schemas/Track"}, {"$ref": "#/components/schemas/Episode"}],
+                    "discriminator": {
+                        "propertyName": "type",
+                        "mapping": {"Track": "#/components/schemas/Track", "Episode": "#/components/schemas/Episode"},
+                    },
+                },
+            }
+        },
+    }
+    models, found = build_models(document, lambda pointer: Location("spec.yaml", pointer, 1))
+    classes = {model.name: model for model in models.classes}
+    assert classes["Item"].fields[0].annotation == "Track | Episode"
+    assert classes["Episode"].fields[0].annotation == "Annotated[Literal['episode'], open_enum] | None"
+    assert [(d.kind, d.location.pointer) for d in found] == [
+        ("discriminator-dropped", "/components/schemas/Item/discriminator")
+    ]
+    assert "Track's 'type' takes ['track'], not the mapping's ['Track']" in found[0].message
+
+
 def test_required_fields_follow_pythons_order_of_bases() -> None:
     """Whichever base pydantic takes a field from, the class's field is required where any
     base requires it and typed where any base defines it; readOnly stays optional."""

@@ -24,6 +24,7 @@ from generator.write import stamps, writer
 
 if TYPE_CHECKING:
     from generator.pipeline import RenderedPackage
+    from generator.render.datamodel_models import DatamodelSettings
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -89,10 +90,12 @@ def render_all(
     report: Reporting,
     *,
     process_ends: bool = False,
+    datamodel: DatamodelSettings | None = None,
 ) -> list[RenderedPackage] | None:
     """Render and format every spec; None (after printing why) if any spec has errors.
 
-    `process_ends`: nothing else runs in this process afterwards (see `_no_garbage_collection`).
+    `process_ends`: nothing else runs in this process afterwards (see `_no_garbage_collection`);
+    `datamodel`: the models are datamodel-code-generator's, with these settings.
     """
     # Imported here: a run where every package is current (see stamps) never needs them.
     from generator.pipeline import finish_formatting, render_spec
@@ -104,7 +107,7 @@ def render_all(
     with _no_garbage_collection(process_ends=process_ends), BackgroundFormatter() as formatter:
         for spec in specs:
             try:
-                package = render_spec(spec, env, formatter, out_dir / spec.name)
+                package = render_spec(spec, env, formatter, out_dir / spec.name, datamodel)
                 found = package.warnings
             except SpecError as exc:
                 found = list(exc.diagnostics)
@@ -190,6 +193,7 @@ def generate(
     one_line: bool = False,
     report: Reporting = Reporting(),
     process_ends: bool = False,
+    datamodel: DatamodelSettings | None = None,
 ) -> int:
     """Write each spec's package, one summary line per package; nothing at all on errors.
 
@@ -200,9 +204,15 @@ def generate(
     if out_dir.exists() and not out_dir.is_dir():
         raise writer.WriteError(f"--out {out_dir}: not a directory")
     writer.recover(out_dir)
-    current = [spec for spec in specs if stamps.is_current(spec.path, out_dir / spec.name, template_dirs)]
+    variant = datamodel.fingerprint if datamodel else ""
+    current = [spec for spec in specs if stamps.is_current(spec.path, out_dir / spec.name, template_dirs, variant)]
     packages = render_all(
-        [spec for spec in specs if spec not in current], template_dirs, out_dir, report, process_ends=process_ends
+        [spec for spec in specs if spec not in current],
+        template_dirs,
+        out_dir,
+        report,
+        process_ends=process_ends,
+        datamodel=datamodel,
     )
     if packages is None:
         print(f"nothing was written to {out_dir}/", file=sys.stderr)
@@ -225,7 +235,7 @@ def generate(
         changes = staging.changes if staging else []
         if staging:
             writer.swap_in(staging)
-        stamps.record(package.spec.path, package.sources, target, package.files, template_dirs)
+        stamps.record(package.spec.path, package.sources, target, package.files, template_dirs, variant)
         written += len(changes)
         api = f"; API: {spec_diff.summary(package.changes)}" if package.changes else ""
         took = f" in {time.perf_counter() - started:.2f}s" if one_line else ""

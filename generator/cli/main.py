@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.change import revisions, spec_diff
 from generator.cli import settings
@@ -29,6 +30,9 @@ from generator.load import limits
 from generator.load.sources import display_path
 from generator.load.spec_input import BadPackageName, LoadOptions, SpecInput
 from generator.write import stamps, writer
+
+if TYPE_CHECKING:
+    from generator.render.datamodel_models import DatamodelSettings
 
 
 def reporting(arguments: argparse.Namespace) -> Reporting:
@@ -66,6 +70,27 @@ class _UsageError(Exception):
     pass
 
 
+def models_backend(arguments: argparse.Namespace) -> DatamodelSettings | None:
+    """`--models`, else `[tool.pyapigen] models`: None for our builder, else the project's
+    datamodel-code-generator settings. Raises SettingsError where the library is missing,
+    before anything is generated."""
+    project = Path.cwd()
+    backend = getattr(arguments, "models", None) or settings.models_setting(project)
+    if backend == settings.BUILTIN_MODELS:
+        return None
+    from generator.render import datamodel_models
+
+    if not datamodel_models.available():
+        raise settings.SettingsError(
+            f"models = {backend!r} needs datamodel-code-generator, which is not installed: "
+            f"{datamodel_models.INSTALL_HINT}; nothing was written"
+        )
+    chosen = datamodel_models.read_settings(project)
+    for key, why in chosen.overridden:
+        print(f"note: [tool.datamodel-codegen] {key} is pyapigen's here: {why}", file=sys.stderr)
+    return chosen
+
+
 def command_generate(arguments: argparse.Namespace) -> int:
     specs = _specs_from_arguments(arguments)
     return generate(
@@ -75,6 +100,7 @@ def command_generate(arguments: argparse.Namespace) -> int:
         remove_stale=not arguments.specs,
         report=reporting(arguments),
         process_ends=arguments.process_ends,
+        datamodel=models_backend(arguments),
     )
 
 
@@ -82,7 +108,12 @@ def command_check(arguments: argparse.Namespace) -> int:
     specs = _specs_from_arguments(arguments)
     out_dir = Path(arguments.out)
     packages = render_all(
-        specs, _template_dirs(arguments), out_dir, reporting(arguments), process_ends=arguments.process_ends
+        specs,
+        _template_dirs(arguments),
+        out_dir,
+        reporting(arguments),
+        process_ends=arguments.process_ends,
+        datamodel=models_backend(arguments),
     )
     if packages is None:
         return EXIT_PROBLEMS
@@ -239,6 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
             default=[],
             metavar="DIR",
             help="a directory of templates overriding the built-in ones by name",
+        )
+        command.add_argument(
+            "--models",
+            choices=settings.MODELS_BACKENDS,
+            help="who makes the models (default: builtin; also: [tool.pyapigen] models = ...)",
         )
         add_load_options(command)
 

@@ -4,6 +4,7 @@
 templates = "house-templates"   # override templates, as --templates DIR
 ref-root = "shared-schemas"     # another directory `$ref`s may reach, as --ref-root DIR
 strict = true                   # warnings are errors, as --strict
+models = "datamodel-code-generator"  # who makes models.py, as --models (default: "builtin")
 
 [tool.pyapigen.limits]          # budgets for reading a spec, as --limit NAME=VALUE
 max-depth = 200
@@ -64,3 +65,18 @@ def strict_setting(project_dir: Path) -> bool:
     if not isinstance(value, bool):
         raise SettingsError("pyproject.toml: [tool.pyapigen] strict must be true or false")
     return value
+
+
+BUILTIN_MODELS = "builtin"
+DATAMODEL_MODELS = "datamodel-code-generator"
+MODELS_BACKENDS = (BUILTIN_MODELS, DATAMODEL_MODELS)
+
+
+def models_setting(project_dir: Path) -> str:
+    """Who makes the models: our builder (`builtin`, the default) or datamodel-code-generator."""
+    value = _section(project_dir).get("models", BUILTIN_MODELS)
+    if value not in MODELS_BACKENDS:
+        raise SettingsError(
+            f"pyproject.toml: [tool.pyapigen] models must be one of {', '.join(map(repr, MODELS_BACKENDS))}"
+        )
+    return str(value)

@@ -84,11 +84,13 @@ def _generate(
     template_dirs: Sequence[Path],
     out_dir: Path,
     report: generation.Reporting,
-    **options: bool,
+    *,
+    remove_stale: bool,
+    one_line: bool = False,
 ) -> None:
     """One generation; an I/O failure is said and the watcher goes on."""
     try:
-        generation.generate(specs, template_dirs, out_dir, report=report, **options)
+        generation.generate(specs, template_dirs, out_dir, report=report, remove_stale=remove_stale, one_line=one_line)
     except writer.WriteError as exc:
         print(f"error: {exc}; no package was changed", file=sys.stderr)
 

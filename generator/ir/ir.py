@@ -774,6 +774,8 @@ class ModelPackage:
     base_model: str  # `ApiModel`
     modules: tuple[ModelModule, ...]
     checks_values: bool = False  # an annotation checks values Literal cannot spell (`_one_of`)
+    # Who wrote the classes: pyapigen's builder, or datamodel-code-generator (one module, `_models`).
+    made_by: str = "pyapigen"
 
     @property
     def classes(self) -> tuple[ModelClass, ...]:

@@ -804,13 +804,14 @@ class _ModelBuilder:
                 return f"the mapping sends {value!r} to {target!r}, which is not a member"
             values[target_name].append(value)
         for name, found in values.items():
-            problem = f"no mapping value names {name}" if not found else self._tag_problem(name, property_name)
+            problem = f"no mapping value names {name}" if not found else self._tag_problem(name, property_name, found)
             if problem is not None:
                 return problem
         return property_name, values
 
-    def _tag_problem(self, name: str, property_name: str) -> str | None:
-        """Why member `name` cannot carry the discriminator `property_name` as a Literal field."""
+    def _tag_problem(self, name: str, property_name: str, values: list[Any]) -> str | None:
+        """Why member `name` cannot carry the discriminator `property_name` as a Literal
+        field of `values` (those the mapping gives it)."""
         schema = self._inherited_schema([name], property_name)
         if schema is None:
             return f"{name} has no property {property_name!r}"
@@ -818,6 +819,13 @@ class _ModelBuilder:
         kinds = _kinds(target) if isinstance(target, dict) else []
         if kinds and "string" not in kinds:
             return f"{name}'s {property_name!r} is {' or '.join(kinds)}, not a string"
+        # The member's own values win: narrowing its field to a value they exclude (an
+        # implicit mapping's schema name, `EpisodeObject` for `enum: [episode]`) would refuse
+        # every value its schema allows.
+        allowed = [target["const"]] if isinstance(target, dict) and "const" in target else _enum_values(target or {})
+        outside = [value for value in values if allowed is not None and value not in allowed]
+        if outside:
+            return f"{name}'s {property_name!r} takes {allowed!r}, not the mapping's {outside!r}"
         python = naming.field_name(property_name)
         for other in [name, *sorted(self._ancestors(name))]:
             other_schema = self.components.get(other)

@@ -178,15 +178,22 @@ def runtime_files(api: Api) -> dict[str, bytes]:
 def render_models(env: jinja2.Environment, api: Api, models: ModelPackage) -> dict[str, str]:
     """The models package: its `__init__.py`, the base model's module and one per submodule."""
     directory = f"{api.package}/models"
-    context = _context(api, models=models)
-    files = {
-        f"{directory}/__init__.py": env.get_template(MODELS_PACKAGE_TEMPLATE).render(context),
-        f"{directory}/{models.base_module}.py": env.get_template(MODELS_BASE_TEMPLATE).render(context),
-    }
+    files = render_models_package(env, api, models)
     template = env.get_template(MODELS_TEMPLATE)
     for module in models.modules:
         files[f"{directory}/{module.name}.py"] = template.render(_context(api, models=models, module=module))
     return files
+
+
+def render_models_package(env: jinja2.Environment, api: Api, models: ModelPackage) -> dict[str, str]:
+    """The models package's `__init__.py` (each name imported from its submodule on first
+    use) and the base model's module: what any maker of the classes sits behind."""
+    directory = f"{api.package}/models"
+    context = _context(api, models=models)
+    return {
+        f"{directory}/__init__.py": env.get_template(MODELS_PACKAGE_TEMPLATE).render(context),
+        f"{directory}/{models.base_module}.py": env.get_template(MODELS_BASE_TEMPLATE).render(context),
+    }
 
 
 def data_files(api: Api, spec_json: str) -> dict[str, str]:

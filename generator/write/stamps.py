@@ -54,15 +54,17 @@ def _hash_files(paths: Iterable[Path]) -> dict[str, str] | None:
         return None
 
 
-def is_current(spec_path: Path, package_dir: Path, template_dirs: Iterable[Path]) -> bool:
-    """Whether `package_dir` is exactly what generating `spec_path` would write now."""
+def is_current(spec_path: Path, package_dir: Path, template_dirs: Iterable[Path], variant: str = "") -> bool:
+    """Whether `package_dir` is exactly what generating `spec_path` would write now.
+
+    `variant`: the settings that change the output besides files (the models' maker)."""
     try:
         stamp = json.loads(_stamp_path(package_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     if not isinstance(stamp, dict) or stamp.get("spec") != str(spec_path.resolve()):
         return False
-    if stamp.get("tools") != _tool_versions():
+    if stamp.get("tools") != _tool_versions() or stamp.get("variant", "") != variant:
         return False
     inputs = stamp.get("inputs")
     if not isinstance(inputs, dict):
@@ -119,6 +121,7 @@ def record(
     package_dir: Path,
     files: Mapping[str, bytes],
     template_dirs: Iterable[Path],
+    variant: str = "",
 ) -> None:
     """Write the stamp of a package just written. Failing to write one costs only speed."""
     inputs = _hash_files([*_code_files(template_dirs), *sources])
@@ -128,6 +131,7 @@ def record(
         "spec": str(spec_path.resolve()),
         "sources": sorted(str(path) for path in sources),
         "tools": _tool_versions(),
+        "variant": variant,
         "inputs": inputs,
         "outputs": {path: _digest(content) for path, content in files.items()},
     }

@@ -11,7 +11,8 @@ its endpoint modules), or why it failed.
 
 The floor is what no generator of this spec can avoid: reading and parsing its files. It
 is measured as a fresh process that parses every file DigitalOcean's spec is made of with
-libyaml and does nothing else, in alternation with our full generation of that spec.
+libyaml and does nothing else, in alternation with our full generation of that spec, with
+each models backend (ours, and datamodel-code-generator where its extra is installed).
 """
 
 from __future__ import annotations
@@ -115,7 +116,9 @@ def floor() -> None:
         print(f"Floor: skipped, {spec.root} is not in ../{CORPUS.relative_to(ROOT.parent).as_posix()}/")
         return
     peer = _peer_executable()
+    with_datamodel = _has_datamodel_code_generator()
     ours: list[Run] = []
+    ours_datamodel: list[Run] = []  # the same generation, datamodel-code-generator making the models
     parsing: list[Run] = []
     theirs: list[Peer] = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -133,6 +136,12 @@ def floor() -> None:
             if round_ == 0:
                 shutil.copy(next((out / spec.name).glob("*/openapi.json")), bundled)
             shutil.rmtree(out)
+            if with_datamodel:
+                models_by_them = ("--models", "datamodel-code-generator")
+                ours_datamodel.append(
+                    generate(spec.path, "--out", out, "--name", spec.name, *models_by_them, cwd=Path(scratch))
+                )
+                shutil.rmtree(out)
             parsing.append(_python(_FLOOR, listed))
             if parsing[-1].returncode != 0:
                 raise RuntimeError(f"the floor failed:\n{parsing[-1].stderr[-2000:]}")
@@ -141,6 +150,13 @@ def floor() -> None:
     ours_seconds = statistics.median(r.seconds for r in ours)
     floor_seconds = statistics.median(r.seconds for r in parsing)
     print(f"  {'pyapigen, full generation':<44} {ours_seconds:>6.2f} s   peak {max(r.peak_mb for r in ours):.0f} MB")
+    if ours_datamodel:
+        datamodel_seconds = statistics.median(r.seconds for r in ours_datamodel)
+        peak = max(r.peak_mb for r in ours_datamodel)
+        print(f"  {'pyapigen, datamodel-code-generator models':<44} {datamodel_seconds:>6.2f} s   peak {peak:.0f} MB")
+        print(f"  {'  difference (the models backend alone)':<44} {datamodel_seconds - ours_seconds:>+6.2f} s")
+    else:
+        print("  datamodel-code-generator is not installed (the extra of the same name): one models backend")
     print(
         f"  {'floor: every file parsed by libyaml':<44} {floor_seconds:>6.2f} s   "
         f"peak {max(r.peak_mb for r in parsing):.0f} MB"
@@ -204,6 +220,15 @@ def corpus() -> None:
             + (f"  {cells[2]}" if models_peer else "")
         )
     print("  (operations: in the spec; after each tool, the operations it produced, or why it failed)")
+
+
+def _has_datamodel_code_generator() -> bool:
+    """Whether the other models backend can run (`pip install 'pyapigen[datamodel-code-generator]'`)."""
+    try:
+        import datamodel_code_generator  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 @dataclass
