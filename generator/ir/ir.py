@@ -439,8 +439,7 @@ class Operation:
         """The annotation of one item of a list operation (paged, or answering an array)."""
         if self.pagination is not None:
             return self.pagination.item_type
-        python_type = self.success.python_type or ""
-        return python_type[len("list[") : -1] if python_type.startswith("list[") else "Any"
+        return _list_item(self.success.python_type or "")
 
     @property
     def declared_statuses(self) -> tuple[str, ...]:
@@ -792,3 +791,19 @@ class ModelPackage:
     def submodule_of(self) -> tuple[tuple[str, str], ...]:
         """(name, submodule) of every name the package offers, by name."""
         return tuple(sorted((name, module) for module, names in self.exports for name in names))
+
+
+def _list_item(python_type: str) -> str:
+    """`X` of `list[X]` (or of `list[X] | None`), else `Any`."""
+    if not python_type.startswith("list["):
+        return "Any"
+    depth = 0
+    for index, character in enumerate(python_type):
+        if character == "[":
+            depth += 1
+        elif character == "]":
+            depth -= 1
+            if depth == 0:
+                rest = python_type[index + 1 :]
+                return python_type[len("list[") : index] if rest in ("", " | None") else "Any"
+    return "Any"

@@ -26,12 +26,13 @@ import json
 import tempfile
 import tokenize
 import tomllib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Location, SpecError, error
+from generator.diagnostics import Diagnostic, Location, SpecError, error, warning
 from generator.ir.ir import (
     Api,
     ErrorShape,
@@ -180,7 +181,11 @@ def build_models(
     with tempfile.TemporaryDirectory(prefix="pyapigen-dmcg-") as scratch:
         metadata_path = Path(scratch) / "models.json"
         try:
-            code = generate(document, config=_config(settings, api.package, metadata_path, header))
+            # The library reports what it could not honour (an unknown format, a union it
+            # cannot decode) as Python warnings: they become the run's own, at the spec.
+            with warnings.catch_warnings(record=True) as reported:
+                warnings.simplefilter("always")
+                code = generate(document, config=_config(settings, api.package, metadata_path, header))
             metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
         except SpecError:
             raise
@@ -216,9 +221,13 @@ def build_models(
     )
     classes = tuple(ModelClass(name, ModelKind.OBJECT, ()) for name in dict.fromkeys(every_class))
     module = ModelModule(MODULE, "", classes, (), (), False)
+    library_warnings = [
+        warning(Location(api.source), f"datamodel-code-generator: {text}", "models-backend")
+        for text in dict.fromkeys(str(report.message).splitlines()[0] for report in reported)
+    ]
     return DatamodelModels(
         code, class_names, ModelPackage(BASE_MODULE, BASE_MODEL, (module,), made_by=DATAMODEL_CODE_GENERATOR)
-    ), []
+    ), library_warnings
 
 
 def _unescape(pointer_segment: str) -> str:
