@@ -35,7 +35,7 @@ import httpx
 import pydantic
 
 from ._adapters import type_adapter
-from ._pagination import AsyncPage, Paging, SyncPage, first_position
+from ._pagination import AsyncPage, PagingPlan, SyncPage, first_position
 from ._streaming import STREAMING, AsyncStreamedResponse, StreamedResponse
 from .errors import (
     REQUEST_ID_HEADERS,
@@ -1236,7 +1236,7 @@ class SyncApiClient(BaseClient):
             return response
 
     def _request_page(
-        self, endpoint: Endpoint[Any], *, paging: Paging, query: Mapping[str, Any], **parts: Any
+        self, endpoint: Endpoint[Any], *, paging: PagingPlan, query: Mapping[str, Any], **parts: Any
     ) -> SyncPage[Any]:
         """The first page of a paged operation; each next page is asked for with the same
         parts (path, headers, body, timeout) and the next page's query."""
@@ -1353,7 +1353,7 @@ class AsyncApiClient(BaseClient):
             return response
 
     async def _request_page(
-        self, endpoint: Endpoint[Any], *, paging: Paging, query: Mapping[str, Any], **parts: Any
+        self, endpoint: Endpoint[Any], *, paging: PagingPlan, query: Mapping[str, Any], **parts: Any
     ) -> AsyncPage[Any]:
         """The first page of a paged operation; each next page is asked for with the same
         parts (path, headers, body, timeout) and the next page's query."""

@@ -96,8 +96,15 @@ def readme_section_example(readme: Path, heading: str) -> str:
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
-    """Every file under `directory` with its bytes, to prove a run left it untouched."""
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+    """Every file under `directory` with its bytes, to prove a run left it untouched.
+
+    Bytecode is left out: importing a package (as tests and servers do) writes `__pycache__`
+    beside it, which no generation makes or changes."""
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 @contextlib.contextmanager

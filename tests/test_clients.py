@@ -12,6 +12,7 @@ import email.utils
 import importlib
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -83,15 +84,31 @@ def vendor(request: pytest.FixtureRequest) -> Vendor:
 
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
-    """Every pause the clients take, recorded instead of slept."""
+    """Every pause the clients take, recorded instead of slept.
+
+    `time.sleep` and `asyncio.sleep` are patched where the runtime reaches them, in their
+    modules: only the test's own thread is recorded, so that a server another test left
+    running on its thread (uvicorn pauses 0.1 s between ticks) keeps its pauses.
+    """
     recorded: list[float] = []
+    test_thread = threading.current_thread()
+    real_sleep, real_async_sleep = time.sleep, asyncio.sleep
+
+    def fake_sleep(seconds: float) -> None:
+        if threading.current_thread() is test_thread:
+            recorded.append(seconds)
+        else:
+            real_sleep(seconds)
 
     async def fake_async_sleep(seconds: float) -> None:
-        recorded.append(seconds)
+        if threading.current_thread() is test_thread:
+            recorded.append(seconds)
+        else:
+            await real_async_sleep(seconds)
 
     for name in VENDORS:
         base = importlib.import_module(f"{name}_api._base_client")
-        monkeypatch.setattr(base.time, "sleep", recorded.append)
+        monkeypatch.setattr(base.time, "sleep", fake_sleep)
         monkeypatch.setattr(base.asyncio, "sleep", fake_async_sleep)
     yield recorded
 

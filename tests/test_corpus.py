@@ -251,6 +251,10 @@ def _in_schema(route: Any) -> bool:
     return bool(getattr(route, "methods", None)) and getattr(route, "include_in_schema", False)
 
 
+# The methods a client class has beside its operations: copies of itself with other options.
+_CLIENT_OPTIONS = frozenset({"copy", "with_options"})
+
+
 def _client_operations(client: Any, cls: type) -> Counter[tuple[str, str]]:
     """(METHOD, path) of the endpoint each public method of a client class sends to: each
     is called, with None for every required argument, on a stand-in for the client that
@@ -264,6 +268,7 @@ def _client_operations(client: Any, cls: type) -> Counter[tuple[str, str]]:
             or not callable(value)
             or hasattr(base.SyncApiClient, name)
             or hasattr(base.AsyncApiClient, name)
+            or name in _CLIENT_OPTIONS
         ):
             continue
         function = inspect.unwrap(value)  # without the warning of `@deprecated`

@@ -16,7 +16,7 @@ from generator.ir.ir_builder import build_api
 from generator.load.bundle import bundle
 from generator.normalize.normalize import normalize
 from runtime._mock_collections import MockCollection, window
-from runtime._pagination import Paging, SyncPage
+from runtime._pagination import PagingPlan, SyncPage
 
 
 def _api(tmp_path: Path, paths: dict[str, Any]) -> tuple[Api, list[str]]:
@@ -93,34 +93,34 @@ def test_a_plain_list_is_neither_paged_nor_warned_of(tmp_path: Path) -> None:
 # --- the client's pages ------------------------------------------------------------------------
 
 
-def _page(paging: Paging, body: Any, query: dict[str, Any], *, first: int = 0, link: str = "") -> SyncPage[Any]:
+def _page(paging: PagingPlan, body: Any, query: dict[str, Any], *, first: int = 0, link: str = "") -> SyncPage[Any]:
     headers = {"Link": f'<{link}>; rel="next"'} if link else {}
     response = httpx.Response(200, json=body, headers=headers)
     return SyncPage(paging, body, response, query, lambda q, f: _page(paging, {}, q, first=f), first=first)
 
 
 def test_an_after_cursor_is_the_last_items_id_until_has_more_is_false() -> None:
-    paging = Paging("cursor", items=("data",), has_more=("has_more",), cursor_param="after", cursor_field="id")
+    paging = PagingPlan("cursor", items=("data",), has_more=("has_more",), cursor_param="after", cursor_field="id")
     more = _page(paging, {"data": [{"id": "a"}, {"id": "b"}], "has_more": True}, {"limit": 2})
     assert more._next_query() == {"limit": 2, "after": "b"}
     assert not _page(paging, {"data": [{"id": "c"}], "has_more": False}, {}).has_next_page()
 
 
 def test_offsets_and_pages_stop_at_the_total_or_a_short_page() -> None:
-    offset = Paging("offset", items=("items",), total=("total",), offset_param="offset", limit_param="limit")
+    offset = PagingPlan("offset", items=("items",), total=("total",), offset_param="offset", limit_param="limit")
     assert _page(offset, {"items": [1, 2], "total": 5}, {"limit": 2}, first=2)._next_query() == {
         "limit": 2,
         "offset": 4,
     }
     assert not _page(offset, {"items": [1, 2], "total": 4}, {"limit": 2}, first=2).has_next_page()
     assert not _page(offset, {"items": [1], "total": 99}, {"limit": 2}).has_next_page()  # short: the last
-    page = Paging("page", items=("items",), page_param="page", limit_param="size")
+    page = PagingPlan("page", items=("items",), page_param="page", limit_param="size")
     assert _page(page, {"items": [1, 2]}, {"size": 2}, first=3)._next_query() == {"size": 2, "page": 4}
     assert not _page(page, {"items": []}, {"size": 2}).has_next_page()  # empty: the last
 
 
 def test_a_link_headers_next_url_gives_the_next_query() -> None:
-    paging = Paging("link_header")
+    paging = PagingPlan("link_header")
     page = _page(paging, [1, 2], {"per_page": 2}, link="https://elsewhere.example/things?per_page=2&page=2&tag=a&tag=b")
     assert page._next_query() == {"per_page": "2", "page": "2", "tag": ["a", "b"]}
 
@@ -130,12 +130,12 @@ def test_a_link_headers_next_url_gives_the_next_query() -> None:
 
 def test_the_mocks_windows_follow_each_style() -> None:
     ids = list(range(1, 11))
-    assert window(Paging("cursor", cursor_param="c", limit_param="n"), {"c": "4", "n": 3}, ids) == (4, 7, "7")
-    after = Paging("cursor", cursor_param="after", cursor_field="id", limit_param="n")
+    assert window(PagingPlan("cursor", cursor_param="c", limit_param="n"), {"c": "4", "n": 3}, ids) == (4, 7, "7")
+    after = PagingPlan("cursor", cursor_param="after", cursor_field="id", limit_param="n")
     assert window(after, {"after": 9, "n": 3}, ids)[:2] == (9, 10)
-    assert window(Paging("offset", offset_param="o", limit_param="n"), {"o": 8, "n": 3}, ids)[1:] == (10, None)
-    assert window(Paging("page", page_param="p", limit_param="n"), {"p": 2, "n": 4}, ids)[:] == (4, 8, 3)
-    assert window(Paging("next_url"), {}, ids)[:2] == (0, 10)  # no way to ask for pages: one of everything
+    assert window(PagingPlan("offset", offset_param="o", limit_param="n"), {"o": 8, "n": 3}, ids)[1:] == (10, None)
+    assert window(PagingPlan("page", page_param="p", limit_param="n"), {"p": 2, "n": 4}, ids)[:] == (4, 8, 3)
+    assert window(PagingPlan("next_url"), {}, ids)[:2] == (0, 10)  # no way to ask for pages: one of everything
 
 
 def test_a_collection_reads_its_parents_from_a_concrete_path() -> None:

@@ -328,7 +328,7 @@ class ErrorRoute:
 
 @dataclass(frozen=True, slots=True)
 class Pagination:
-    """How a list operation's pages are read and asked for (the runtime's `Paging`, whose
+    """How a list operation's pages are read and asked for (the runtime's `PagingPlan`, whose
     docstring says what each style does); paths are wire names, outermost first."""
 
     style: str  # cursor, next_url, offset, page or link_header
@@ -345,7 +345,7 @@ class Pagination:
 
     @property
     def arguments(self) -> tuple[tuple[str, Any], ...]:
-        """The runtime `Paging`'s keyword arguments that differ from its defaults."""
+        """The runtime `PagingPlan`'s keyword arguments that differ from its defaults."""
         values = (
             ("style", self.style),
             ("items", self.items_path),

@@ -6,7 +6,7 @@ from a file (`python -m <package>.server --data FILE`).
 A collection (`/customers`) keeps its records under its item path (`/customers/{id}`) and
 the item's path parameters, as every record of the mock is kept, so the item's own
 operations find them. Its list operation answers in pages as the spec describes them,
-with the same `Paging` the client reads them by.
+with the same `PagingPlan` the client reads them by.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from starlette.datastructures import URL
 from starlette.types import Scope
 
-from ._pagination import Paging
+from ._pagination import PagingPlan
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
@@ -118,7 +118,7 @@ class IdSource:
 # --- pages -----------------------------------------------------------------------------------
 
 
-class Window(NamedTuple):
+class _Window(NamedTuple):
     """Which records one page holds, and what asks for the next page (None: the last)."""
 
     start: int
@@ -133,7 +133,7 @@ def _integer(value: Any, default: int) -> int:
         return default
 
 
-def window(paging: Paging, query: Mapping[str, Any], ids: Sequence[Any]) -> Window:
+def window(paging: PagingPlan, query: Mapping[str, Any], ids: Sequence[Any]) -> _Window:
     """The page of `ids` (the records, in order) a request asks for."""
     count = len(ids)
     size = _integer(query.get(paging.limit_param), DEFAULT_PAGE_SIZE) if paging.limit_param else DEFAULT_PAGE_SIZE
@@ -146,17 +146,17 @@ def window(paging: Paging, query: Mapping[str, Any], ids: Sequence[Any]) -> Wind
         else:
             start = _integer(cursor, 0)
         stop = min(start + size, count)
-        return Window(start, stop, str(stop) if stop < count else None)
+        return _Window(start, stop, str(stop) if stop < count else None)
     if paging.style == "offset" or (paging.offset_param and not paging.page_param):
         start = max(_integer(query.get(paging.offset_param), 0), 0)
         stop = min(start + size, count)
-        return Window(start, stop, stop if stop < count else None)
+        return _Window(start, stop, stop if stop < count else None)
     if paging.page_param:
         page = max(_integer(query.get(paging.page_param), 1), 1)
         start = min((page - 1) * size, count)
         stop = min(start + size, count)
-        return Window(start, stop, page + 1 if stop < count else None)
-    return Window(0, count)  # pages the spec gives no way to ask for: one page of everything
+        return _Window(start, stop, page + 1 if stop < count else None)
+    return _Window(0, count)  # pages the spec gives no way to ask for: one page of everything
 
 
 def _with_query(url: str, name: str, value: Any) -> str:
@@ -182,7 +182,7 @@ def _set(body: dict[str, Any], path: Sequence[str], value: Any, *, fresh_parent:
         target[path[-1]] = value
 
 
-def page_body(paging: Paging, example: Any, items: list[Any], *, count: int, page: Window) -> Any:
+def page_body(paging: PagingPlan, example: Any, items: list[Any], *, count: int, page: _Window) -> Any:
     """A page's body over the spec's example: its items, the next cursor or link, whether
     there is more and the total. A `Link` header goes on the answer where the style says."""
     if not paging.items:

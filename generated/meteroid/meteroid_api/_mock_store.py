@@ -28,7 +28,7 @@ from ._adapters import type_adapter
 from ._error_shapes import HttpError
 from ._mock_collections import IdSource, MockCollection, as_kind, page_body, window
 from ._package_data import request_schemas
-from ._pagination import Paging
+from ._pagination import PagingPlan
 from ._server_credentials import BasicCredentials, BearerCredentials, Credentials
 
 log = logging.getLogger(f"{__package__}.server")
@@ -200,7 +200,7 @@ class MockStore:
         *,
         item_type: Any,
         item_example: Mapping[str, Any],
-        paging: Paging | None = None,
+        paging: PagingPlan | None = None,
         query: Mapping[str, Any] | None = None,
     ) -> Any:
         """The collection's records (one page of them, where the operation is paged) in the

@@ -4,7 +4,7 @@
 
 A paged operation's method returns its first page. Iterating the page (`for item in page`,
 `async for item in page`) yields every item of every page, fetching the next one only
-when the items before it are used up. `Paging` says, as data, where a response keeps its
+when the items before it are used up. `PagingPlan` says, as data, where a response keeps its
 items and how to ask for the next page; the same description tells the in-memory mock
 how to answer.
 """
@@ -25,7 +25,7 @@ STYLES: Final = frozenset({"cursor", "next_url", "offset", "page", "link_header"
 
 
 @dataclass(frozen=True, slots=True)
-class Paging:
+class PagingPlan:
     """How an operation's pages are read and asked for. Paths are wire names, outermost first.
 
     - `cursor`: the body's `next` is the cursor to send as `cursor_param`; with no `next`,
@@ -91,7 +91,7 @@ class _Page(Generic[T]):
     """What both kinds of page know without I/O: their items and the next page's query."""
 
     def __init__(
-        self, paging: Paging, body: Any, response: httpx.Response, query: Mapping[str, Any], *, first: int
+        self, paging: PagingPlan, body: Any, response: httpx.Response, query: Mapping[str, Any], *, first: int
     ) -> None:
         self.paging = paging
         self.body = body  # the parsed response of this page
@@ -157,7 +157,7 @@ class _Page(Generic[T]):
         return self._first + (len(self.items) if self.paging.style == "offset" else 1)
 
 
-def first_position(paging: Paging, query: Mapping[str, Any]) -> int:
+def first_position(paging: PagingPlan, query: Mapping[str, Any]) -> int:
     """The page number (or offset) the first request asks for."""
     if paging.style == "page":
         asked = query.get(paging.page_param)
@@ -174,7 +174,7 @@ class SyncPage(_Page[T]):
 
     def __init__(
         self,
-        paging: Paging,
+        paging: PagingPlan,
         body: Any,
         response: httpx.Response,
         query: Mapping[str, Any],
@@ -213,7 +213,7 @@ class AsyncPage(_Page[T]):
 
     def __init__(
         self,
-        paging: Paging,
+        paging: PagingPlan,
         body: Any,
         response: httpx.Response,
         query: Mapping[str, Any],
