@@ -22,3 +22,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="corpus tests: schemathesis on every operation with more examples (make corpus)",
     )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The models differential's summaries (schemas compared, values tried, disagreements
+    by kind), after the run, passed or not."""
+    differential = sys.modules.get("tests.model_differential")  # imported only where its tests ran
+    if differential is not None and differential.REPORTS:
+        terminalreporter.write_sep("-", "models differential: builtin vs datamodel-code-generator")
+        for report in differential.REPORTS:
+            terminalreporter.write_line(report)

@@ -45,6 +45,8 @@ from generator.render.render import environment, notice, render_models, render_m
 from tests.support import ROOT, importable
 
 BUILTIN, DATAMODEL = "builtin", "datamodel-code-generator"
+# The summaries of the run's differential tests, printed at its end (`tests/conftest.py`).
+REPORTS: list[str] = []
 
 
 @dataclass(frozen=True)
