@@ -393,6 +393,33 @@ def test_a_data_file_naming_no_collection_is_refused_at_startup(crud: Package, t
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("records.json", '{"/customers": [', "not JSON: Expecting value: line 1 column 17"),
+        ("records.yaml", "/customers: [\n  - {id: 1\n", "not YAML: "),
+        ("records.json", "[" * 100_000 + "]" * 100_000, "nested too deeply to read"),
+        ("records.json", '["not", "a mapping"]', "expected an object mapping collection paths to lists of records"),
+    ],
+)
+def test_a_broken_data_file_is_refused_at_startup_saying_why(
+    crud: Package, tmp_path: Path, name: str, content: str, said: str
+) -> None:
+    data = tmp_path / name
+    data.write_text(content, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "crud_api.server", "--data", str(data)],
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(crud.folder)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 2, run.stderr
+    assert said in run.stderr
+    assert "Traceback" not in run.stderr
+
+
 def test_help_and_the_readme_document_the_data_file(crud: Package) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "crud_api.server", "--help"],

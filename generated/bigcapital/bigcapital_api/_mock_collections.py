@@ -221,9 +221,19 @@ def read_data(path: str) -> dict[str, list[dict[str, Any]]]:
             import yaml
         except ImportError:
             raise ValueError("reading YAML needs PyYAML (pip install pyyaml); JSON needs nothing") from None
-        data = yaml.safe_load(text)
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:  # its message names the line and column
+            raise ValueError(f"{path}: not YAML: {exc}") from None
+        except RecursionError:
+            raise ValueError(f"{path}: nested too deeply to read") from None
     else:
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: not JSON: {exc}") from None
+        except RecursionError:
+            raise ValueError(f"{path}: nested too deeply to read") from None
     if not isinstance(data, dict) or not all(
         isinstance(key, str) and isinstance(records, list) and all(isinstance(r, dict) for r in records)
         for key, records in data.items()
