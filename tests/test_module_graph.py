@@ -20,7 +20,6 @@ GENERATOR = ROOT / "generator"
 SHARED = frozenset(
     {
         "generator",
-        "generator.aside",
         "generator.assets",
         "generator.diagnostics",
         "generator.literals",
