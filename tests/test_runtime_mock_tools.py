@@ -12,7 +12,7 @@ import pytest
 from starlette.types import Message
 
 from runtime._mock_command import MockCredential, accepted_credentials, describe, parser
-from runtime._mock_tools import MockOptions, PreferHeader, RequestJournal, declares, read_ahead
+from runtime._mock_tools import JournalEntry, MockOptions, PreferHeader, RequestJournal, declares, read_ahead
 from runtime._server_credentials import (
     ApiKeyCredentials,
     BasicCredentials,
@@ -186,10 +186,14 @@ def test_declared_statuses_cover_their_ranges_and_default_covers_every_error() -
 # --- the journal -------------------------------------------------------------------------------
 
 
+def _entry(method: str, path: str) -> JournalEntry:
+    return JournalEntry(method, path, lambda: {"method": method, "path": path})
+
+
 def test_the_journal_filters_by_path_glob_and_method_and_keeps_the_newest() -> None:
     journal = RequestJournal(size=3)
     for method, path in [("GET", "/a"), ("PUT", "/things/1"), ("GET", "/things/1"), ("GET", "/things/2")]:
-        journal.record({"method": method, "path": path})
+        journal.record(_entry(method, path))
     assert [e["path"] for e in journal.entries()] == ["/things/1", "/things/1", "/things/2"]  # "/a" fell out
     assert [e["method"] for e in journal.entries(path="/things/1")] == ["PUT", "GET"]
     assert [e["path"] for e in journal.entries(path="/things/*", method="get")] == ["/things/1", "/things/2"]
@@ -202,12 +206,12 @@ def test_the_journal_keeps_a_bounded_amount_of_body_bytes() -> None:
     go, though the newest is always kept."""
     journal = RequestJournal(size=10_000, max_bytes=3_000)
     for number in range(5):
-        journal.record({"method": "POST", "path": f"/uploads/{number}"}, body_size=1_000)
+        journal.record(_entry("POST", f"/uploads/{number}"), body_size=1_000)
     assert [e["path"] for e in journal.entries()] == ["/uploads/2", "/uploads/3", "/uploads/4"]
-    journal.record({"method": "POST", "path": "/huge"}, body_size=10_000)
+    journal.record(_entry("POST", "/huge"), body_size=10_000)
     assert [e["path"] for e in journal.entries()] == ["/huge"]
     journal.clear()
-    journal.record({"method": "GET", "path": "/after"}, body_size=2_000)
+    journal.record(_entry("GET", "/after"), body_size=2_000)
     assert [e["path"] for e in journal.entries()] == ["/after"]
 
 

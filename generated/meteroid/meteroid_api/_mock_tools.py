@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import functools
 import hashlib
 import json
 import logging
@@ -48,6 +49,9 @@ _STATUS_CODES = frozenset(HTTPStatus)
 # drawn from a digest of the request (method, path, query, body), so the same request gets
 # the same answer.
 REQUEST_BODY = "pyapigen.mock.request_body"
+# Where the layer leaves what the request's `Prefer` headers ask, read once for the layer
+# (the delay) and the route (the answer).
+PREFERENCE = "pyapigen.mock.preference"
 _TRUTH = {"true": True, "false": False}
 
 
@@ -154,16 +158,27 @@ MAX_VIOLATIONS = 10_000  # the proxy's list of violations keeps the newest
 MAX_JOURNAL_BYTES = 64 * 1024 * 1024
 
 
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One request the journal keeps: its method and path (what the journal is searched
+    by), and how to write out its whole record (`render`) when it is listed. A record is
+    written out only then: every request is journaled, few journals are read."""
+
+    method: str
+    path: str
+    render: Callable[[], dict[str, Any]]
+
+
 class RequestJournal:
     """The requests the mock received, oldest first, as `GET /__mock/requests` lists them."""
 
     def __init__(self, size: int, max_bytes: int = MAX_JOURNAL_BYTES) -> None:
         self._size, self._max_bytes = size, max_bytes
-        self._entries: deque[dict[str, Any]] = deque()
+        self._entries: deque[JournalEntry] = deque()
         self._sizes: deque[int] = deque()
         self._bytes = 0
 
-    def record(self, entry: dict[str, Any], body_size: int = 0) -> None:
+    def record(self, entry: JournalEntry, body_size: int = 0) -> None:
         self._entries.append(entry)
         self._sizes.append(body_size)
         self._bytes += body_size
@@ -172,12 +187,12 @@ class RequestJournal:
             self._bytes -= self._sizes.popleft()
 
     def entries(self, *, path: str | None = None, method: str | None = None) -> list[dict[str, Any]]:
-        """The entries whose path matches `path` (a glob: `/customers/*`) and whose method is `method`."""
+        """The records whose path matches `path` (a glob: `/customers/*`) and whose method is `method`."""
         return [
-            entry
+            entry.render()
             for entry in self._entries
-            if (path is None or fnmatch.fnmatchcase(entry["path"], path))
-            and (method is None or entry["method"] == method.upper())
+            if (path is None or fnmatch.fnmatchcase(entry.path, path))
+            and (method is None or entry.method == method.upper())
         ]
 
     def clear(self) -> None:
@@ -282,6 +297,7 @@ class MockTools:
         self.errors = errors
         self.declared = declared
         self.response_schemas = response_schemas
+        self._success_schemas: dict[tuple[str, int | None], Any] = {}
         self.dynamic = DynamicData(definitions or {})
         self.operation_of = operation_of
         self.clear_store = clear_store
@@ -309,7 +325,9 @@ class MockTools:
         `code=<status>` a declared error status (in its declared shape, example body
         included; a declared success answers as usual), `example=<name>` one of the
         success response's named examples."""
-        preference = PreferHeader.of(request.headers.getlist("prefer"))  # the layer has refused malformed ones
+        preference = request.scope.get(PREFERENCE)  # the layer has refused malformed ones
+        if preference is None:
+            preference = PreferHeader.of(request.headers.getlist("prefer"))
         code, name = preference.code, preference.example
         if code is not None and not declares(declared, code):
             listed = ", ".join(declared) or "no status"
@@ -347,11 +365,14 @@ class MockTools:
     def _success_schema(self, operation: str, code: int | None) -> Any:
         """The JSON Schema of the success the operation answers (`code`, where the request
         asked for a declared one), None where its body is not JSON."""
-        responses = self.response_schemas(operation)
-        status = str(code) if code is not None and str(code) in responses else None
-        if status is None:
-            status = next((s for s in sorted(responses) if s.startswith("2")), None)
-        return responses[status]["schema"] if status is not None else None
+        key = (operation, code)
+        if key not in self._success_schemas:  # looked up on every request: kept once found
+            responses = self.response_schemas(operation)
+            status = str(code) if code is not None and str(code) in responses else None
+            if status is None:
+                status = next((s for s in sorted(responses) if s.startswith("2")), None)
+            self._success_schemas[key] = responses[status]["schema"] if status is not None else None
+        return self._success_schemas[key]
 
     def _random_of(self, request: Request) -> random.Random:
         """The random source of one request's dynamic answer: with a seed, one that the
@@ -393,14 +414,18 @@ class MockLayer:
         try:
             await self._serve(scope, receive, recording_send)
         finally:
-            self.tools.journal.record(self._entry(scope, body, status), len(body or b""))
+            # The request as it came: a copy of its header list, which the app may replace.
+            record = functools.partial(
+                self._entry, scope["method"], scope["path"], [*scope["headers"]], scope["query_string"], body, status
+            )
+            self.tools.journal.record(JournalEntry(scope["method"], scope["path"], record), len(body or b""))
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         tools = self.tools
         try:
             # A proxy sends `Prefer` on to the API, for it to read: the mock reads none.
             preferred = Request(scope).headers.getlist("prefer") if tools.options.proxy is None else []
-            preference = PreferHeader.of(preferred)
+            preference = scope[PREFERENCE] = PreferHeader.of(preferred)
         except ValueError as exc:
             operation = tools.operation_of(scope)
             status = tools.errors.validation_status(operation)
@@ -421,20 +446,28 @@ class MockLayer:
                 return
         await self.app(scope, receive, send)
 
-    def _entry(self, scope: Scope, body: bytes | None, status: int) -> dict[str, Any]:
+    def _entry(
+        self,
+        method: str,
+        path: str,
+        raw_headers: Sequence[tuple[bytes, bytes]],
+        query_string: bytes,
+        body: bytes | None,
+        status: int,
+    ) -> dict[str, Any]:
         """The journal's record of one request, its secrets redacted."""
         headers: dict[str, str] = {}
-        for raw_name, raw_value in scope["headers"]:
+        for raw_name, raw_value in raw_headers:
             name = raw_name.decode("latin-1").lower()
             value = REDACTED if name in self.tools.secret_headers else raw_value.decode("latin-1")
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         query: dict[str, list[str]] = {}
-        pairs = urllib.parse.parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        pairs = urllib.parse.parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
         for name, value in pairs:
             query.setdefault(name, []).append(REDACTED if name in self.tools.secret_query else value)
         return {
-            "method": scope["method"],
-            "path": scope["path"],
+            "method": method,
+            "path": path,
             "query": query,
             "headers": headers,
             "body": _readable(body),
