@@ -12,14 +12,14 @@ the mock's testing tools around it too (`_mock_tools`).
 """
 
 # No `from __future__ import annotations`: FastAPI reads the signatures of the
-# dependencies defined here (`Operation.credentials`, `Operation.handler`) at run time.
+# dependencies defined here (`Operation.admit`, `Operation.parameter`) at run time.
 import functools
 import importlib.resources
 import logging
 import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, overload
+from typing import Any, Generic, Literal, TypeVar, overload
 
 import jsonschema_rs
 import pydantic
@@ -296,11 +296,22 @@ class ServerSpec:
 
 # --- one operation -----------------------------------------------------------------------------
 
+HandlerT = TypeVar("HandlerT")
+
+
+@dataclass(frozen=True, slots=True)
+class Admitted(Generic[HandlerT]):
+    """A request its operation lets in: the credentials it carries (None where the
+    operation needs none) and the handler that answers it."""
+
+    credentials: Credentials | None
+    handler: HandlerT
+
 
 class Operation:
     """One operation as its route needs it, beyond what the route's signature says.
 
-    Its methods are the steps of the route: the handler, credentials and styled parameters
+    Its methods are the steps of the route: the request let in and the styled parameters
     (as FastAPI dependencies), the parameters' check, the body and the answer.
     """
 
@@ -326,21 +337,30 @@ class Operation:
     def __repr__(self) -> str:
         return f"Operation({self.name!r})"
 
-    async def handler(self, request: Request) -> Any:
-        """A dependency: the handler the app serves (`create_app`'s first argument); in the
-        mock, the answer a `Prefer` header asks for in its place."""
+    async def admit(self, request: Request) -> Admitted[Any]:
+        """A dependency: the request's credentials, then the handler that answers it.
+
+        One dependency where two would do the same: FastAPI's resolving each one costs more
+        on every request than what it runs. It runs before FastAPI checks the parameters
+        of the route's signature, so a request without credentials is a 401 whatever else
+        is wrong with it.
+        """
         state: ServerState = request.app.state.server
+        return Admitted(self.credentials(request, state.authenticate), self.handler(request, state))
+
+    def handler(self, request: Request, state: "ServerState") -> Any:
+        """The handler the app serves (`create_app`'s first argument); in the mock, the
+        answer a `Prefer` header asks for in its place."""
         if state.mock is None:
             return state.handler
         if state.mock.options.proxy is not None:
             return Checked()  # the proxy forwards what passed the checks; no handler answers
         return state.mock.handler_for(request, state.handler, self.name, self.responses, self.examples)
 
-    async def credentials(self, request: Request) -> Credentials | None:
-        """A dependency that accepts the first of the operation's schemes the request satisfies."""
+    def credentials(self, request: Request, authenticate: Authenticate | None) -> Credentials | None:
+        """The first of the operation's schemes the request satisfies; HttpError(401) for none."""
         if not self.security:
             return None
-        authenticate: Authenticate | None = request.app.state.server.authenticate
         realm = self.spec.title
         for name in self.security:
             scheme = self.spec.security_schemes[name]

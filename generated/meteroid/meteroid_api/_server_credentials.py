@@ -125,8 +125,12 @@ def accept_only(*accepted: Credentials) -> Authenticate:
 def _same(sent: Credentials, known: Credentials) -> bool:
     if type(sent) is not type(known):
         return False
+    # Field by field: `dataclasses.astuple` would deep-copy every value first, on every request.
     matches = [
-        hmac.compare_digest(mine.encode("utf-8", "surrogatepass"), theirs.encode("utf-8", "surrogatepass"))
-        for mine, theirs in zip(dataclasses.astuple(sent), dataclasses.astuple(known), strict=True)
+        hmac.compare_digest(
+            getattr(sent, secret.name).encode("utf-8", "surrogatepass"),
+            getattr(known, secret.name).encode("utf-8", "surrogatepass"),
+        )
+        for secret in dataclasses.fields(sent)
     ]
     return all(matches)

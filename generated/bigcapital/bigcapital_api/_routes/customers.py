@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Path, Request, Response
 
 from .._mock_store import MockStore
-from .._server_base import OperationRouter
+from .._server_base import Admitted, OperationRouter
 from .._server_credentials import Credentials
 from ..models import (
     Customer,
@@ -69,8 +69,7 @@ _UPDATE_CUSTOMER = ROUTER.operation(
 async def update_customer(
     request: Request,
     id: Annotated[int, Path()],
-    credentials: Annotated[Credentials | None, Depends(_UPDATE_CUSTOMER.credentials)],
-    handler: Annotated[CustomersOperations, Depends(_UPDATE_CUSTOMER.handler)],
+    admitted: Annotated[Admitted[CustomersOperations], Depends(_UPDATE_CUSTOMER.admit)],
     organization_id: Annotated[str | None, Header(alias="organization-id")] = None,
 ) -> Response:
     """Update a customer"""
@@ -85,11 +84,11 @@ async def update_customer(
     )
     # A handler's exception goes on to the app, which logs it (this route in its traceback)
     # and answers with the declared 500; an HttpError is answered as it says.
-    result = await handler.update_customer(
+    result = await admitted.handler.update_customer(
         id,
         body,
         organization_id=organization_id,
-        credentials=credentials,
+        credentials=admitted.credentials,
     )
     return _UPDATE_CUSTOMER.respond(result, Customer, 200)
 

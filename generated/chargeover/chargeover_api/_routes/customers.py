@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request, Response
 
 from .._mock_store import MockStore
-from .._server_base import OperationRouter
+from .._server_base import Admitted, OperationRouter
 from .._server_credentials import Credentials
 from ..models import (
     CustomerUpdate,
@@ -69,8 +69,7 @@ _UPDATE_CUSTOMER = ROUTER.operation(
 async def update_customer(
     request: Request,
     customer_id: Annotated[int, Path()],
-    credentials: Annotated[Credentials | None, Depends(_UPDATE_CUSTOMER.credentials)],
-    handler: Annotated[CustomersOperations, Depends(_UPDATE_CUSTOMER.handler)],
+    admitted: Annotated[Admitted[CustomersOperations], Depends(_UPDATE_CUSTOMER.admit)],
 ) -> Response:
     """Update a customer"""
     _UPDATE_CUSTOMER.check_parameters(
@@ -84,10 +83,10 @@ async def update_customer(
     )
     # A handler's exception goes on to the app, which logs it (this route in its traceback)
     # and answers with the declared 500; an HttpError is answered as it says.
-    result = await handler.update_customer(
+    result = await admitted.handler.update_customer(
         customer_id,
         body,
-        credentials=credentials,
+        credentials=admitted.credentials,
     )
     return _UPDATE_CUSTOMER.respond(result, UpdateCustomerResponse, 202)
 
