@@ -21,6 +21,9 @@ import pytest
 import sequence_api
 import sequence_api.server as sequence_server
 import yaml
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, request_response
+from meteroid_api.server import MockOptions
 
 from tests.support import SEQUENCE_BODY, SEQUENCE_ID, SPECS, serve
 
@@ -242,6 +245,85 @@ def test_responses_are_validated_before_they_leave(urls: dict[str, str]) -> None
     response = httpx.put(f"{urls['invalid_result']}/customers/{SEQUENCE_ID}", json=SEQUENCE_BODY, headers=BASIC)
     assert response.status_code == 500
     assert response.json()["status"] == 500
+
+
+def _through_fastapi(app: FastAPI) -> FastAPI:
+    """The app with every route served through FastAPI's resolving of its signature, as
+    each was before some were called directly."""
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            route.app = request_response(route.get_route_handler())
+    return app
+
+
+def _routes_called_directly(app: FastAPI) -> dict[str, bool]:
+    """Whether each operation's route is called directly (every package has its own `OperationRoute`)."""
+    return {route.name: route.called_directly for route in app.routes if type(route).__name__ == "OperationRoute"}
+
+
+# Requests that take every way through a route: an answer, refusals of the credentials,
+# the body and the method, a Prefer header of the mock's, and a failing handler.
+_EXCHANGES: list[tuple[str, dict[str, str], bytes | None]] = [
+    ("PATCH", {"Authorization": "Bearer tok"}, b'{"name": "Acme", "currency": "EUR"}'),
+    ("PATCH", {"Authorization": "Bearer tok"}, b'{"name": 5}'),
+    ("PATCH", {"Authorization": "Bearer tok"}, b'{"name": '),
+    ("PATCH", {"Authorization": "Bearer tok", "Content-Type": "text/plain"}, b"{}"),
+    ("PATCH", {"Authorization": "Bearer tok"}, None),
+    ("PATCH", {}, b"{}"),
+    ("PATCH", {"Authorization": "Bearer other"}, b"{}"),
+    ("PATCH", {"Authorization": "Basic dXNlcjprZXk="}, b"{}"),
+    ("GET", {"Authorization": "Bearer tok"}, None),
+    ("PATCH", {"Authorization": "Bearer tok", "Prefer": "code=404"}, b"{}"),
+    ("PATCH", {"Authorization": "Bearer tok", "Prefer": "code=418"}, b"{}"),
+    ("PATCH", {"Authorization": "Bearer tok", "Prefer": "dynamic=true"}, b'{"name": "Acme"}'),
+]
+
+
+def _exchange(url: str, method: str, headers: dict[str, str], body: bytes | None) -> tuple[int, str, str, str]:
+    if body is not None:
+        headers = {"Content-Type": "application/json", **headers}
+    answer = httpx.request(method, f"{url}/api/v1/customers/cus_1", headers=headers, content=body)
+    return (
+        answer.status_code,
+        answer.headers.get("content-type", ""),
+        answer.headers.get("www-authenticate", ""),
+        answer.text,
+    )
+
+
+@pytest.mark.parametrize(
+    ("handler", "mock"),
+    [
+        (meteroid_server.InMemoryHandler, None),
+        (meteroid_server.InMemoryHandler, MockOptions(seed=7)),
+        (FailingHandler, None),
+    ],
+    ids=["server", "mock", "failing"],
+)
+def test_a_route_called_directly_answers_as_through_fastapi(handler: type[Any], mock: MockOptions | None) -> None:
+    def app() -> FastAPI:
+        return meteroid_server.create_app(handler(), authenticate=_only(token="tok"), mock=mock)
+
+    direct = app()
+    assert _routes_called_directly(direct) == {"update_customer": True}
+    with serve(direct) as ours, serve(_through_fastapi(app())) as fastapis:
+        for method, headers, body in _EXCHANGES:
+            assert _exchange(ours, method, headers, body) == _exchange(fastapis, method, headers, body)
+        if mock is not None:
+            assert _journal(ours) == _journal(fastapis)
+
+
+def _journal(url: str) -> list[dict[str, Any]]:
+    """The mock's journal, without the Host header (each server has its own port)."""
+    entries: list[dict[str, Any]] = httpx.get(f"{url}/__mock/requests").json()["requests"]
+    for entry in entries:
+        del entry["headers"]["host"]
+    return entries
+
+
+def test_a_route_whose_parameters_fastapi_reads_is_not_called_directly() -> None:
+    app = bigcapital_server.create_app(bigcapital_server.InMemoryHandler())
+    assert _routes_called_directly(app) == {"update_customer": False}  # it reads query parameters
 
 
 # --- the in-memory mock ----------------------------------------------------------------------

@@ -15,16 +15,18 @@ the mock's testing tools around it too (`_mock_tools`).
 # dependencies defined here (`Operation.admit`, `Operation.parameter`) at run time.
 import functools
 import importlib.resources
+import inspect
 import logging
+import typing
 import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import Annotated, Any, Generic, Literal, TypeVar, overload
 
 import jsonschema_rs
 import pydantic
 import starlette.routing
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.convertors import Convertor, register_url_convertor
@@ -571,6 +573,48 @@ class ServerState:
     mock: MockTools | None = None
 
 
+class OperationRoute(APIRoute):
+    """The route of an operation in the app.
+
+    A route whose signature holds nothing but the request and text path parameters (it
+    checks its credentials, parameters and body itself) leaves FastAPI nothing to read or
+    check: it is called directly, with the path parameters as matched, not through
+    FastAPI's resolving of its signature, which costs more than the rest of the route.
+    Its exceptions reach the app's exception handlers as they would through FastAPI.
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
+        super().__init__(path, endpoint, **options)
+        self.called_directly = _takes_only_text_path_parameters(endpoint, set(self.param_convertors))
+        if self.called_directly:
+            self.app = self._call_directly
+
+    async def _call_directly(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response: Response = await self.endpoint(Request(scope, receive, send), **scope["path_params"])
+        await response(scope, receive, send)
+
+
+def _takes_only_text_path_parameters(endpoint: Callable[..., Any], path_parameters: set[str]) -> bool:
+    """Whether a route function takes the request first, then each of the path's
+    parameters as text (`Annotated[str, Path()]`), and nothing else."""
+    if not inspect.iscoroutinefunction(endpoint):
+        return False
+    hints = typing.get_type_hints(endpoint, include_extras=True)
+    parameters = [*inspect.signature(endpoint).parameters.values()]
+    if not parameters or hints.get(parameters[0].name) is not Request:
+        return False
+    if {parameter.name for parameter in parameters[1:]} != path_parameters:
+        return False
+    for parameter in parameters[1:]:
+        hint = hints.get(parameter.name)
+        if parameter.default is not parameter.empty or typing.get_origin(hint) is not Annotated:
+            return False
+        kind, *markers = typing.get_args(hint)
+        if kind is not str or len(markers) != 1 or type(markers[0]) is not params.Path or markers[0].alias:
+            return False
+    return True
+
+
 def _route_precedence(route: APIRoute) -> tuple[int, ...]:
     """OpenAPI matches paths segment by segment, a fixed one (`/notes/feed`) before a
     templated one (`/notes/{id}`); a template that matches only values of its format
@@ -624,7 +668,7 @@ def build_app(
     routes = [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
     for route in sorted(routes, key=_route_precedence):
         operation = operations.get(route.name)
-        app.add_api_route(
+        app.router.add_api_route(
             route.path,
             route.endpoint,
             methods=sorted(route.methods or ()),
@@ -632,6 +676,7 @@ def build_app(
             status_code=route.status_code,
             include_in_schema=route.include_in_schema,
             openapi_extra=operation.documented() if operation is not None and operation.styled else None,
+            route_class_override=OperationRoute,
         )
     app.add_middleware(Safeguards, max_body_size=max_body_size, errors=errors)
     if tools is not None and mock is not None and mock.proxy is not None:
