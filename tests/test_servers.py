@@ -326,6 +326,29 @@ def test_a_route_whose_parameters_fastapi_reads_is_not_called_directly() -> None
     assert _routes_called_directly(app) == {"update_customer": False}  # it reads query parameters
 
 
+class ChangingHandler(meteroid_server.InMemoryHandler):
+    """The mock, but its answer is changed after the mock checked it, as a test's subclass may."""
+
+    def __init__(self, name: Any) -> None:
+        super().__init__()
+        self.name = name
+
+    async def update_customer(self, *args: Any, **kwargs: Any) -> meteroid_api.Customer:
+        answer = await super().update_customer(*args, **kwargs)
+        answer.name = self.name  # pydantic checks no assignment
+        return answer
+
+
+def test_an_answer_changed_after_the_mock_checked_it_is_checked_again() -> None:
+    for name, status in (("Changed", 200), (5, 500)):
+        with serve(meteroid_server.create_app(ChangingHandler(name))) as url:
+            answer = httpx.patch(f"{url}/api/v1/customers/cus_1", json={}, headers={"Authorization": "Bearer t"})
+        assert answer.status_code == status
+        assert answer.json()["name" if status == 200 else "code"] == (
+            "Changed" if status == 200 else "INTERNAL_SERVER_ERROR"
+        )
+
+
 # --- the in-memory mock ----------------------------------------------------------------------
 
 

@@ -73,11 +73,13 @@ def as_kind(value: Any, kind: str) -> Any:
 
 @dataclass
 class Exchange:
-    """The request being answered, as the mock's pages need it: its URL (for next-page
-    links) and headers to add to the answer (`Link`)."""
+    """The request being answered, as the mock needs it: its URL (for next-page links),
+    headers to add to the answer (`Link`), and the answer the mock checked against the
+    response's model and JSON Schema, with the JSON it checked (`_mock_store._fitting`)."""
 
     scope: Scope
     headers: dict[str, str] = field(default_factory=dict)
+    checked: tuple[Any, bytes] | None = None
 
     @property
     def url(self) -> str:
