@@ -523,11 +523,11 @@ class Operation:
         return tuple(sorted(others, key=lambda p: not p.required))
 
     @property
-    def route_checks_parameters_first(self) -> bool:
-        """Whether FastAPI may refuse one of the route's parameters before the route runs
-        (one it reads by type, or the server by style): the route then lets the request in
-        with a dependency, which runs before, so a request without credentials is a 401
-        whatever else is wrong with it. A text path parameter cannot be refused."""
+    def fastapi_checks_parameters(self) -> bool:
+        """Whether FastAPI checks some of the route's parameters before the route runs, and
+        may refuse them (one it reads by type, or the server by style; a text path parameter
+        cannot be refused): the route then lets the request in with a dependency, which
+        runs first, so a request without credentials is a 401 whatever else is wrong."""
         return bool(self.keyword_parameters) or any(
             p.read_by_style or p.python_type != "str" for p in self.path_parameters
         )

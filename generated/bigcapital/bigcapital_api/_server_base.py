@@ -343,9 +343,10 @@ class Operation:
         """A dependency: the request's credentials, then the handler that answers it.
 
         One dependency where two would do the same: FastAPI's resolving each one costs more
-        on every request than what it runs. It runs before FastAPI checks the parameters
-        of the route's signature, so a request without credentials is a 401 whatever else
-        is wrong with it.
+        on every request than what it runs. As a dependency it runs before FastAPI checks
+        the parameters of the route's signature, so a request without credentials is a 401
+        whatever else is wrong with it; a route with no parameter FastAPI could refuse calls
+        it first thing instead.
         """
         state: ServerState = request.app.state.server
         return Admitted(self.credentials(request, state.authenticate), self.handler(request, state))
@@ -594,7 +595,9 @@ class OperationRoute(APIRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
         super().__init__(path, endpoint, **options)
-        self.called_directly = _takes_only_text_path_parameters(endpoint, set(self.param_convertors))
+        self.called_directly = not self.dependencies and _takes_only_text_path_parameters(
+            endpoint, set(self.param_convertors)
+        )
         if self.called_directly:
             self.app = self._call_directly
 

@@ -2,7 +2,7 @@
 """The customers operations of the Bigcapital API server.
 
 Their methods of `Handler` (`CustomersOperations`), their routes (module-level
-functions on `ROUTER`, each reaching the app's handler through a dependency), and their
+functions on `ROUTER`, each reaching the app's handler through `Operation.admit`), and their
 part of the in-memory mock (`CustomersMock`). `bigcapital_api.server` puts
 every tag's module together.
 """
