@@ -257,6 +257,23 @@ def test_per_call_timeout_reaches_the_request() -> None:
     assert second["read"] == 9.0
 
 
+def test_a_timeout_set_on_the_client_later_reaches_the_next_request() -> None:
+    vendor = VENDOR_CASES["bigcapital"]
+    server = Server(_ok(vendor))
+    with vendor.module.Client(
+        "https://api.test", **vendor.credentials, http_client=httpx.Client(transport=httpx.MockTransport(server))
+    ) as client:
+        client.update_customer(vendor.path_id, body=vendor.body)
+        client.timeout = httpx.Timeout(4.0, connect=2.0)
+        client.update_customer(vendor.path_id, body=vendor.body)
+        client.update_customer(vendor.path_id, body=vendor.body, timeout=0.5)
+        client.update_customer(vendor.path_id, body=vendor.body)
+    timeouts = [
+        (request.extensions["timeout"]["connect"], request.extensions["timeout"]["read"]) for request in server.requests
+    ]
+    assert timeouts == [(60.0, 60.0), (2.0, 4.0), (0.5, 0.5), (2.0, 4.0)]
+
+
 # --- errors ------------------------------------------------------------------------------
 
 

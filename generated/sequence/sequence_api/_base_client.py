@@ -393,8 +393,10 @@ def _percent_encoded(text: str) -> str:
 def path_segment(name: str, value: Any) -> str:
     """A path parameter, percent-encoded, in its style: simple `1,2`, label `.1,2` (`.1.2`
     exploded) or matrix `;ids=1,2` (`;ids=1;ids=2` exploded)."""
-    if type(value) is str or type(value) is int:  # the usual ids, written as they are (not bools, not enums)
-        return urllib.parse.quote(str(value), safe="")
+    if type(value) is int:  # the usual ids, written as they are (not bools, not enums)
+        return str(value)
+    if type(value) is str:
+        return urllib.parse.quote(value, safe="")
     styled = _styled(value, "simple", False)
     data, explode, escape = _data(styled.value), styled.explode, _percent_encoded
     if styled.style == "label":
@@ -458,6 +460,9 @@ class EncodedBody:
     content_type: str | None = None
 
 
+NO_BODY: Final = EncodedBody()
+
+
 def encode_body(body: Any, endpoint: Endpoint[Any], extra_body: Mapping[str, Any] | None = None) -> EncodedBody:
     """The request body as the operation's media type wants it.
 
@@ -469,19 +474,19 @@ def encode_body(body: Any, endpoint: Endpoint[Any], extra_body: Mapping[str, Any
     if endpoint.body_encoding == "binary":
         _no_extra_fields(extra_body, endpoint)
         if body is None:
-            return EncodedBody()
+            return NO_BODY
         _, content, content_type = file_part(body, "", endpoint.content_type)
         return EncodedBody(content=_read(content), content_type=content_type)
     if endpoint.body_encoding == "text":
         _no_extra_fields(extra_body, endpoint)
         if body is None:
-            return EncodedBody()
+            return NO_BODY
         if not isinstance(body, str):
             raise TypeError(f"body must be a str, not {type(body).__name__}")
         return EncodedBody(content=body.encode(), content_type=endpoint.content_type)
     if body is None:
         if not extra_body:
-            return EncodedBody()
+            return NO_BODY
         body, endpoint = {}, _with_any_body(endpoint)
     files: dict[str, Any] = {}
     if endpoint.file_fields and isinstance(body, Mapping):
@@ -495,12 +500,14 @@ def encode_body(body: Any, endpoint: Endpoint[Any], extra_body: Mapping[str, Any
     if isinstance(body_type, type) and issubclass(body_type, pydantic.BaseModel):
         if isinstance(body, Mapping):
             _reject_unknown_fields(body, body_type)
-            body = body_type.model_validate(body)
+            # The validator and serializer themselves: what `model_validate` and
+            # `model_dump_json` call, without their per-call argument checks.
+            body = body_type.__pydantic_validator__.validate_python(body)
         if not isinstance(body, body_type):
             raise TypeError(f"body must be a {body_type.__name__} or a mapping, not {type(body).__name__}")
         if endpoint.body_encoding == "json" and not extra_body:
             return EncodedBody(
-                content=body.model_dump_json(by_alias=True, exclude_unset=True).encode(),
+                content=body.__pydantic_serializer__.to_json(body, by_alias=True, exclude_unset=True),
                 content_type=endpoint.content_type,
             )
         fields = body.model_dump(mode=mode, by_alias=True, exclude_unset=True)
@@ -679,8 +686,8 @@ def decode_json(content: str | bytes, type_: Any, *, strict: bool = True) -> Any
     """JSON text as `type_`, forward-compatibly (see `decode_body`)."""
     is_model = isinstance(type_, type) and issubclass(type_, pydantic.BaseModel)
     try:
-        if is_model:
-            return type_.model_validate_json(content, extra="allow", context=FORWARD_COMPATIBLE)
+        if is_model:  # the validator itself: what `model_validate_json` calls
+            return type_.__pydantic_validator__.validate_json(content, extra="allow", context=FORWARD_COMPATIBLE)
         return type_adapter(type_).validate_json(content, extra="allow", context=FORWARD_COMPATIBLE)
     except pydantic.ValidationError:
         if strict:
@@ -877,6 +884,7 @@ class BaseClient:
         # Paths are appended to this string: cheaper than httpx.URL.join on every call.
         self._url_prefix = str(self.base_url).rstrip("/")
         self.timeout = timeout
+        self._timeout_worked_out: tuple[Timeout, dict[str, float | None]] = (timeout, httpx.Timeout(timeout).as_dict())
         self.max_retries = max_retries
         # False: a response that contradicts its schema is returned unvalidated, not refused.
         self.strict_responses = strict_responses
@@ -977,24 +985,24 @@ class BaseClient:
         credential = self._credential_for(endpoint.security)
         if credential is not None:
             all_headers.update(credential.headers)
-            params.extend(credential.params.items())
+            if credential.params:
+                params.extend(credential.params.items())
         if extra_query:
             extra = query_params(extra_query)
             replaced = {name for name, _ in extra}
             params = [pair for pair in params if pair[0] not in replaced] + extra
-        cookie = all_headers.get("Cookie")
         if headers:
+            cookie = all_headers.get("Cookie")
             all_headers.update(header_values(headers))
             if cookie and headers.get("Cookie"):
                 all_headers["Cookie"] = f"{cookie}; {headers['Cookie']}"  # the credential's and the parameters'
-        encoded = EncodedBody()
+        encoded = NO_BODY
         if (endpoint.body_type is not None and body is not None) or extra_body:
             encoded = encode_body(body, endpoint, extra_body)
             if encoded.content_type is not None:
                 all_headers["Content-Type"] = encoded.content_type
         if extra_headers:
             all_headers.update(extra_headers)
-        request_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
         return http_client.build_request(
             endpoint.method,
             url,
@@ -1003,8 +1011,20 @@ class BaseClient:
             content=encoded.content,
             data=encoded.data,
             files=encoded.files,
-            timeout=request_timeout,
+            extensions={"timeout": self._timeout_extension(timeout)},
         )
+
+    def _timeout_extension(self, timeout: Timeout | NotGiven) -> dict[str, float | None]:
+        """The timeouts as httpx hands them to its transport, worked out once for the
+        client's own `timeout` rather than on every call."""
+        if not isinstance(timeout, NotGiven):
+            return httpx.Timeout(timeout).as_dict()
+        # One tuple, read once: another thread may be replacing it.
+        worked_out, as_dict = self._timeout_worked_out
+        if worked_out is not self.timeout:  # `timeout` was set since
+            as_dict = httpx.Timeout(self.timeout).as_dict()
+            self._timeout_worked_out = (self.timeout, as_dict)
+        return as_dict
 
     def _may_retry(self, request: httpx.Request) -> bool:
         """Retrying must not apply an update twice: POST and PATCH need an idempotency key."""
@@ -1085,7 +1105,7 @@ class BaseClient:
                 response.status_code,
                 response.reason_phrase,
             )
-        if response.is_error:
+        if response.status_code >= 400:  # `is_error`, without its two calls
             body = decode_error_body(response, endpoint.error_types)
             raise error_class_for(response.status_code)(
                 _error_message(response, body),
@@ -1118,14 +1138,15 @@ class BaseClient:
         return cast("T", stream)
 
     def _log_request(self, request: httpx.Request, attempt: int) -> None:
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug(
-                "%s %s attempt %d headers=%s",
-                request.method,
-                redact_url(request.url),
-                attempt + 1,
-                redact_headers(request.headers),
-            )
+        """The request, secrets redacted; called only where debug logging is on (the
+        redaction is not free)."""
+        log.debug(
+            "%s %s attempt %d headers=%s",
+            request.method,
+            redact_url(request.url),
+            attempt + 1,
+            redact_headers(request.headers),
+        )
 
 
 def new_idempotency_key() -> str:
@@ -1204,7 +1225,8 @@ class SyncApiClient(BaseClient):
         retries_left = retries if self._may_retry(request) else 0
         attempt = redirects = 0
         while True:
-            self._log_request(request, attempt)
+            if log.isEnabledFor(logging.DEBUG):
+                self._log_request(request, attempt)
             # The http_client's own auth, if any, is not sent to another origin either.
             auth = httpx.USE_CLIENT_DEFAULT if redirects == 0 or _origin(request.url) == self._home else None
             try:
@@ -1220,7 +1242,7 @@ class SyncApiClient(BaseClient):
                 request = self._follow(self._http_client, response, following, redirects)
                 redirects += 1
                 continue
-            if attempt < retries_left and self._should_retry_status(response):
+            if attempt < retries_left and response.status_code >= 400 and self._should_retry_status(response):
                 response.close()
                 delay = self._retry_delay(attempt, response)
                 log.info(
@@ -1321,7 +1343,8 @@ class AsyncApiClient(BaseClient):
         retries_left = retries if self._may_retry(request) else 0
         attempt = redirects = 0
         while True:
-            self._log_request(request, attempt)
+            if log.isEnabledFor(logging.DEBUG):
+                self._log_request(request, attempt)
             # The http_client's own auth, if any, is not sent to another origin either.
             auth = httpx.USE_CLIENT_DEFAULT if redirects == 0 or _origin(request.url) == self._home else None
             try:
@@ -1337,7 +1360,7 @@ class AsyncApiClient(BaseClient):
                 request = self._follow(self._http_client, response, following, redirects)
                 redirects += 1
                 continue
-            if attempt < retries_left and self._should_retry_status(response):
+            if attempt < retries_left and response.status_code >= 400 and self._should_retry_status(response):
                 await response.aclose()
                 delay = self._retry_delay(attempt, response)
                 log.info(

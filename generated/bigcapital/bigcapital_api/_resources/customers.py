@@ -8,6 +8,7 @@ the `models` module, so this module loads none of them by itself.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,26 @@ __all__ = [
     "CustomersResourceWithRawResponse",
     "CustomersResourceWithStreamingResponse",
 ]
+
+
+# What the spec says about each operation, built on the operation's first call (importing
+# this module loads no models) and kept for the calls after it.
+
+
+@functools.cache
+def _update_customer_endpoint() -> Endpoint[Customer]:
+    return Endpoint(
+        method="PUT",
+        path="/api/customers/{id}",
+        response_type=models.Customer,
+        security=("bearerAuth",),
+        body_type=models.CustomerEditRequest,
+        content_type="application/json",
+        error_types={
+            "400": models.Problem,
+            "401": models.Problem,
+        },
+    )
 
 
 class CustomersResource(SyncApiClient):
@@ -82,18 +103,7 @@ class CustomersResource(SyncApiClient):
             AuthenticationError: 401 Missing or invalid credentials.
         """
         return self._request(
-            Endpoint(
-                method="PUT",
-                path="/api/customers/{id}",
-                response_type=models.Customer,
-                security=("bearerAuth",),
-                body_type=models.CustomerEditRequest,
-                content_type="application/json",
-                error_types={
-                    "400": models.Problem,
-                    "401": models.Problem,
-                },
-            ),
+            _update_customer_endpoint(),
             path_params={
                 "id": id,
             },
@@ -164,18 +174,7 @@ class AsyncCustomersResource(AsyncApiClient):
             AuthenticationError: 401 Missing or invalid credentials.
         """
         return await self._request(
-            Endpoint(
-                method="PUT",
-                path="/api/customers/{id}",
-                response_type=models.Customer,
-                security=("bearerAuth",),
-                body_type=models.CustomerEditRequest,
-                content_type="application/json",
-                error_types={
-                    "400": models.Problem,
-                    "401": models.Problem,
-                },
-            ),
+            _update_customer_endpoint(),
             path_params={
                 "id": id,
             },

@@ -8,6 +8,7 @@ the `models` module, so this module loads none of them by itself.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,26 @@ __all__ = [
 ]
 
 
+# What the spec says about each operation, built on the operation's first call (importing
+# this module loads no models) and kept for the calls after it.
+
+
+@functools.cache
+def _update_customer_endpoint() -> Endpoint[UpdateCustomerResponse]:
+    return Endpoint(
+        method="PUT",
+        path="/api/v3/customer/{customer_id}",
+        response_type=models.UpdateCustomerResponse,
+        security=("basicAuth",),
+        body_type=models.CustomerUpdate,
+        content_type="application/json",
+        error_types={
+            "400": models.ErrorEnvelope,
+            "401": models.ErrorEnvelope,
+        },
+    )
+
+
 class CustomersResource(SyncApiClient):
     """The customers operations of `Client`."""
 
@@ -80,18 +101,7 @@ class CustomersResource(SyncApiClient):
             AuthenticationError: 401 Authentication error
         """
         return self._request(
-            Endpoint(
-                method="PUT",
-                path="/api/v3/customer/{customer_id}",
-                response_type=models.UpdateCustomerResponse,
-                security=("basicAuth",),
-                body_type=models.CustomerUpdate,
-                content_type="application/json",
-                error_types={
-                    "400": models.ErrorEnvelope,
-                    "401": models.ErrorEnvelope,
-                },
-            ),
+            _update_customer_endpoint(),
             path_params={
                 "customer_id": customer_id,
             },
@@ -158,18 +168,7 @@ class AsyncCustomersResource(AsyncApiClient):
             AuthenticationError: 401 Authentication error
         """
         return await self._request(
-            Endpoint(
-                method="PUT",
-                path="/api/v3/customer/{customer_id}",
-                response_type=models.UpdateCustomerResponse,
-                security=("basicAuth",),
-                body_type=models.CustomerUpdate,
-                content_type="application/json",
-                error_types={
-                    "400": models.ErrorEnvelope,
-                    "401": models.ErrorEnvelope,
-                },
-            ),
+            _update_customer_endpoint(),
             path_params={
                 "customer_id": customer_id,
             },

@@ -8,6 +8,7 @@ the `models` module, so this module loads none of them by itself.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,29 @@ __all__ = [
     "CustomersResourceWithRawResponse",
     "CustomersResourceWithStreamingResponse",
 ]
+
+
+# What the spec says about each operation, built on the operation's first call (importing
+# this module loads no models) and kept for the calls after it.
+
+
+@functools.cache
+def _update_customer_endpoint() -> Endpoint[Customer]:
+    return Endpoint(
+        method="PATCH",
+        path="/api/v1/customers/{id_or_alias}",
+        response_type=models.Customer,
+        security=("bearerAuth",),
+        body_type=models.CustomerPatchRequest,
+        content_type="application/json",
+        error_types={
+            "400": models.RestErrorResponse,
+            "401": models.RestErrorResponse,
+            "404": models.RestErrorResponse,
+            "429": models.RestErrorResponse,
+            "500": models.RestErrorResponse,
+        },
+    )
 
 
 class CustomersResource(SyncApiClient):
@@ -83,21 +107,7 @@ class CustomersResource(SyncApiClient):
             InternalServerError: 500 The server failed to process the request.
         """
         return self._request(
-            Endpoint(
-                method="PATCH",
-                path="/api/v1/customers/{id_or_alias}",
-                response_type=models.Customer,
-                security=("bearerAuth",),
-                body_type=models.CustomerPatchRequest,
-                content_type="application/json",
-                error_types={
-                    "400": models.RestErrorResponse,
-                    "401": models.RestErrorResponse,
-                    "404": models.RestErrorResponse,
-                    "429": models.RestErrorResponse,
-                    "500": models.RestErrorResponse,
-                },
-            ),
+            _update_customer_endpoint(),
             path_params={
                 "id_or_alias": id_or_alias,
             },
@@ -167,21 +177,7 @@ class AsyncCustomersResource(AsyncApiClient):
             InternalServerError: 500 The server failed to process the request.
         """
         return await self._request(
-            Endpoint(
-                method="PATCH",
-                path="/api/v1/customers/{id_or_alias}",
-                response_type=models.Customer,
-                security=("bearerAuth",),
-                body_type=models.CustomerPatchRequest,
-                content_type="application/json",
-                error_types={
-                    "400": models.RestErrorResponse,
-                    "401": models.RestErrorResponse,
-                    "404": models.RestErrorResponse,
-                    "429": models.RestErrorResponse,
-                    "500": models.RestErrorResponse,
-                },
-            ),
+            _update_customer_endpoint(),
             path_params={
                 "id_or_alias": id_or_alias,
             },
