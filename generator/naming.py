@@ -107,10 +107,16 @@ def class_name(name: str) -> str:
     return result
 
 
+# What a client is called by besides its operations: an operation so named takes a `_`.
+_CLIENT_ATTRIBUTES = frozenset(
+    {"close", "aclose", "copy", "webhooks", "base_url", "timeout", "max_retries", "strict_responses", "default_headers"}
+)
+
+
 def method_name(operation_id: str) -> str:
     """The client and handler method for an operation: its operation id in snake_case."""
     result = snake_case(operation_id, digit_prefix="op")
-    return result + "_" if result.startswith("with_") or result in ("close", "aclose") else result
+    return result + "_" if result.startswith("with_") or result in _CLIENT_ATTRIBUTES else result
 
 
 def module_function_name(name: str, taken: Iterable[str] = ()) -> str:

@@ -51,6 +51,11 @@ SPEC: dict[str, Any] = {
             }
         },
         "/2fa/codes": {"post": {"operationId": "sendCode", "responses": {"204": {"description": "sent"}}}},
+        # Operations named like what the client is called by: `client.copy()` stays the client's.
+        "/2fa/copies": {
+            "post": {"operationId": "copy", "tags": ["2fa"], "responses": {"204": {"description": "copied"}}},
+            "get": {"operationId": "timeout", "tags": ["2fa"], "responses": {"204": {"description": "none"}}},
+        },
         "/notes-drafts": {
             "get": {"operationId": "dict", "tags": ["notes_drafts"], "responses": {"204": {"description": "none"}}}
         },
@@ -78,11 +83,18 @@ def test_groups_are_tags_else_path_segments_with_safe_unique_names(tmp_path: Pat
     assert [(g.name, g.module_name, [o.method_name for o in g.operations]) for g in groups] == [
         ("Notes & Drafts", "notes_drafts", ["get_note"]),
         ("class", "class_", ["list"]),
-        ("2fa", "tag_2fa", ["send_code"]),
+        ("2fa", "tag_2fa", ["send_code", "timeout_", "copy_"]),
         ("notes_drafts", "notes_drafts_2", ["dict"]),
     ]
     assert [g.class_name for g in groups] == ["NotesDrafts", "ClassTag", "Tag2fa", "NotesDrafts2"]
-    assert [o.route_function for g in groups for o in g.operations] == ["get_note", "list_", "send_code", "dict_"]
+    assert [o.route_function for g in groups for o in g.operations] == [
+        "get_note",
+        "list_",
+        "send_code",
+        "timeout_",
+        "copy_",
+        "dict_",
+    ]
 
 
 def test_each_group_is_a_client_module_and_a_route_module_served_by_one_app(tmp_path: Path) -> None:
@@ -109,6 +121,8 @@ def test_each_group_is_a_client_module_and_a_route_module_served_by_one_app(tmp_
             assert client.get_note("n1").id == "n1"
             assert client.list() == []  # /notes/feed, not /notes/{id} with id "feed"
             assert client.send_code() is None and client.dict() is None
+            assert client.copy_() is None and client.timeout_() is None
+            assert isinstance(client.copy(timeout=5.0), api.Client) and client.timeout == 60.0
             raw = client.with_raw_response.get_note("n1")
             assert raw.status_code == 200 and raw.parsed.id == "n1"
             assert httpx.get(f"{url}/notes/feed").json() == []
