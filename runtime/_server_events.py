@@ -9,10 +9,11 @@ Only packages whose spec has an event stream hold this module.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterable, AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from typing import Any, TypeVar
 
 import pydantic
+from fastapi import Request
 from fastapi.responses import StreamingResponse
 
 from ._adapters import type_adapter
@@ -20,11 +21,20 @@ from ._adapters import type_adapter
 log = logging.getLogger(f"{__package__}.server")
 
 
-def event_stream_response(events: AsyncIterable[Any], item_type: Any, status_code: int) -> StreamingResponse:
+EventsMethod = TypeVar("EventsMethod", bound=Callable[..., AsyncIterator[Any]])
+_REPLAYS_EXAMPLES = "replays_examples"
+# A Last-Event-ID longer than this is no event number of ours (and is not read as one).
+_MAX_EVENT_ID_DIGITS = 18
+
+
+def event_stream_response(
+    events: AsyncIterable[Any], item_type: Any, status_code: int, *, already_sent: int = 0
+) -> StreamingResponse:
     """The handler's events as a `text/event-stream` answer, numbered from 1 in their `id:`.
 
-    An item that does not fit the declared type ends the stream there (and is logged): the
-    status has gone out already, so no error status can be answered any more.
+    The first `already_sent` events are left out (see `events_the_client_has`); the rest keep
+    their numbers. An item that does not fit the declared type ends the stream there (and
+    is logged): the status has gone out already, so no error status can be answered any more.
     """
     adapter = type_adapter(item_type)
 
@@ -32,6 +42,8 @@ def event_stream_response(events: AsyncIterable[Any], item_type: Any, status_cod
         number = 0
         async for item in events:
             number += 1
+            if number <= already_sent:
+                continue
             try:
                 value = (
                     item
@@ -46,3 +58,22 @@ def event_stream_response(events: AsyncIterable[Any], item_type: Any, status_cod
             yield b"id: %d\ndata: %s\n\n" % (number, data)
 
     return StreamingResponse(body(), status_code, media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+
+
+def replays_examples(method: EventsMethod) -> EventsMethod:
+    """Marks a handler method whose stream is the spec's examples, the same on every
+    connection (the mock's): a client that reconnects is sent only what it has not had."""
+    setattr(method, _REPLAYS_EXAMPLES, True)
+    return method
+
+
+def events_the_client_has(request: Request, method: Callable[..., object]) -> int:
+    """How many events of the stream a reconnecting client has had (its `Last-Event-ID`),
+    where `method` replays the examples (`replays_examples`); else 0: a handler of one's own
+    streams events as they happen and resumes itself (the spec can declare the header)."""
+    last = request.headers.get("last-event-id", "")
+    if not getattr(method, _REPLAYS_EXAMPLES, False):
+        return 0
+    if not last.isascii() or not last.isdigit() or len(last) > _MAX_EVENT_ID_DIGITS:
+        return 0
+    return int(last)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -60,6 +62,38 @@ def test_the_mock_streams_the_examples_as_typed_events(flavour: str, events_api:
     assert [(line.level, line.message) for line in lines] == [("info", "started")] * 3
     _, samples = call(flavour, events_api, mock_url, _collect(flavour, "live_metrics"))
     assert len(samples) == 3 and all(isinstance(sample, events_api.Sample) for sample in samples)
+
+
+@pytest.mark.parametrize(
+    ("last_event_id", "ids"),
+    [(None, [1, 2, 3]), ("1", [2, 3]), ("3", []), ("junk", [1, 2, 3]), ("9" * 40, [1, 2, 3])],
+)
+def test_the_mock_resumes_its_stream_after_the_last_event_id(
+    mock_url: str, last_event_id: str | None, ids: list[int]
+) -> None:
+    headers = {"Authorization": "Bearer t0ken"}
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = last_event_id
+    with httpx.Client(base_url=mock_url) as client:
+        text = client.get("/jobs/events", headers=headers).text
+    events = [dict(line.split(": ", 1) for line in block.splitlines()) for block in text.split("\n\n") if block]
+    assert [int(event["id"]) for event in events] == ids
+    # An event keeps its number and its data whichever connection it comes on.
+    progress = {1: 0, 2: 50, 3: 100}
+    assert [json.loads(event["data"])["progress"] for event in events] == [progress[number] for number in ids]
+
+
+def test_a_handler_of_ones_own_is_not_resumed_for_it(events_api: ModuleType) -> None:
+    server = importlib.import_module("events_api.server")
+
+    class Live(server.InMemoryHandler):
+        async def watch_jobs(self, **_: Any) -> AsyncIterator[Any]:
+            for progress in (60, 70):  # events as they happen: new on every connection
+                yield events_api.JobEvent(job_id=2, state="running", progress=progress)
+
+    with serve(server.create_app(Live())) as url, httpx.Client(base_url=url) as client:
+        text = client.get("/jobs/events", headers={"Authorization": "Bearer t0ken", "Last-Event-ID": "1"}).text
+    assert [line for line in text.splitlines() if line.startswith("id: ")] == ["id: 1", "id: 2"]
 
 
 @FLAVOURS
