@@ -16,7 +16,7 @@ import pydantic
 from fastapi import Request
 from fastapi.responses import StreamingResponse
 
-from ._adapters import type_adapter
+from ._adapters import is_model_instance, type_adapter
 
 log = logging.getLogger(f"{__package__}.server")
 
@@ -45,11 +45,7 @@ def event_stream_response(
             if number <= already_sent:
                 continue
             try:
-                value = (
-                    item
-                    if isinstance(item_type, type) and isinstance(item, item_type)
-                    else adapter.validate_python(item)
-                )
+                value = item if is_model_instance(item, item_type) else adapter.validate_python(item)
                 data = adapter.dump_json(value, by_alias=True, exclude_unset=True, warnings=False)
                 adapter.validate_json(data)
             except pydantic.ValidationError:

@@ -4,6 +4,7 @@ their styles, and the mock's store."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from typing import Any
@@ -352,3 +353,23 @@ def test_an_example_that_fits_nothing_is_a_501() -> None:
     with pytest.raises(HttpError) as unavailable:
         MockStore._example_answer(Pet, {"id": "not a number"})
     assert unavailable.value.status_code == 501
+
+
+@pytest.mark.parametrize(
+    ("item_type", "items"),
+    [(Any, [{"a": 1}, "b"]), (dict[str, int], [{"a": 1}, {"b": 2}]), (list[int] | None, [[1], None])],
+)
+def test_an_event_stream_of_items_typed_by_no_model_is_written_out(item_type: Any, items: list[Any]) -> None:
+    """A stream whose item schema is `{}` or a container is no class to check instances of."""
+    from runtime._server_events import event_stream_response
+
+    async def events() -> Any:
+        for item in items:
+            yield item
+
+    async def read() -> list[Any]:
+        return [chunk async for chunk in event_stream_response(events(), item_type, 200).body_iterator]
+
+    chunks = asyncio.run(read())
+    assert [json.loads(chunk.split(b"data: ")[1]) for chunk in chunks] == items
+    assert [chunk.split(b"\n")[0] for chunk in chunks] == [b"id: 1", b"id: 2"]

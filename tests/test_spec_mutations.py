@@ -24,7 +24,14 @@ from hypothesis import strategies as st
 from generator.cli.main import main
 from tests.support import FIXTURES, SPECS, serve, snapshot, spec_operations
 
-SOURCES = sorted(SPECS.glob("*.yaml")) + sorted((FIXTURES / "breadth").glob("*.yaml"))
+# The fixtures of the features beyond the vendor specs: pages, collections, event streams,
+# webhooks and their signatures, the mock's tools.
+FEATURE_FIXTURES = ("paged", "crud", "events", "webhooks", "webhooks_hmac", "mock_tools", "credentials")
+SOURCES = (
+    sorted(SPECS.glob("*.yaml"))
+    + sorted((FIXTURES / "breadth").glob("*.yaml"))
+    + [FIXTURES / "specs" / f"{name}.yaml" for name in FEATURE_FIXTURES]
+)
 DOCUMENTS = {path.stem: yaml.safe_load(path.read_text()) for path in SOURCES}
 
 json_values = st.recursive(
@@ -183,8 +190,8 @@ def test_a_server_generated_from_a_mutated_spec_never_answers_5xx(
         package = f"mutated{next(_packages)}"  # a new import name for every example
         code, output = _run("generate", str(spec), "--out", scratch, "--name", package)
         _check_no_crash(code, output)
-        if code != 0:
-            return
+        if code != 0 or not (Path(scratch) / package / f"{package}_api" / "server.py").exists():
+            return  # refused, or models only: no operation left to serve
         sys.path.insert(0, str(Path(scratch) / package))
         try:
             server = importlib.import_module(f"{package}_api.server")

@@ -20,3 +20,10 @@ def type_adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
     if adapter is None:
         adapter = _ADAPTERS[type_] = pydantic.TypeAdapter(type_)
     return adapter
+
+
+def is_model_instance(value: Any, type_: Any) -> bool:
+    """Whether `value` is already an instance of the model `type_`, so needs no validating.
+    Only a model class says so: `isinstance` refuses some types (`Any`) and is wrong for
+    others (a `list[X]` is no class to check)."""
+    return isinstance(type_, type) and issubclass(type_, pydantic.BaseModel) and isinstance(value, type_)

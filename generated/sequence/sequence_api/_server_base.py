@@ -35,7 +35,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ._adapters import type_adapter
+from ._adapters import is_model_instance, type_adapter
 from ._error_shapes import ErrorShape, ErrorTable, HttpError
 from ._json_input import parse_json
 from ._mock_collections import EXCHANGE, Exchange
@@ -497,7 +497,7 @@ class Operation:
             return Response(status_code=status_code)
         adapter = type_adapter(response_type)
         try:
-            if not (isinstance(response_type, type) and isinstance(result, response_type)):
+            if not is_model_instance(result, response_type):
                 result = adapter.validate_python(result)
             content = adapter.dump_json(result, by_alias=True, exclude_unset=True, warnings=False)
             if not _checked_by_the_mock(result, content):
