@@ -19,7 +19,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 import httpx
 
-from .errors import REQUEST_ID_HEADERS, request_id_of
+from .errors import REQUEST_ID_HEADERS, ResponseFacts
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -29,7 +29,7 @@ P = ParamSpec("P")
 STREAMING: contextvars.ContextVar[bool] = contextvars.ContextVar("streaming", default=False)
 
 
-class _StreamedResponseBase(Generic[T]):
+class _StreamedResponseBase(ResponseFacts, Generic[T]):
     def __init__(
         self,
         http_response: httpx.Response,
@@ -38,21 +38,7 @@ class _StreamedResponseBase(Generic[T]):
     ) -> None:
         self.http_response = http_response
         self._parser = parser
-        self._request_id_headers = request_id_headers  # the header the spec declares for it first
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
-
-    @property
-    def request_id(self) -> str | None:
-        """The id the server gave the request (the header the spec declares for it, else
-        `X-Request-Id` or `Request-Id`), if any."""
-        return request_id_of(self.http_response, self._request_id_headers)
+        self.request_id_headers = request_id_headers
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} [{self.status_code}]>"

@@ -50,6 +50,30 @@ def request_id_of(response: httpx.Response, headers: tuple[str, ...] = REQUEST_I
     return None
 
 
+class ResponseFacts:
+    """What a response wrapped with its parsed body tells at once: the status, the headers
+    and the request id (`RawResponse`, the streamed responses)."""
+
+    __slots__ = ()
+    http_response: httpx.Response
+    # Where `request_id` looks: the header the spec declares for it first, if any.
+    request_id_headers: tuple[str, ...]
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The id the server gave the request (the header the spec declares for it, else
+        `X-Request-Id` or `Request-Id`), if any."""
+        return request_id_of(self.http_response, self.request_id_headers)
+
+
 class ApiError(Exception):
     """Base class of every error this package raises."""
 

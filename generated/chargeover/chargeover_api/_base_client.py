@@ -44,8 +44,8 @@ from .errors import (
     ApiTimeoutError,
     CredentialsError,
     RedirectError,
+    ResponseFacts,
     error_class_for,
-    request_id_of,
 )
 
 # The package's logger: `chargeover_api`, say.
@@ -111,27 +111,12 @@ class Endpoint(Generic[T]):
 
 
 @dataclass(frozen=True, slots=True)
-class RawResponse(Generic[T]):
+class RawResponse(ResponseFacts, Generic[T]):
     """The HTTP response next to its parsed body."""
 
     http_response: httpx.Response
     parsed: T
-    # Where `request_id` looks: the header the spec declares for it first, if any.
     request_id_headers: tuple[str, ...] = field(default=REQUEST_ID_HEADERS, repr=False)
-
-    @property
-    def request_id(self) -> str | None:
-        """The id the server gave the request (the header the spec declares for it, else
-        `X-Request-Id` or `Request-Id`), if any."""
-        return request_id_of(self.http_response, self.request_id_headers)
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
 
     @property
     def content(self) -> bytes:
