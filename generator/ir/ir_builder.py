@@ -41,7 +41,7 @@ from generator.load.bundle import Bundle, operation_tokens
 from generator.media_types import Encoding
 from generator.normalize.normalize import operation_ids
 from generator.schemas import ref_name
-from generator.validate.json_schema import definitions, to_json_schema
+from generator.validate.json_schema import to_json_schema
 from generator.validate.validate import resolve_local
 
 # Keyword arguments every generated method has, and the names a server route or mock
@@ -930,7 +930,7 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
         operations=operations,
         model_names=tuple(builder.components),
         operation_model_names=_names_used(operations, builder.components),
-        json_schema_defs=definitions(builder.components, openapi_30=builder.openapi_30),
+        json_schema_defs={name: builder.mock_data.checker.definition(name) for name in builder.components},
         environment_prefix=environment_prefix,
         error_shapes=error_shapes,
         default_error_routes=default_error_routes,

@@ -70,7 +70,7 @@ class SchemaChecker:
         key: int | str = ref if isinstance(ref, str) else id(schema)
         if key not in self._validators:
             converted = to_json_schema(schema, openapi_30=self.openapi_30)
-            definitions = {name: self._definition(name) for name in sorted(self._closure(converted))}
+            definitions = {name: self.definition(name) for name in sorted(self._closure(converted))}
             try:
                 text = json.dumps({**converted, "$defs": definitions}, sort_keys=True, allow_nan=False)
             except (TypeError, ValueError):
@@ -79,7 +79,8 @@ class SchemaChecker:
                 self._validators[key] = (schema, _compiled(text))
         return self._validators[key][1]
 
-    def _definition(self, name: str) -> Any:
+    def definition(self, name: str) -> Any:
+        """The component `name`, converted (once: the server's `$defs` are these too)."""
         if name not in self._definitions:
             self._definitions[name] = to_json_schema(self.components.get(name, {}), openapi_30=self.openapi_30)
         return self._definitions[name]
@@ -94,7 +95,7 @@ class SchemaChecker:
                 continue
             found.add(name)
             if name not in self._references:
-                self._references[name] = frozenset(_references(self._definition(name)))
+                self._references[name] = frozenset(_references(self.definition(name)))
             pending.extend(self._references[name])
         return found
 
