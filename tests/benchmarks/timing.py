@@ -7,8 +7,11 @@ import time
 from collections.abc import Callable
 
 
-def per_call_microseconds(functions: dict[str, Callable[[], object]], *, calls: int, rounds: int) -> dict[str, float]:
-    """Median per-call time of each function, over `rounds` rounds run in alternation.
+def per_call_microseconds(
+    functions: dict[str, Callable[[], object]], *, calls: int, rounds: int, best: bool = False
+) -> dict[str, float]:
+    """Median per-call time of each function, over `rounds` rounds run in alternation; with
+    `best`, the fastest round's (what the call costs: the machine's noise only adds to it).
 
     Alternating the contenders round by round spreads any drift of the machine (another
     process, frequency changes) over all of them alike.
@@ -23,4 +26,5 @@ def per_call_microseconds(functions: dict[str, Callable[[], object]], *, calls: 
             for _ in range(calls):
                 function()
             samples[name].append((time.perf_counter() - started) / calls * 1e6)
-    return {name: statistics.median(values) for name, values in samples.items()}
+    pick = min if best else statistics.median
+    return {name: pick(values) for name, values in samples.items()}
