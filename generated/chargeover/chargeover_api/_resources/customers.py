@@ -47,7 +47,8 @@ __all__ = [
 
 
 # What the spec says about each operation, built on the operation's first call (importing
-# this module loads no models) and kept for the calls after it.
+# this module loads no models) and kept for the calls after it. An event stream has one for
+# each client (`__async`: no method name holds a double underscore).
 
 
 @functools.cache
