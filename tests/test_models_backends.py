@@ -187,3 +187,21 @@ def test_the_breadth_fixtures_generate_and_type_check(tmp_path: Path) -> None:
     packages = [f"{spec.stem}/{spec.stem}_api" for spec in specs]
     checked = mypy_strict(out, *packages)
     assert checked.returncode == 0, checked.stdout
+
+
+@pytest.mark.parametrize(("fixture", "component"), [("paged", "Event"), ("webhooks", "OrderCreated")])
+def test_every_model_name_the_templates_read_follows_the_librarys_class_names(fixture: str, component: str) -> None:
+    """Where the library names a class otherwise than the IR, pages' items and webhook
+    events are typed by its name too, as responses and bodies are."""
+    from generator.ir.ir_builder import build_api
+    from generator.load.bundle import bundle
+    from generator.normalize.normalize import normalize
+    from generator.render.datamodel_models import renamed_api
+
+    loaded, _ = bundle(FIXTURES / "specs" / f"{fixture}.yaml")
+    normalize(loaded.document)
+    api = build_api(loaded.document, loaded, fixture, f"{fixture}.yaml")[0]
+    renamed = renamed_api(api, {component: f"{component}Record"})
+    names = [o.pagination.item_type for o in renamed.operations if o.pagination]
+    names += [event.model_name for event in (renamed.webhooks.events if renamed.webhooks else ())]
+    assert f"{component}Record" in names and component not in names

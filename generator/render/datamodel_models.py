@@ -322,6 +322,9 @@ def renamed_api(api: Api, class_names: Mapping[str, str]) -> Api:
         # Parameters are told apart by identity (the idempotency key): one is new only if renamed.
         parameters = {id(p): parameter(p) for p in value.parameters}
         key = value.idempotency_key
+        pagination = value.pagination
+        if pagination is not None:
+            pagination = replace(pagination, item_type=typed(pagination.item_type) or "Any")
         return replace(
             value,
             parameters=tuple(parameters[id(p)] for p in value.parameters),
@@ -329,6 +332,7 @@ def renamed_api(api: Api, class_names: Mapping[str, str]) -> Api:
             body=body,
             success=response(value.success),
             errors=tuple(response(error_) for error_ in value.errors),
+            pagination=pagination,
         )
 
     def shape(value: ErrorShape) -> ErrorShape:
@@ -350,9 +354,16 @@ def renamed_api(api: Api, class_names: Mapping[str, str]) -> Api:
         {(spec_name.get(name, name), renames.get(name, name)) for name in api.model_names if name in class_names}
         - {(name, name) for name in api.model_names}
     )
+    webhooks = api.webhooks
+    if webhooks is not None:
+        events = tuple(
+            replace(event, model_name=renames.get(event.model_name, event.model_name)) for event in webhooks.events
+        )
+        webhooks = replace(webhooks, events=events)
     return replace(
         api,
         operations=operations,
+        webhooks=webhooks,
         groups=groups,
         # A schema the library made no class of (none the operations use) is not offered.
         model_names=names(tuple(name for name in api.model_names if name in class_names)),
