@@ -48,9 +48,7 @@ from generator.literals import comment_text
 from generator.render.model_builder import BASE_MODEL, OPEN_ENUM
 from generator.render.model_modules import BASE_MODULE
 
-BUILTIN = "builtin"
-DATAMODEL_CODE_GENERATOR = "datamodel-code-generator"
-BACKENDS = (BUILTIN, DATAMODEL_CODE_GENERATOR)
+DATAMODEL_CODE_GENERATOR = "datamodel-code-generator"  # the distribution, and who made the classes
 MODULE = "_models"  # the submodule of the models package that holds every class
 INSTALL_HINT = "pip install 'pyapigen[datamodel-code-generator]'"
 _SCHEMA_REF = "#/components/schemas/"
