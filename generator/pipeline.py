@@ -24,7 +24,7 @@ from generator.load.bundle import bundle
 from generator.load.spec_input import SpecInput
 from generator.normalize.normalize import normalize, rename_warnings
 from generator.render import datamodel_models, json_text
-from generator.render.model_builder import build_models
+from generator.render.background_models import BackgroundModels
 from generator.render.render import (
     data_files,
     notice,
@@ -69,18 +69,23 @@ class LoadedSpec:
 
     api: Api
     document: dict[str, Any]
-    spec_json: str  # the bundled spec as the user wrote it, before normalization
+    spec_json: bytes  # the bundled spec as the user wrote it, before normalization
     diagnostics: list[Diagnostic]
     sources: frozenset[Path]  # every file the spec is made of
     locate: Callable[[str], Location]  # a pointer into `document` -> where the spec says it
+    models: BackgroundModels | None = None  # our builder's models, being built beside the IR
 
     @property
     def side(self) -> Side:
         return Side(self.api, self.document.get("components", {}).get("schemas") or {})
 
 
-def load_spec(spec: SpecInput) -> LoadedSpec:
-    """Bundle, validate (repairing what can be degraded), normalize and build the IR. Raises SpecError."""
+def load_spec(spec: SpecInput, *, models_beside: bool = False) -> LoadedSpec:
+    """Bundle, validate (repairing what can be degraded), normalize and build the IR. Raises SpecError.
+
+    With `models_beside`, our builder's models are started on the normalized document
+    before the IR is built, in a process of their own (`LoadedSpec.models`).
+    """
     loaded, diagnostics = bundle(spec.path, spec.load, check=validate)
     problems = validate(loaded)
     if has_errors(problems):
@@ -91,11 +96,17 @@ def load_spec(spec: SpecInput) -> LoadedSpec:
     spec_json = json_text.dumps(loaded.document)
     document = loaded.document
     renamed = normalize(document)
-    api, warnings = build_api(document, loaded, spec.name, source_label(spec.path))
+    models = BackgroundModels(document, loaded.locate) if models_beside else None
+    try:
+        api, warnings = build_api(document, loaded, spec.name, source_label(spec.path))
+    except BaseException:
+        if models is not None:
+            models.discard()
+        raise
     api = replace(api, model_renames=tuple(renamed.items()))
     warnings = rename_warnings(renamed, loaded.locate) + warnings
     return LoadedSpec(
-        api, document, spec_json, diagnostics + problems + warnings, frozenset(loaded.files), loaded.locate
+        api, document, spec_json, diagnostics + problems + warnings, frozenset(loaded.files), loaded.locate, models
     )
 
 
@@ -107,7 +118,7 @@ def previous_spec(package_dir: Path, name: str) -> Path | None:
 
 def api_changes(loaded: LoadedSpec, previous: Path | None, name: str) -> list[ApiChange]:
     """What changed for callers since the package in `previous` was generated."""
-    if previous is None or previous.read_text(encoding="utf-8") == loaded.spec_json:
+    if previous is None or previous.read_bytes() == loaded.spec_json:
         return []
     try:
         before = load_spec(SpecInput(previous, name))
@@ -130,7 +141,22 @@ def render_spec(
     since then are added to the package's changelog. With `datamodel`, the models are
     datamodel-code-generator's (see `generator.render.datamodel_models`), else our builder's.
     """
-    loaded = load_spec(spec)
+    loaded = load_spec(spec, models_beside=datamodel is None)
+    try:
+        return _rendered(loaded, spec, env, formatter, package_dir, datamodel)
+    finally:
+        if loaded.models is not None:
+            loaded.models.discard()  # after an error; nothing to do once the models are in
+
+
+def _rendered(
+    loaded: LoadedSpec,
+    spec: SpecInput,
+    env: jinja2.Environment,
+    formatter: BackgroundFormatter,
+    package_dir: Path | None,
+    datamodel: datamodel_models.DatamodelSettings | None,
+) -> RenderedPackage:
     api = loaded.api
     changes = api_changes(loaded, previous_spec(package_dir, spec.name), spec.name) if package_dir else []
     history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
@@ -138,17 +164,17 @@ def render_spec(
         # Its class names first: the clients and the server are rendered on them.
         made, model_warnings = datamodel_models.build_models(loaded.document, api, datamodel, notice(api))
         api = datamodel_models.renamed_api(api, made.class_names)
-    # Clients and server first: ruff formats them while the models are built.
+    # Clients and server first: ruff formats them while the models are finished.
     code = _encoded(render_code(env, api, history))
     formatting = [formatter.submit(code)]
-    if datamodel is None:
-        package, model_warnings = build_models(loaded.document, loaded.locate)
+    if loaded.models is not None:
+        package, model_warnings = loaded.models.result()
         models = _encoded(render_models(env, api, package))
-    else:
+    else:  # datamodel-code-generator's
         models = _encoded(render_models_package(env, api, made.package))
         models[f"{api.package}/models/{datamodel_models.MODULE}.py"] = made.code.encode("utf-8")
     formatting.append(formatter.submit(models))
-    files = {**code, **models, **_encoded(data_files(api, loaded.spec_json)), **runtime_files(api)}
+    files = {**code, **models, **data_files(api, loaded.spec_json), **runtime_files(api)}
     if history:
         files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
     warnings = loaded.diagnostics + model_warnings

@@ -1,4 +1,4 @@
-"""JSON text as the generated packages hold it: two-space indent, UTF-8, keys in order.
+"""JSON text as the generated packages hold it: two-space indent, UTF-8 bytes, keys in order.
 
 orjson writes it several times faster than the standard library's indenting encoder,
 which runs in pure Python. orjson refuses integers beyond 64 bits; a document with one
@@ -13,15 +13,15 @@ from typing import Any
 import orjson
 
 _LOWEST, _HIGHEST = -(2**63), 2**64 - 1
+_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
 
 
-def dumps(data: Any) -> str:
-    """`data` as indented JSON text, ending with a newline."""
+def dumps(data: Any) -> bytes:
+    """`data` as indented JSON text in UTF-8, ending with a newline."""
     try:
-        encoded = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        return orjson.dumps(data, option=_OPTIONS)
     except TypeError:
-        encoded = orjson.dumps(_big_integers_as_text(data), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-    return encoded.decode("utf-8")
+        return orjson.dumps(_big_integers_as_text(data), option=_OPTIONS)
 
 
 def _big_integers_as_text(node: Any) -> Any:

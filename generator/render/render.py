@@ -196,15 +196,15 @@ def render_models_package(env: jinja2.Environment, api: Api, models: ModelPackag
     }
 
 
-def data_files(api: Api, spec_json: str) -> dict[str, str]:
+def data_files(api: Api, spec_json: bytes) -> dict[str, bytes]:
     """The files that are not code: the spec, the server's request schemas, the typing marker."""
-    files = {f"{api.package}/py.typed": "", f"{api.package}/openapi.json": spec_json}
+    files = {f"{api.package}/py.typed": b"", f"{api.package}/openapi.json": spec_json}
     if not api.models_only:
         files[f"{api.package}/request_schemas.json"] = request_schemas(api)
     return files
 
 
-def request_schemas(api: Api) -> str:
+def request_schemas(api: Api) -> bytes:
     """The JSON Schemas the server checks requests against, one entry per operation, and
     those of its declared responses (by status, null where the body is not JSON): the
     mock's dynamic answers are made from them and the validating proxy checks answers."""
