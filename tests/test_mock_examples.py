@@ -31,7 +31,7 @@ from generator.ir.regex_strings import matching_strings
 from generator.ir.schema_check import SchemaChecker
 from generator.load.spec_input import SpecInput
 from generator.pipeline import load_spec
-from generator.validate.json_schema import definitions, to_json_schema
+from generator.validate.json_schema import to_json_schema
 from tests.support import FIXTURES, importable, mypy_strict, run_generator, serve
 
 REALWORLD = FIXTURES / "realworld"
@@ -39,6 +39,11 @@ SPEC = REALWORLD / "mock_examples.yaml"
 SPEC_30 = REALWORLD / "mock_examples_30.yaml"
 ACCOUNT_ID = "acc_0001"
 OWNER = {"name": "Ann", "email": "ann@example.com"}
+
+
+def all_definitions(components: dict[str, Any], *, openapi_30: bool) -> dict[str, Any]:
+    """Every component schema, converted: the `$defs` any check may need."""
+    return {name: to_json_schema(schema, openapi_30=openapi_30) for name, schema in components.items()}
 
 
 @dataclass
@@ -67,7 +72,7 @@ class Schemas:
     def __init__(self, spec: Path) -> None:
         self.document = yaml.safe_load(spec.read_text())
         self.openapi_30 = str(self.document["openapi"]).startswith("3.0")
-        self.definitions = definitions(self.document["components"]["schemas"], openapi_30=self.openapi_30)
+        self.definitions = all_definitions(self.document["components"]["schemas"], openapi_30=self.openapi_30)
 
     def problems(self, path: str, method: str, status: int, body: Any) -> list[str]:
         """What is wrong with the body of an answer to `method` `path` (a URL path)."""
@@ -304,7 +309,7 @@ def test_common_patterns_get_a_matching_string(pattern: str) -> None:
 
 def _fits(schema: dict[str, Any], value: Any, components: dict[str, Any]) -> bool:
     converted = to_json_schema(schema, openapi_30=False)
-    defs = definitions(components, openapi_30=False)
+    defs = all_definitions(components, openapi_30=False)
     return jsonschema_rs.validator_for({**converted, "$defs": defs}, validate_formats=True).is_valid(value)
 
 

@@ -85,3 +85,33 @@ def test_an_unsupported_version_is_reported(tmp_path: object) -> None:
     (diagnostic,) = validate(loaded)
     assert "OpenAPI 3.0, 3.1 or 3.2 is required" in diagnostic.message
     assert diagnostic.severity is Severity.ERROR
+
+
+def test_a_default_is_checked_against_the_components_its_schema_reaches(tmp_path: object) -> None:
+    from pathlib import Path
+
+    spec = Path(str(tmp_path)) / "defaults.yaml"
+    spec.write_text(
+        """openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Settings:
+      type: object
+      properties:
+        level: {allOf: [{$ref: '#/components/schemas/Level'}], default: loud}
+        quiet: {allOf: [{$ref: '#/components/schemas/Level'}], default: low}
+        odd~name: {allOf: [{$ref: '#/components/schemas/odd~1name'}], default: 7}
+        unrelated: {type: string}
+    Level: {$ref: '#/components/schemas/Levels'}
+    Levels: {type: string, enum: [low, high]}
+    odd/name: {type: string}
+"""
+    )
+    loaded, _ = bundle(spec)
+    found = {(d.location.pointer, d.kind) for d in validate(loaded)}
+    assert found == {
+        ("/components/schemas/Settings/properties/level/default", "default-mismatch"),
+        ("/components/schemas/Settings/properties/odd~0name/default", "default-mismatch"),
+    }

@@ -9,8 +9,11 @@ more. References point at `#/$defs/<class name>`; OpenAPI 3.0's `nullable` and b
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
+from generator import pointers
 from generator.schemas import ANNOTATION_KEYWORDS, SCHEMA_REF_PREFIX, says_nullable
 
 _DATA_KEYWORDS = frozenset({"example", "examples", "default", "enum", "const"})
@@ -97,6 +100,43 @@ def _convert_30(original: dict[str, Any], converted: dict[str, Any]) -> dict[str
     return converted
 
 
-def definitions(components: dict[str, Any], *, openapi_30: bool) -> dict[str, Any]:
-    """Every component schema, converted, by class name: the `$defs` of all validators."""
-    return {name: to_json_schema(schema, openapi_30=openapi_30) for name, schema in components.items()}
+# A `#/$defs/...` reference as JSON text writes it (escapes included).
+_DEFS_REFERENCE = re.compile(r'"#/\$defs/(?:[^"\\]|\\.)*"')
+
+
+class Definitions:
+    """The component schemas, each converted when a schema first refers to it.
+
+    A check of one value needs the components its schema reaches, not the thousand a large
+    spec holds.
+    """
+
+    def __init__(self, components: dict[str, Any], *, openapi_30: bool) -> None:
+        self.components = components
+        self.openapi_30 = openapi_30
+        self._converted: dict[str, tuple[Any, set[str]]] = {}  # name -> (schema, names it refers to)
+
+    def referred_to(self, text: str) -> dict[str, Any]:
+        """The `$defs` a converted schema, as JSON text, needs: the components it refers to,
+        directly or through others (a reference inside a data value may add one more)."""
+        found: dict[str, Any] = {}
+        pending = list(_referred_names(text))
+        while pending:
+            name = pending.pop()
+            if name in found or name not in self.components:
+                continue
+            if name not in self._converted:
+                converted = to_json_schema(self.components[name], openapi_30=self.openapi_30)
+                self._converted[name] = (converted, _referred_names(json.dumps(converted)))
+            found[name], referred = self._converted[name]
+            pending.extend(referred)
+        return found
+
+
+def _referred_names(text: str) -> set[str]:
+    """The component names the `#/$defs/<name>` references in JSON text point at."""
+    names = set()
+    for match in _DEFS_REFERENCE.finditer(text):
+        reference: str = json.loads(match.group())
+        names.add(pointers.unescape(reference[len("#/$defs/") :].split("/", 1)[0]))
+    return names

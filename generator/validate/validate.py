@@ -349,39 +349,64 @@ def _path_parameter_problems(
         )
 
 
-def _schema_nodes(document: dict[str, Any]) -> Iterator[tuple[Tokens, dict[str, Any]]]:
+# A node of `_schema_nodes`' walk: (node, is a schema, its key, the parent's entry), a chain
+# back to the document.
+_WalkEntry = tuple[Any, bool, Any, Any]
+
+
+def _schema_nodes(document: dict[str, Any], *, having: str | None = None) -> Iterator[tuple[Tokens, dict[str, Any]]]:
     """Every schema of the document with the tokens of its pointer: component schemas and
     every `schema` of a parameter, header or media type, and the schemas nested in those.
+    With `having`, only the schemas that hold that key.
 
-    Tokens, not pointers: a pointer is only spelt for the few nodes a problem is found at.
+    Tokens, not pointers, and only for the schemas given out: each node of the walk knows
+    its key and its parent's place, and the tokens are spelt from them when asked for.
     """
-    stack: list[tuple[Tokens, Any, bool]] = [((), document, False)]
+    stack: list[_WalkEntry] = [(document, False, None, None)]
     while stack:
-        at, node, is_schema = stack.pop()
-        children: list[tuple[Tokens, Any, bool]] = []
+        entry = stack.pop()
+        node, is_schema, _, _ = entry
+        children: list[_WalkEntry] = []
         if isinstance(node, dict):
-            if is_schema:
-                yield at, node
+            if is_schema and (having is None or having in node):
+                yield _tokens(entry), node
             for key, value in node.items():
                 if not isinstance(value, _CONTAINERS):
-                    continue  # a string or number holds no schema: no pointer spelt for it
+                    continue  # a string or number holds no schema
                 if is_schema and key in _SCHEMA_MAPS and isinstance(value, dict):
-                    children.extend(((*at, key, k), v, True) for k, v in value.items() if isinstance(v, _CONTAINERS))
+                    holder = (value, False, key, entry)
+                    children.extend((v, True, k, holder) for k, v in value.items() if isinstance(v, _CONTAINERS))
                 elif is_schema:
                     # Inside a schema, data keywords hold values, not schemas: not walked.
                     if key not in _SCHEMA_DATA_KEYWORDS:
-                        children.append(((*at, key), value, True))
+                        children.append((value, True, key, entry))
                 elif key in ("example", "examples") or key.startswith("x-"):
                     continue  # example payloads and extensions hold no schemas
-                elif key == "schemas" and at == ("components",) and isinstance(value, dict):
-                    children.extend(((*at, key, k), v, True) for k, v in value.items() if isinstance(v, _CONTAINERS))
+                elif key == "schemas" and isinstance(value, dict) and _is_components(entry):
+                    holder = (value, False, key, entry)
+                    children.extend((v, True, k, holder) for k, v in value.items() if isinstance(v, _CONTAINERS))
                 else:
-                    children.append(((*at, key), value, key in ("schema", "itemSchema")))
+                    children.append((value, key in ("schema", "itemSchema"), key, entry))
         elif isinstance(node, list):
             children = [
-                ((*at, index), item, is_schema) for index, item in enumerate(node) if isinstance(item, _CONTAINERS)
+                (item, is_schema, index, entry) for index, item in enumerate(node) if isinstance(item, _CONTAINERS)
             ]
         stack.extend(reversed(children))  # popped in document order
+
+
+def _is_components(entry: _WalkEntry) -> bool:
+    """Whether the walk's node is the document's `components`."""
+    parent = entry[3]
+    return entry[2] == "components" and parent is not None and parent[3] is None
+
+
+def _tokens(entry: _WalkEntry) -> Tokens:
+    """The pointer tokens of a node of `_schema_nodes`' walk, from its chain of parents."""
+    tokens = []
+    while entry[3] is not None:
+        tokens.append(entry[2])
+        entry = entry[3]
+    return tuple(reversed(tokens))
 
 
 _CONTAINERS = (dict, list)
@@ -400,24 +425,20 @@ def _default_problems(bundle: Bundle, repairs: Repairs) -> None:
     One that is not is dropped (`default: null` on a schema that is not nullable makes the
     field optional, not nullable)."""
     document = bundle.document
-    from generator.validate.json_schema import definitions, to_json_schema  # only needed when a default exists
+    from generator.validate.json_schema import Definitions, to_json_schema  # only needed when a default exists
 
     openapi_30 = str(document.get("openapi", "")).startswith("3.0")
-    components = component_schemas(document)
-    all_definitions: dict[str, Any] | None = None
+    definitions = Definitions(component_schemas(document), openapi_30=openapi_30)
     misfits: list[tuple[Tokens, str]] = []
-    for tokens, schema in _schema_nodes(document):
-        if "default" not in schema:
-            continue
+    for tokens, schema in _schema_nodes(document, having="default"):
         default = schema["default"]
         own = to_json_schema({k: v for k, v in schema.items() if k != "default"}, openapi_30=openapi_30)
         if default is None and openapi_30 and schema.get("nullable") is not True and "$ref" not in schema:
             misfits.append((tokens, "default null on a schema that is not nullable: taken as no default"))
             continue
-        if "$ref" in json.dumps(own):
-            if all_definitions is None:
-                all_definitions = definitions(components, openapi_30=openapi_30)
-            own = {**own, "$defs": all_definitions}
+        text = json.dumps(own)
+        if "$ref" in text:
+            own = {**own, "$defs": definitions.referred_to(text)}
         problem = _why_invalid(own, default)
         if problem is not None:
             misfits.append(
