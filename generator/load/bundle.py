@@ -172,6 +172,7 @@ class _Bundler:
         # 22,000 references to 2,100 places.
         self._files_by_name: dict[str, SourceFile] = {str(root.path): root}
         self._paths: dict[tuple[str, str], str] = {}
+        self._real_directories: dict[str, str] = {}
         self._resolved: dict[tuple[SourceFile, str], tuple[SourceFile, str, Any]] = {}
         self._schema_refs: dict[tuple[SourceFile, str], str] = {}
         self._inlined: dict[tuple[SourceFile, str, str, tuple[str, ...]], _Inlined] = {}
@@ -186,7 +187,7 @@ class _Bundler:
         source = self._files_by_name.get(name)
         if source is None:
             path = Path(name)
-            real = Path(os.path.realpath(path))
+            real = Path(self._real_path(name))
             if not any(real.is_relative_to(root) for root in self.ref_roots):
                 roots = ", ".join(f"{display_path(root)}/" for root in self.ref_roots)
                 link = f" (a link to {real})" if real != path else ""
@@ -213,6 +214,16 @@ class _Bundler:
                 return None
             self.files[path] = self._files_by_name[name] = source
         return source
+
+    def _real_path(self, name: str) -> str:
+        """`os.path.realpath(name)`, with each directory's real path found once: that costs
+        an lstat per path component, and DigitalOcean's 1,509 files lie in 136 directories."""
+        directory, base = os.path.split(name)
+        real_directory = self._real_directories.get(directory)
+        if real_directory is None:
+            real_directory = self._real_directories[directory] = os.path.realpath(directory)
+        real = os.path.join(real_directory, base)
+        return os.path.realpath(real) if os.path.islink(real) else real
 
     def _resolve(self, ref: Any, source: SourceFile, at: str) -> tuple[SourceFile, str, Any] | None:
         """The file, pointer and node a `$ref` names, or None after recording why not."""
