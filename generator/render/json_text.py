@@ -26,31 +26,27 @@ def dumps(data: Any) -> bytes:
 
 def _big_integers_as_text(node: Any) -> Any:
     """`node` with every integer orjson cannot write replaced by its JSON text (copies only what changes)."""
-    if isinstance(node, dict):
-        changed: dict[str, Any] | None = None
-        for key, value in node.items():
-            new = _replaced(value)
-            if new is not value:
-                if changed is None:
-                    changed = dict(node)
-                changed[key] = new
-        return node if changed is None else changed
-    if isinstance(node, list):
-        items: list[Any] | None = None
-        for index, item in enumerate(node):
-            new = _replaced(item)
-            if new is not item:
-                if items is None:
-                    items = list(node)
-                items[index] = new
-        return node if items is None else items
-    return _replaced(node)
+    if type(node) is int and not _LOWEST <= node <= _HIGHEST:
+        return _as_text(node)
+    if not isinstance(node, dict | list):
+        return node
+    copy: Any = None
+    for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+        if type(value) is str:
+            continue  # most values: passed over before any other test
+        if isinstance(value, dict | list):
+            new = _big_integers_as_text(value)
+            if new is value:
+                continue
+        elif type(value) is int and not _LOWEST <= value <= _HIGHEST:
+            new = _as_text(value)
+        else:
+            continue
+        if copy is None:
+            copy = dict(node) if isinstance(node, dict) else list(node)
+        copy[key] = new
+    return node if copy is None else copy
 
 
-def _replaced(value: Any) -> Any:
-    # Strings and small numbers, most of a document, are passed over without a call.
-    if isinstance(value, dict | list):
-        return _big_integers_as_text(value)
-    if type(value) is int and not _LOWEST <= value <= _HIGHEST:
-        return orjson.Fragment(str(value).encode("ascii"))
-    return value
+def _as_text(value: int) -> Any:
+    return orjson.Fragment(str(value).encode("ascii"))
