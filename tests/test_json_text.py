@@ -35,3 +35,10 @@ def test_only_the_containers_on_the_way_to_a_big_integer_are_copied() -> None:
     document = {"keep": untouched, "big": [{"n": 2**64}], "small": 2**64 - 1, "low": -(2**63) - 1}
     assert json_text._big_integers_as_text(document)["keep"] is untouched
     assert json.loads(json_text.dumps(document)) == document
+
+
+def test_a_big_integer_deeper_than_the_levels_tried_whole_is_found() -> None:
+    document: Any = {"n": 2**70, "fine": [1, "a"]}
+    for level in range(12):
+        document = {"down": [document, {"sibling": level}], "big": -(2**65) if level % 5 == 0 else level}
+    assert json.loads(json_text.dumps(document)) == document

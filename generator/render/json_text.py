@@ -24,7 +24,14 @@ def dumps(data: Any) -> bytes:
         return orjson.dumps(_big_integers_as_text(data), option=_OPTIONS)
 
 
-def _big_integers_as_text(node: Any) -> Any:
+# The levels of a document where each container is first offered to orjson whole: one it
+# writes (most: a document holds a few such integers) is not walked in Python. Deeper, or
+# inside a container orjson refused, every value is looked at: trying each level again
+# could cost a pass over the document per level.
+_TRIED_LEVELS = 4
+
+
+def _big_integers_as_text(node: Any, level: int = 0) -> Any:
     """`node` with every integer orjson cannot write replaced by its JSON text (copies only what changes)."""
     if type(node) is int and not _LOWEST <= node <= _HIGHEST:
         return _as_text(node)
@@ -35,7 +42,9 @@ def _big_integers_as_text(node: Any) -> Any:
         if type(value) is str:
             continue  # most values: passed over before any other test
         if isinstance(value, dict | list):
-            new = _big_integers_as_text(value)
+            if level < _TRIED_LEVELS and _writable(value):
+                continue
+            new = _big_integers_as_text(value, level + 1)
             if new is value:
                 continue
         elif type(value) is int and not _LOWEST <= value <= _HIGHEST:
@@ -46,6 +55,14 @@ def _big_integers_as_text(node: Any) -> Any:
             copy = dict(node) if isinstance(node, dict) else list(node)
         copy[key] = new
     return node if copy is None else copy
+
+
+def _writable(value: Any) -> bool:
+    try:
+        orjson.dumps(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _as_text(value: int) -> Any:
