@@ -7,6 +7,7 @@ package of the run has rendered and formatted without error.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,13 +19,14 @@ import jinja2
 from generator.change import changelog
 from generator.change.spec_diff import ApiChange, Side, compare
 from generator.diagnostics import Diagnostic, Location, SpecError, has_errors
-from generator.ir.ir import Api
+from generator.in_child import InChild
+from generator.ir.ir import Api, ModelPackage
 from generator.ir.ir_builder import build_api
 from generator.load.bundle import bundle
 from generator.load.spec_input import SpecInput
 from generator.normalize.normalize import normalize, rename_warnings
 from generator.render import datamodel_models, json_text
-from generator.render.background_models import BackgroundModels
+from generator.render.model_builder import build_models
 from generator.render.render import (
     data_files,
     notice,
@@ -73,7 +75,7 @@ class LoadedSpec:
     diagnostics: list[Diagnostic]
     sources: frozenset[Path]  # every file the spec is made of
     locate: Callable[[str], Location]  # a pointer into `document` -> where the spec says it
-    models: BackgroundModels | None = None  # our builder's models, being built beside the IR
+    models: InChild[tuple[ModelPackage, list[Diagnostic]]] | None = None  # our builder's, built beside the IR
 
     @property
     def side(self) -> Side:
@@ -96,7 +98,7 @@ def load_spec(spec: SpecInput, *, models_beside: bool = False) -> LoadedSpec:
     spec_json = json_text.dumps(loaded.document)
     document = loaded.document
     renamed = normalize(document)
-    models = BackgroundModels(document, loaded.locate) if models_beside else None
+    models = InChild(functools.partial(build_models, document, loaded.locate)) if models_beside else None
     try:
         api, warnings = build_api(document, loaded, spec.name, source_label(spec.path))
     except BaseException:

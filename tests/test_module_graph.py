@@ -22,6 +22,7 @@ SHARED = frozenset(
         "generator",
         "generator.assets",
         "generator.diagnostics",
+        "generator.in_child",
         "generator.literals",
         "generator.media_types",
         "generator.naming",

@@ -1,0 +1,110 @@
+"""Work done in a forked child: the same result as done in place, and never a lost one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import pipeline
+from generator.diagnostics import Location, SpecError, error
+from generator.in_child import InChild
+from generator.load.bundle import bundle
+from generator.load.spec_input import SpecInput
+from generator.normalize.normalize import normalize
+from generator.render.model_builder import Locate, build_models
+from tests.support import FIXTURES, SPECS
+
+SPEC_FILES = [SPECS / "meteroid.yaml", FIXTURES / "specs" / "events.yaml", FIXTURES / "breadth" / "composition.yaml"]
+
+
+def _normalized(path: Path) -> tuple[dict[str, Any], Locate]:
+    loaded, _ = bundle(path)
+    normalize(loaded.document)
+    return loaded.document, loaded.locate
+
+
+@pytest.mark.parametrize("path", SPEC_FILES, ids=lambda path: path.stem)
+def test_models_built_in_the_child_are_those_built_in_place(path: Path) -> None:
+    document, locate = _normalized(path)
+    running = InChild(lambda: build_models(document, locate))
+    assert running._child is not None
+    assert running.result() == build_models(document, locate)
+
+
+def test_a_child_that_fails_leaves_the_work_to_the_parent() -> None:
+    parent = os.getpid()
+    done_by: list[int] = []
+
+    def work() -> str:
+        if os.getpid() != parent:
+            os._exit(3)  # as a child killed midway would
+        done_by.append(os.getpid())
+        return "done"
+
+    assert InChild(work).result() == "done"
+    assert done_by == [parent]
+
+
+def test_a_result_that_cannot_be_sent_is_made_again_in_the_parent() -> None:
+    parent = os.getpid()
+
+    def work() -> Any:
+        return (lambda: "unpicklable") if os.getpid() != parent else "made here"
+
+    assert InChild(work).result() == "made here"
+
+
+def test_an_error_of_the_work_reaches_the_caller() -> None:
+    def refuses() -> None:
+        raise SpecError([error(Location("spec.yaml"), "refused")])
+
+    with pytest.raises(SpecError) as raised:
+        InChild(refuses).result()
+    assert [diagnostic.message for diagnostic in raised.value.diagnostics] == ["refused"]
+
+
+def test_without_fork_the_work_is_done_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "fork")
+    running = InChild(os.getpid)
+    assert running._child is None
+    assert running.result() == os.getpid()
+
+
+def test_the_child_is_reaped_once_its_result_is_in() -> None:
+    running = InChild(lambda: "x" * 1_000_000)  # more than a pipe holds unread
+    assert running._child is not None
+    pid = running._child[0]
+    assert running.result() == "x" * 1_000_000
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_discarded_child_is_reaped() -> None:
+    running = InChild(lambda: "x" * 1_000_000)  # blocked writing until the pipe closes
+    assert running._child is not None
+    pid = running._child[0]
+    running.discard()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_spec_whose_ir_fails_leaves_no_child_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[InChild[Any]] = []
+
+    class Recorded(InChild[Any]):
+        def __init__(self, work: Any) -> None:
+            super().__init__(work)
+            started.append(self)
+
+    def fails(*arguments: Any) -> Any:
+        raise SpecError([error(Location("spec"), "the IR failed")])
+
+    monkeypatch.setattr(pipeline, "InChild", Recorded)
+    monkeypatch.setattr(pipeline, "build_api", fails)
+    with pytest.raises(SpecError):
+        pipeline.load_spec(SpecInput(SPECS / "meteroid.yaml", "meteroid"), models_beside=True)
+    assert len(started) == 1
+    assert started[0]._child is None  # discarded and reaped
