@@ -33,10 +33,11 @@ from generator.render.render import (
     render_code,
     render_models,
     render_models_package,
+    render_route_modules,
     runtime_files,
 )
 from generator.validate.validate import validate
-from generator.write.formatting import BackgroundFormatter, FormattingBatch
+from generator.write.formatting import BackgroundFormatter, FormattingBatch, formatted
 
 
 @dataclass
@@ -166,9 +167,15 @@ def _rendered(
         # Its class names first: the clients and the server are rendered on them.
         made, model_warnings = datamodel_models.build_models(loaded.document, api, datamodel, notice(api))
         api = datamodel_models.renamed_api(api, made.class_names)
-    # Clients and server first: ruff formats them while the models are finished.
-    code = _encoded(render_code(env, api, history))
-    formatting = [formatter.submit(code)]
+    # The server's route modules, about half the code, are rendered and formatted in a child
+    # process while this one renders the rest; ruff formats that while the models are finished.
+    routes = InChild(functools.partial(_formatted_route_modules, env, api))
+    try:
+        code = _encoded(render_code(env, api, history, route_modules=False))
+        formatting = [formatter.submit(code)]
+        code.update(routes.result())
+    finally:
+        routes.discard()  # after an error; nothing to do once the modules are in
     if loaded.models is not None:
         package, model_warnings = loaded.models.result()
         models = _encoded(render_models(env, api, package))
@@ -181,6 +188,10 @@ def _rendered(
         files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
     warnings = loaded.diagnostics + model_warnings
     return RenderedPackage(spec, api, files, warnings, changes, loaded.sources, formatting)
+
+
+def _formatted_route_modules(env: jinja2.Environment, api: Api) -> dict[str, bytes]:
+    return formatted(_encoded(render_route_modules(env, api)))
 
 
 def _encoded(files: dict[str, str]) -> dict[str, bytes]:

@@ -39,3 +39,17 @@ def test_pyproject_setting_names_the_override_directory(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     # The spec's label in the notice is relative to where generation ran: specs/sequence.yaml, as here.
     _check(tmp_path / "generated" / "sequence")
+
+
+def test_a_route_template_that_makes_broken_code_fails_the_run_and_writes_nothing(tmp_path: Path) -> None:
+    # The route modules are rendered and formatted in a child process: its failure must
+    # reach the user as the same error, and leave the output untouched.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "routes.py.jinja").write_text("def broken(:\n    pass\n")
+    out = tmp_path / "out"
+    run = run_generator("generate", SPECS / "sequence.yaml", "--out", out, "--templates", templates)
+    assert run.returncode != 0
+    assert "generated code does not parse (a generator bug)" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not out.exists() or not any(out.iterdir())

@@ -38,9 +38,10 @@ MODULE_TEMPLATES = {
 # One module per group of operations (`OperationGroup`), in these folders of the package.
 # Only for a spec with webhooks: its events' union, `Webhooks` and `send_webhook`.
 WEBHOOKS_TEMPLATE = "webhooks.py.jinja"
+RESOURCES_FOLDER, ROUTES_FOLDER = "_resources", "_routes"
 GROUP_TEMPLATES = {
-    "_resources": "resource.py.jinja",
-    "_routes": "routes.py.jinja",
+    RESOURCES_FOLDER: "resource.py.jinja",
+    ROUTES_FOLDER: "routes.py.jinja",
 }
 # The models package: `models/__init__.py` imports each submodule on first use.
 MODELS_PACKAGE_TEMPLATE = "models_package.py.jinja"
@@ -133,8 +134,13 @@ def _context(
     }
 
 
-def render_code(env: jinja2.Environment, api: Api, changes: Sequence[changelog.Entry] = ()) -> dict[str, str]:
-    """The package's files from templates, but for the models: by path in the package directory."""
+def render_code(
+    env: jinja2.Environment, api: Api, changes: Sequence[changelog.Entry] = (), *, route_modules: bool = True
+) -> dict[str, str]:
+    """The package's files from templates, but for the models: by path in the package directory.
+
+    Without `route_modules`, all but the server's per-tag route modules (`render_route_modules`).
+    """
     context = _context(api, changes)
     package_templates, module_templates = (
         (MODELS_ONLY_PACKAGE_TEMPLATES, MODELS_ONLY_MODULE_TEMPLATES)
@@ -145,13 +151,24 @@ def render_code(env: jinja2.Environment, api: Api, changes: Sequence[changelog.E
     for name, template in module_templates.items():
         files[f"{api.package}/{name}"] = env.get_template(template).render(context)
     if not api.models_only:
-        for folder, name in GROUP_TEMPLATES.items():
-            group_template = env.get_template(name)
-            for group in api.groups:
-                files[f"{api.package}/{folder}/{group.module_name}.py"] = group_template.render(context, group=group)
+        files.update(_group_modules(env, api, context, RESOURCES_FOLDER))
+        if route_modules:
+            files.update(_group_modules(env, api, context, ROUTES_FOLDER))
         if api.webhooks is not None:
             files[f"{api.package}/webhooks.py"] = env.get_template(WEBHOOKS_TEMPLATE).render(context)
     return files
+
+
+def render_route_modules(env: jinja2.Environment, api: Api) -> dict[str, str]:
+    """The server's route modules, one per tag (none in a package of models only)."""
+    return {} if api.models_only else _group_modules(env, api, _context(api), ROUTES_FOLDER)
+
+
+def _group_modules(env: jinja2.Environment, api: Api, context: dict[str, Any], folder: str) -> dict[str, str]:
+    template = env.get_template(GROUP_TEMPLATES[folder])
+    return {
+        f"{api.package}/{folder}/{group.module_name}.py": template.render(context, group=group) for group in api.groups
+    }
 
 
 # Runtime modules only some packages hold: those whose spec needs them (and the library

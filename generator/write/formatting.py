@@ -59,6 +59,30 @@ def _formatted_only(files: Mapping[str, bytes]) -> dict[str, bytes]:
     return {path: content for path, content in files.items() if path.endswith(FORMATTED_SUFFIXES)}
 
 
+def formatted(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The Python and Markdown files of a batch, formatted, here and now (in a child process
+    that renders a share of a package). Raises SpecError."""
+    wanted = _formatted_only(files)
+    if not wanted:
+        return {}
+    root = _written(wanted)
+    try:
+        format_tree(root)
+        return {path: (root / path).read_bytes() for path in wanted}
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _written(files: Mapping[str, bytes]) -> Path:
+    """A new temporary directory holding `files`."""
+    root = Path(tempfile.mkdtemp(prefix="pyapigen-"))
+    for path, content in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    return root
+
+
 class FormattingBatch:
     """A batch of files ruff is formatting; `result()` waits and gives them formatted."""
 
@@ -90,12 +114,8 @@ class BackgroundFormatter:
         wanted = _formatted_only(files)
         if not wanted:
             return FormattingBatch(None, [], None)
-        root = Path(tempfile.mkdtemp(prefix="pyapigen-"))
+        root = _written(wanted)
         self._scratch.append(root)
-        for path, content in wanted.items():
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
         return FormattingBatch(root, list(wanted), self._pool.submit(format_tree, root))
 
     def __enter__(self) -> BackgroundFormatter:
