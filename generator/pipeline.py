@@ -26,7 +26,9 @@ from generator.normalize.normalize import normalize, rename_warnings
 from generator.render import datamodel_models, json_text
 from generator.render.model_builder import build_models
 from generator.render.render import (
+    MODELS_TEMPLATES,
     data_files,
+    imports_exact,
     notice,
     render_code,
     render_models,
@@ -144,10 +146,12 @@ def render_spec(
     if datamodel is None:
         package, model_warnings = build_models(loaded.document, loaded.locate)
         models = _encoded(render_models(env, api, package))
+        check_imports = not imports_exact(env, MODELS_TEMPLATES)
     else:
         models = _encoded(render_models_package(env, api, made.package))
         models[f"{api.package}/models/{datamodel_models.MODULE}.py"] = made.code.encode("utf-8")
-    formatting.append(formatter.submit(models))
+        check_imports = True  # datamodel-code-generator's module
+    formatting.append(formatter.submit(models, check_imports))
     files = {**code, **models, **_encoded(data_files(api, loaded.spec_json)), **runtime_files(api)}
     if history:
         files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")

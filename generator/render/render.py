@@ -21,7 +21,7 @@ from generator.assets import RUNTIME_DIR, TEMPLATES_DIR
 from generator.change import changelog
 from generator.ir.ir import Api, ModelModule, ModelPackage
 from generator.literals import comment_text, docstring_text, markdown_text, python_literal, toml_string
-from generator.render import json_text
+from generator.render import import_order, json_text
 
 # Output file (inside the package directory) -> template name.
 PACKAGE_TEMPLATES = {
@@ -46,6 +46,11 @@ GROUP_TEMPLATES = {
 MODELS_PACKAGE_TEMPLATE = "models_package.py.jinja"
 MODELS_BASE_TEMPLATE = "models_base.py.jinja"
 MODELS_TEMPLATE = "models.py.jinja"  # one submodule of classes
+MODELS_TEMPLATES = (MODELS_PACKAGE_TEMPLATE, MODELS_BASE_TEMPLATE, MODELS_TEMPLATE)
+# The built-in templates that write only the imports their module uses, in the order ruff
+# sorts them, and `__all__` sorted (with `generator.render.import_order`): their modules
+# need no `ruff check --fix`. An override of one may import anything, and is checked.
+EXACT_IMPORT_TEMPLATES = frozenset(MODELS_TEMPLATES)
 # A package of models only (see `Api.models_only`): its own smaller set.
 MODELS_ONLY_PACKAGE_TEMPLATES = {
     "pyproject.toml": "models_only/pyproject.toml.jinja",
@@ -92,7 +97,17 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         markdown=markdown_text,
         qualified=qualified,
     )
+    env.globals.update(import_block=import_order.import_block, sorted_all=import_order.sorted_all)
     return env
+
+
+def imports_exact(env: jinja2.Environment, templates: Collection[str]) -> bool:
+    """Whether the modules `templates` render hold exactly the imports they use, sorted:
+    each is one of `EXACT_IMPORT_TEMPLATES`, and no override directory replaces it."""
+    return all(
+        template in EXACT_IMPORT_TEMPLATES and env.get_template(template).filename == str(TEMPLATES_DIR / template)
+        for template in templates
+    )
 
 
 def qualified(expression: str, names: Collection[str], module: str = "models") -> str:
