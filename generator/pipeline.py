@@ -26,6 +26,7 @@ from generator.normalize.normalize import normalize, rename_warnings
 from generator.render import datamodel_models, json_text
 from generator.render.model_builder import build_models
 from generator.render.render import (
+    CODE_TEMPLATES,
     MODELS_TEMPLATES,
     data_files,
     imports_exact,
@@ -142,7 +143,7 @@ def render_spec(
         api = datamodel_models.renamed_api(api, made.class_names)
     # Clients and server first: ruff formats them while the models are built.
     code = _encoded(render_code(env, api, history))
-    formatting = [formatter.submit(code)]
+    formatting = [formatter.submit(code, not imports_exact(env, CODE_TEMPLATES))]
     if datamodel is None:
         package, model_warnings = build_models(loaded.document, loaded.locate)
         models = _encoded(render_models(env, api, package))

@@ -12,11 +12,12 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from _typeshed import SupportsAllComparisons as Natural
 
+T = TypeVar("T")
 LINE_LENGTH = 120
 _INDENT = "    "
 
@@ -85,6 +86,11 @@ def sorted_members(names: Iterable[str]) -> list[str]:
 
 def sorted_all(names: Iterable[str]) -> list[str]:
     return sorted(names, key=all_key)
+
+
+def sorted_by(items: Iterable[T], attribute: str) -> list[T]:
+    """`items` in the natural order of their `attribute` (a module's name), case aside."""
+    return sorted(items, key=lambda item: natural(str(getattr(item, attribute)).lower()))
 
 
 def _module_key(module: str) -> tuple[int, Natural, Natural]:
