@@ -10,59 +10,44 @@ before `Item10`); sections (standard library, third party, this package) apart.
 from __future__ import annotations
 
 import functools
+import re
 import sys
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    from _typeshed import SupportsAllComparisons as Natural
+from collections.abc import Collection, Iterable
+from typing import TypeVar
 
 T = TypeVar("T")
 LINE_LENGTH = 120
+_DIGITS = re.compile(r"([0-9]+)")
+_Natural = tuple[str | tuple[int, int, str], ...]
 _INDENT = "    "
 
 # Ruff's sections, in order; a relative import is the package's own.
 _FUTURE, _STANDARD_LIBRARY, _THIRD_PARTY, _LOCAL = range(4)
 
 
-def _natural_compare(a: str, b: str) -> int:
-    """Natural order as ruff compares names (the `natord` crate): runs of digits by value,
-    a run starting with 0 digit by digit."""
-    i = j = 0
-    while True:
-        if i == len(a) or j == len(b):
-            return (i < len(a)) - (j < len(b))
-        ca, cb = a[i], b[j]
-        if ca.isdigit() and cb.isdigit():
-            start_i, start_j = i, j
-            while i < len(a) and a[i].isdigit():
-                i += 1
-            while j < len(b) and b[j].isdigit():
-                j += 1
-            left, right = a[start_i:i], b[start_j:j]
-            if ca == "0" or cb == "0":  # a fraction: digit by digit, the shorter first on a tie
-                for x, y in zip(left, right, strict=False):
-                    if x != y:
-                        return -1 if x < y else 1
-                if len(left) != len(right):
-                    return -1 if len(left) < len(right) else 1
-            elif len(left) != len(right):  # the longer run is the larger number
-                return -1 if len(left) < len(right) else 1
-            elif left != right:
-                return -1 if left < right else 1
-        elif ca != cb:
-            return -1 if ca < cb else 1
+@functools.cache
+def natural(text: str) -> _Natural:
+    """Natural order as ruff compares names (the `natord` crate), for identifiers: text
+    character by character, a run of digits by its value (the longer run the larger), a run
+    starting with 0 digit by digit and before any other. Text and runs alternate, text first,
+    so keys compare part by part; an identifier's digits sort before its other characters,
+    as a text part that ends where a run starts sorts before a longer one."""
+    if not _DIGITS.search(text):
+        return (text,)
+    parts: list[str | tuple[int, int, str]] = []
+    for index, part in enumerate(_DIGITS.split(text)):
+        if index % 2 == 0:
+            parts.append(part)
         else:
-            i, j = i + 1, j + 1
-
-
-natural = functools.cmp_to_key(_natural_compare)
+            parts.append((0, 0, part) if part.startswith("0") else (1, len(part), part))
+    return tuple(parts)
 
 
 def _is_constant(name: str) -> bool:
     return len(name) > 1 and name.upper() == name and name.lower() != name
 
 
+@functools.cache
 def _kind(name: str) -> int:
     """0 for a constant (`NOT_GIVEN`), 1 for a class (`Endpoint`), 2 for anything else."""
     if _is_constant(name):
@@ -70,14 +55,21 @@ def _kind(name: str) -> int:
     return 1 if name[:1].isupper() else 2
 
 
-def member_key(name: str) -> tuple[int, Natural, Natural]:
+@functools.cache
+def member_key(name: str) -> tuple[int, _Natural, _Natural]:
     """Where an imported name goes among the names of one `from` import."""
     return _kind(name), natural(name.lower()), natural(name)
 
 
-def all_key(name: str) -> tuple[int, Natural]:
+@functools.cache
+def all_key(name: str) -> tuple[int, _Natural]:
     """Where a name goes in `__all__` (RUF022: by kind as imports are, then case-sensitively)."""
     return _kind(name), natural(name)
+
+
+def only(names: Iterable[str], used: Collection[str]) -> list[str]:
+    """Those of `names` in `used`, in their order."""
+    return [name for name in names if name in used]
 
 
 def sorted_members(names: Iterable[str]) -> list[str]:
@@ -93,7 +85,7 @@ def sorted_by(items: Iterable[T], attribute: str) -> list[T]:
     return sorted(items, key=lambda item: natural(str(getattr(item, attribute)).lower()))
 
 
-def _module_key(module: str) -> tuple[int, Natural, Natural]:
+def _module_key(module: str) -> tuple[int, _Natural, _Natural]:
     """Relative modules furthest first (`..x` before `.x`); `from . import` before `from .x import`."""
     name = module.lstrip(".")
     return -(len(module) - len(name)), natural(name.lower()), natural(name)

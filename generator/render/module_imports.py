@@ -13,8 +13,9 @@ import functools
 import re
 from collections.abc import Iterable
 
-from generator.ir.ir import Operation, OperationGroup
+from generator.ir.ir import Operation, OperationGroup, ParameterLocation
 from generator.media_types import Encoding
+from generator.render.import_order import sorted_members
 
 # A string literal (`Literal["Any"]` names no type) or a name not reached as an attribute.
 _STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'")
@@ -36,9 +37,10 @@ def type_names(expressions: Iterable[str | None]) -> set[str]:
 
 
 def _signature_types(operation: Operation) -> list[str | None]:
-    """The annotations of the operation's method: its parameters, body and result."""
-    parameters = (*operation.path_parameters, *operation.keyword_parameters)  # the idempotency key is a str
-    types: list[str | None] = [parameter.python_type for parameter in parameters]
+    """The annotations of the operation's method: its parameters (not the idempotency key's,
+    a `str`), body and result."""
+    key = operation.idempotency_key
+    types: list[str | None] = [parameter.python_type for parameter in operation.parameters if parameter is not key]
     types.append(operation.success.python_type)
     if operation.body is not None:
         types.append(operation.body.python_type)
@@ -63,7 +65,7 @@ def resource_names(group: OperationGroup) -> frozenset[str]:
                 used.add("FileTypes")
             if body.model_name:
                 used.add("Any")  # `Mapping[str, Any]`
-        if operation.cookie_parameters:
+        if any(parameter.location is ParameterLocation.COOKIE for parameter in operation.parameters):
             used.add("cookie_header")
         if operation.idempotency_key is not None:
             used.add("new_idempotency_key")
@@ -90,20 +92,22 @@ def route_names(group: OperationGroup) -> frozenset[str]:
             types |= type_names([operation.list_item_type])
             if operation.pagination is not None:
                 used.add("PagingPlan")
-        if operation.path_parameters or operation.keyword_parameters or operation.idempotency_key is not None:
+        key = operation.idempotency_key
+        if key is not None:
+            used |= {"Annotated", "Header"}
+        for parameter in operation.parameters:
+            if parameter is key:
+                continue
             used.add("Annotated")
-        if operation.fastapi_checks_parameters:
-            used |= {"Annotated", "Depends"}
-        for parameter in (*operation.path_parameters, *operation.keyword_parameters):
             if parameter.read_by_style:
                 used.add("Depends")
             else:  # `Path()`, `Query(...)`, `Header(...)`, `Cookie(...)`
                 used.add(parameter.location.fastapi_marker)
-        if operation.idempotency_key is not None:
-            used.add("Header")
+        if operation.fastapi_checks_parameters:
+            used |= {"Annotated", "Depends"}
     return frozenset(used | types)
 
 
-def used_models(group_names: Iterable[str], used: frozenset[str]) -> list[str]:
-    """Those of the group's model classes its module uses, in the order of `group_names`."""
-    return [name for name in group_names if name in used]
+def used_models(group: OperationGroup, used: frozenset[str]) -> list[str]:
+    """Those of the group's model classes its module uses, in the order ruff sorts imports."""
+    return sorted_members(name for name in group.model_names if name in used)

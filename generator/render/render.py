@@ -109,8 +109,10 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         import_block=import_order.import_block,
         sorted_all=import_order.sorted_all,
         sorted_members=import_order.sorted_members,
+        only=import_order.only,
         resource_names=module_imports.resource_names,
         route_names=module_imports.route_names,
+        used_models=module_imports.used_models,
     )
     return env
 
