@@ -3,8 +3,9 @@
 One `ruff check --fix` (import sorting, unused imports) and one `ruff format` over a
 temporary directory cost far less than a formatter call per file. The check is left out
 for a batch whose templates already write their imports as it would leave them (see
-`generator.render.import_order`): a third of the time, for a big API. The settings are given
-on the command line, so the output does not depend on any configuration file around it.
+`generator.render.module_imports`): over half of ruff's time, for a big API. The settings
+are given on the command line, so the output does not depend on any configuration file
+around it.
 Ruff runs in its own process: while it formats one batch (a package's clients and server),
 the generator goes on rendering the next (its models) on the other core. The batch's files
 are written and read back by the generator's own thread: a worker thread doing it would
