@@ -28,7 +28,10 @@ from generator.normalize.normalize import normalize, rename_warnings
 from generator.render import datamodel_models, json_text
 from generator.render.model_builder import build_models
 from generator.render.render import (
+    CODE_TEMPLATES,
+    MODELS_TEMPLATES,
     data_files,
+    imports_exact,
     notice,
     render_code,
     render_models,
@@ -169,20 +172,23 @@ def _rendered(
         api = datamodel_models.renamed_api(api, made.class_names)
     # The server's route modules, about half the code, are rendered and formatted in a child
     # process while this one renders the rest; ruff formats that while the models are finished.
-    routes = InChild(functools.partial(_formatted_route_modules, env, api))
+    check_code_imports = not imports_exact(env, CODE_TEMPLATES)
+    routes = InChild(functools.partial(_formatted_route_modules, env, api, check_code_imports))
     try:
         code = _encoded(render_code(env, api, history, route_modules=False))
-        formatting = [formatter.submit(code)]
+        formatting = [formatter.submit(code, check_code_imports)]
         code.update(routes.result())
     finally:
         routes.discard()  # after an error; nothing to do once the modules are in
     if loaded.models is not None:
         package, model_warnings = loaded.models.result()
         models = _encoded(render_models(env, api, package))
-    else:  # datamodel-code-generator's
+        check_imports = not imports_exact(env, MODELS_TEMPLATES)
+    else:
         models = _encoded(render_models_package(env, api, made.package))
         models[f"{api.package}/models/{datamodel_models.MODULE}.py"] = made.code.encode("utf-8")
-    formatting.append(formatter.submit(models))
+        check_imports = True  # datamodel-code-generator's module
+    formatting.append(formatter.submit(models, check_imports))
     files = {**code, **models, **data_files(api, loaded.spec_json), **runtime_files(api)}
     if history:
         files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
@@ -190,8 +196,8 @@ def _rendered(
     return RenderedPackage(spec, api, files, warnings, changes, loaded.sources, formatting)
 
 
-def _formatted_route_modules(env: jinja2.Environment, api: Api) -> dict[str, bytes]:
-    return formatted(_encoded(render_route_modules(env, api)))
+def _formatted_route_modules(env: jinja2.Environment, api: Api, check_imports: bool) -> dict[str, bytes]:
+    return formatted(_encoded(render_route_modules(env, api)), check_imports)
 
 
 def _encoded(files: dict[str, str]) -> dict[str, bytes]:

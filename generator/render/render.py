@@ -21,7 +21,7 @@ from generator.assets import RUNTIME_DIR, TEMPLATES_DIR
 from generator.change import changelog
 from generator.ir.ir import Api, ModelModule, ModelPackage
 from generator.literals import comment_text, docstring_text, markdown_text, python_literal, toml_string
-from generator.render import json_text
+from generator.render import import_order, json_text, module_imports
 
 # Output file (inside the package directory) -> template name.
 PACKAGE_TEMPLATES = {
@@ -47,12 +47,24 @@ GROUP_TEMPLATES = {
 MODELS_PACKAGE_TEMPLATE = "models_package.py.jinja"
 MODELS_BASE_TEMPLATE = "models_base.py.jinja"
 MODELS_TEMPLATE = "models.py.jinja"  # one submodule of classes
+MODELS_TEMPLATES = (MODELS_PACKAGE_TEMPLATE, MODELS_BASE_TEMPLATE, MODELS_TEMPLATE)
 # A package of models only (see `Api.models_only`): its own smaller set.
 MODELS_ONLY_PACKAGE_TEMPLATES = {
     "pyproject.toml": "models_only/pyproject.toml.jinja",
     "README.md": "models_only/README.md.jinja",
 }
 MODELS_ONLY_MODULE_TEMPLATES = {"__init__.py": "models_only/__init__.py.jinja"}
+# The templates of `render_code`'s Python modules (its other files are not Python).
+CODE_TEMPLATES = (
+    *MODULE_TEMPLATES.values(),
+    *GROUP_TEMPLATES.values(),
+    WEBHOOKS_TEMPLATE,
+    *MODELS_ONLY_MODULE_TEMPLATES.values(),
+)
+# The built-in templates that write only the imports their module uses, in the order ruff
+# sorts them, and `__all__` sorted (`generator.render.import_order`, `module_imports`): their
+# modules need no `ruff check --fix`. An override of one may import anything, and is checked.
+EXACT_IMPORT_TEMPLATES = frozenset((*MODELS_TEMPLATES, *CODE_TEMPLATES))
 
 
 _OPTIONS: dict[str, Any] = {
@@ -92,8 +104,27 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         toml=toml_string,
         markdown=markdown_text,
         qualified=qualified,
+        natural_sort=import_order.sorted_by,
+    )
+    env.globals.update(
+        import_block=import_order.import_block,
+        sorted_all=import_order.sorted_all,
+        sorted_members=import_order.sorted_members,
+        only=import_order.only,
+        resource_names=module_imports.resource_names,
+        route_names=module_imports.route_names,
+        used_models=module_imports.used_models,
     )
     return env
+
+
+def imports_exact(env: jinja2.Environment, templates: Collection[str]) -> bool:
+    """Whether the modules `templates` render hold exactly the imports they use, sorted:
+    each is one of `EXACT_IMPORT_TEMPLATES`, and no override directory replaces it."""
+    return all(
+        template in EXACT_IMPORT_TEMPLATES and env.get_template(template).filename == str(TEMPLATES_DIR / template)
+        for template in templates
+    )
 
 
 def qualified(expression: str, names: Collection[str], module: str = "models") -> str:

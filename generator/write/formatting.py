@@ -1,8 +1,11 @@
 """Formatting generated Python with ruff, a batch of files at a time, in the background.
 
 One `ruff check --fix` (import sorting, unused imports) and one `ruff format` over a
-temporary directory cost far less than a formatter call per file. The settings are given
-on the command line, so the output does not depend on any configuration file around it.
+temporary directory cost far less than a formatter call per file. The check is left out
+for a batch whose templates already write their imports as it would leave them (see
+`generator.render.module_imports`): over half of ruff's time, for a big API. The settings
+are given on the command line, so the output does not depend on any configuration file
+around it.
 Ruff runs in its own process: while it formats one batch (a package's clients and server),
 the generator goes on rendering the next (its models) on the other core. The batch's files
 are written and read back by the generator's own thread: a worker thread doing it would
@@ -38,13 +41,14 @@ def ruff_binary() -> str:
     return str(find_ruff_bin())
 
 
-def format_tree(root: Path) -> None:
-    """Sort imports, drop unused ones and format every Python file under `root`, in place."""
+def format_tree(root: Path, check_imports: bool = True) -> None:
+    """Format every Python file under `root`, in place; with `check_imports`, sort imports
+    and drop unused ones first."""
     ruff = ruff_binary()
-    commands = [
-        [ruff, "check", *_COMMON, "--fix-only", "--select", "I,F401,UP,RUF022", "--exit-zero", str(root)],
-        [ruff, "format", *_COMMON, str(root)],
-    ]
+    commands = [[ruff, "format", *_COMMON, str(root)]]
+    if check_imports:
+        check = [ruff, "check", *_COMMON, "--fix-only", "--select", "I,F401,UP,RUF022", "--exit-zero", str(root)]
+        commands.insert(0, check)
     for command in commands:
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
@@ -59,15 +63,15 @@ def _formatted_only(files: Mapping[str, bytes]) -> dict[str, bytes]:
     return {path: content for path, content in files.items() if path.endswith(FORMATTED_SUFFIXES)}
 
 
-def formatted(files: Mapping[str, bytes]) -> dict[str, bytes]:
+def formatted(files: Mapping[str, bytes], check_imports: bool = True) -> dict[str, bytes]:
     """The Python and Markdown files of a batch, formatted, here and now (in a child process
-    that renders a share of a package). Raises SpecError."""
+    that renders a share of a package); `check_imports` as for `format_tree`. Raises SpecError."""
     wanted = _formatted_only(files)
     if not wanted:
         return {}
     root = _written(wanted)
     try:
-        format_tree(root)
+        format_tree(root, check_imports)
         return {path: (root / path).read_bytes() for path in wanted}
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -109,14 +113,15 @@ class BackgroundFormatter:
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ruff")
         self._scratch: list[Path] = []  # removed when the formatter closes
 
-    def submit(self, files: Mapping[str, bytes]) -> FormattingBatch:
-        """Start formatting a batch: its Python and Markdown files."""
+    def submit(self, files: Mapping[str, bytes], check_imports: bool = True) -> FormattingBatch:
+        """Start formatting a batch: its Python and Markdown files. Without `check_imports`,
+        their imports are taken as they are (see `format_tree`)."""
         wanted = _formatted_only(files)
         if not wanted:
             return FormattingBatch(None, [], None)
         root = _written(wanted)
         self._scratch.append(root)
-        return FormattingBatch(root, list(wanted), self._pool.submit(format_tree, root))
+        return FormattingBatch(root, list(wanted), self._pool.submit(format_tree, root, check_imports))
 
     def __enter__(self) -> BackgroundFormatter:
         return self
