@@ -12,12 +12,11 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from generator.change import changelog
-from generator.change.spec_diff import ApiChange, Side, compare
 from generator.diagnostics import Diagnostic, Location, SpecError, has_errors
 from generator.in_child import InChild
 from generator.ir.ir import Api, ModelPackage
@@ -25,7 +24,7 @@ from generator.ir.ir_builder import build_api
 from generator.load.bundle import bundle
 from generator.load.spec_input import SpecInput
 from generator.normalize.normalize import normalize, rename_warnings
-from generator.render import datamodel_models, json_text
+from generator.render import json_text
 from generator.render.model_builder import build_models
 from generator.render.render import (
     CODE_TEMPLATES,
@@ -41,6 +40,10 @@ from generator.render.render import (
 )
 from generator.validate.validate import validate
 from generator.write.formatting import BackgroundFormatter, FormattingBatch, formatted
+
+if TYPE_CHECKING:
+    from generator.change.spec_diff import ApiChange, Side
+    from generator.render.datamodel_models import DatamodelSettings
 
 
 @dataclass
@@ -83,6 +86,9 @@ class LoadedSpec:
 
     @property
     def side(self) -> Side:
+        # Imported here, as in `api_changes`: only comparing two specs needs it.
+        from generator.change.spec_diff import Side
+
         return Side(self.api, self.document.get("components", {}).get("schemas") or {})
 
 
@@ -126,6 +132,9 @@ def api_changes(loaded: LoadedSpec, previous: Path | None, name: str) -> list[Ap
     """What changed for callers since the package in `previous` was generated."""
     if previous is None or previous.read_bytes() == loaded.spec_json:
         return []
+    # Imported here: a first generation, or one of an unchanged spec, compares nothing.
+    from generator.change.spec_diff import compare
+
     try:
         before = load_spec(SpecInput(previous, name))
     except SpecError:
@@ -138,7 +147,7 @@ def render_spec(
     env: jinja2.Environment,
     formatter: BackgroundFormatter,
     package_dir: Path | None = None,
-    datamodel: datamodel_models.DatamodelSettings | None = None,
+    datamodel: DatamodelSettings | None = None,
 ) -> RenderedPackage:
     """Every file of one spec's package; its code is being formatted by `formatter` (see
     `finish_formatting`). Raises SpecError.
@@ -167,6 +176,9 @@ def _rendered(
     changes = api_changes(loaded, previous_spec(package_dir, spec.name), spec.name) if package_dir else []
     history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
     if datamodel is not None:
+        # Imported here: only this backend needs the library and its settings.
+        from generator.render import datamodel_models
+
         # Its class names first: the clients and the server are rendered on them.
         made, model_warnings = datamodel_models.build_models(loaded.document, api, datamodel, notice(api))
         api = datamodel_models.renamed_api(api, made.class_names)

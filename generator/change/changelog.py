@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.change.spec_diff import ApiChange, Impact
+if TYPE_CHECKING:
+    from generator.change.spec_diff import ApiChange
 
 FILE_NAME = "CHANGES.json"
 
@@ -39,6 +41,10 @@ def merged(history: list[Entry], version: str, changes: list[ApiChange]) -> list
     """The history with `changes` added at the top, under `version`."""
     if not changes:
         return history
+    # Imported here: only a regeneration that changed the API has changes to class; a first
+    # generation never loads the spec comparison.
+    from generator.change.spec_diff import Impact
+
     breaking = tuple(f"{c.subject}: {c.description}" for c in changes if c.impact is Impact.BREAKING)
     compatible = tuple(f"{c.subject}: {c.description}" for c in changes if c.impact is Impact.COMPATIBLE)
     if history and history[0].version == version:

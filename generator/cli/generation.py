@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.change import spec_diff
 from generator.diagnostics import Diagnostic, Severity, SpecError, in_document_order
 from generator.load.sources import display_path
 from generator.load.spec_input import LoadOptions, SpecInput
 from generator.write import stamps, writer
 
 if TYPE_CHECKING:
+    from generator.change.spec_diff import ApiChange
     from generator.pipeline import RenderedPackage
     from generator.render.datamodel_models import DatamodelSettings
 
@@ -184,6 +184,13 @@ def _summary(changes: Sequence[writer.Change], total: int) -> str:
     return ", ".join(parts + ([f"{unchanged} unchanged"] if unchanged else []))
 
 
+def _api_summary(changes: list[ApiChange]) -> str:
+    # Imported here: only a regeneration that changed the API compares specs at all.
+    from generator.change import spec_diff
+
+    return spec_diff.summary(changes)
+
+
 def generate(
     specs: Sequence[SpecInput],
     template_dirs: Sequence[Path],
@@ -237,7 +244,7 @@ def generate(
             writer.swap_in(staging)
         stamps.record(package.spec.path, package.sources, target, package.files, template_dirs, variant)
         written += len(changes)
-        api = f"; API: {spec_diff.summary(package.changes)}" if package.changes else ""
+        api = f"; API: {_api_summary(package.changes)}" if package.changes else ""
         took = f" in {time.perf_counter() - started:.2f}s" if one_line else ""
         print(f"{package.spec.name}: {_summary(changes, len(package.files))}{api}{took}", flush=True)
     if remove_stale:

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.change import revisions, spec_diff
 from generator.cli import settings
 from generator.cli.generation import (
     EXIT_INTERNAL,
@@ -32,6 +31,7 @@ from generator.load.spec_input import BadPackageName, LoadOptions, SpecInput
 from generator.write import stamps, writer
 
 if TYPE_CHECKING:
+    from generator.change.revisions import Checkout
     from generator.render.datamodel_models import DatamodelSettings
 
 
@@ -123,6 +123,8 @@ def command_check(arguments: argparse.Namespace) -> int:
         written_before = stamps.outputs(target)
         changes = writer.plan(target, package.files, written_before)
         if changes and package.changes:
+            from generator.change import spec_diff  # here: only a changed API has a summary
+
             # What the spec change means for callers, above the files it rewrites.
             print(f"{package.spec.name}: the spec changed the API ({spec_diff.summary(package.changes)}):")
             for change in package.changes:
@@ -157,6 +159,9 @@ def _template_dirs(arguments: argparse.Namespace) -> list[Path]:
 
 def command_diff(arguments: argparse.Namespace) -> int:
     """Print the API-level changes between two versions of specs; exit 1 if any breaks callers."""
+    # Imported here, as the spec comparison in `_print_diffs`: the other commands need neither.
+    from generator.change import revisions
+
     if arguments.git is not None:
         paths = [Path(p) for p in arguments.specs] or [s.path for s in discover_specs(Path(arguments.specs_dir))]
         if not paths:
@@ -176,10 +181,9 @@ def command_diff(arguments: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if breaking else EXIT_OK
 
 
-def _print_diffs(
-    pairs: Sequence[tuple[str, revisions.Checkout, Path]], revision: str | None, load: LoadOptions
-) -> bool:
+def _print_diffs(pairs: Sequence[tuple[str, Checkout, Path]], revision: str | None, load: LoadOptions) -> bool:
     """Print each pair's API changes; whether any of them breaks callers. Raises SpecError."""
+    from generator.change import spec_diff
     from generator.pipeline import load_spec
 
     breaking = False

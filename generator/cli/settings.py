@@ -12,6 +12,7 @@ max-depth = 200
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,20 @@ class SettingsError(ValueError):
 
 
 def _section(project_dir: Path) -> dict[str, Any]:
-    pyproject = project_dir / "pyproject.toml"
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+        return _parsed_section((project_dir / "pyproject.toml").read_text(encoding="utf-8"))
+    except OSError:
+        return {}
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_section(pyproject: str) -> dict[str, Any]:
+    """The `[tool.pyapigen]` table of a pyproject.toml's text, shared: read it, never change it.
+    Cached by the text: a command asks for five settings, and parsing the file is what
+    reading one costs (1 ms each)."""
+    try:
+        data = tomllib.loads(pyproject)
+    except tomllib.TOMLDecodeError:
         return {}
     section = data.get("tool", {}).get("pyapigen", {})
     return section if isinstance(section, dict) else {}

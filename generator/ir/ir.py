@@ -104,6 +104,8 @@ class AuthKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ServerVariable:
+    """One `{variable}` of a server URL: the client takes it as the argument `python_name`."""
+
     name: str
     python_name: str
     default: str
@@ -113,6 +115,8 @@ class ServerVariable:
 
 @dataclass(frozen=True, slots=True)
 class Server:
+    """A base URL the spec lists, with the variables it is written with."""
+
     url: str
     description: str
     variables: tuple[ServerVariable, ...]
@@ -173,6 +177,8 @@ class SecurityScheme:
 
 @dataclass(frozen=True, slots=True)
 class Parameter:
+    """One parameter of an operation, in the path, query, headers or cookies."""
+
     name: str
     python_name: str
     location: ParameterLocation
@@ -233,6 +239,8 @@ class Parameter:
 
 @dataclass(frozen=True, slots=True)
 class Body:
+    """An operation's request body, in the media type the client sends."""
+
     content_type: str
     python_type: str
     model_name: str | None
@@ -260,6 +268,8 @@ class Body:
 
 @dataclass(frozen=True, slots=True)
 class Response:
+    """One response of an operation: the success it returns, or an error it raises."""
+
     status: str
     status_code: int | None
     description: str
@@ -390,6 +400,8 @@ class Collection:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
+    """One operation: a client method, a server handler and a mock route."""
+
     operation_id: str
     method_name: str
     constant_name: str
@@ -612,6 +624,8 @@ class OperationGroup(OperationSet):
 
 @dataclass(frozen=True, slots=True)
 class Api(OperationSet):
+    """The whole API a package is generated for."""
+
     spec_name: str
     package: str
     distribution: str
@@ -717,6 +731,8 @@ class ModelKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ModelField:
+    """One field of a model class, as the class body declares it."""
+
     name: str  # the Python attribute
     annotation: str
     field_arguments: tuple[tuple[str, str], ...] = ()  # Field(keyword=<Python expression>)
@@ -741,12 +757,16 @@ class ModelField:
 
 @dataclass(frozen=True, slots=True)
 class EnumMember:
+    """One member of an enum model class."""
+
     name: str
     value: str  # a Python literal
 
 
 @dataclass(frozen=True, slots=True)
 class ModelClass:
+    """One class of the models package: an object, an enum or a root model."""
+
     name: str
     kind: ModelKind
     bases: tuple[str, ...]

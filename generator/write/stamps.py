@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from importlib import metadata
 from pathlib import Path
 
 from generator.assets import GENERATOR_DIR, RUNTIME_DIR, TEMPLATES_DIR
@@ -44,6 +43,10 @@ def _code_files(template_dirs: Iterable[Path]) -> list[Path]:
 
 
 def _tool_versions() -> str:
+    # Imported here: importlib.metadata and the email package it brings along take 10 ms,
+    # and a first generation needs the versions only for the stamp it writes last.
+    from importlib import metadata
+
     return ";".join(f"{tool}={metadata.version(tool)}" for tool in _TOOLS)
 
 
@@ -52,6 +55,19 @@ def _hash_files(paths: Iterable[Path]) -> dict[str, str] | None:
         return {str(path): _digest(path.read_bytes()) for path in paths}
     except OSError:
         return None
+
+
+def _hashes_match(expected: Mapping[str, object], paths: Iterable[Path]) -> bool:
+    """Whether every file hashes as `expected` says; stops at the first that does not, so an
+    edit in a spec of a thousand files is found without hashing all of them."""
+    for path in paths:
+        try:
+            digest = _digest(path.read_bytes())
+        except OSError:
+            return False
+        if expected.get(str(path)) != digest:
+            return False
+    return True
 
 
 def is_current(spec_path: Path, package_dir: Path, template_dirs: Iterable[Path], variant: str = "") -> bool:
@@ -64,16 +80,18 @@ def is_current(spec_path: Path, package_dir: Path, template_dirs: Iterable[Path]
         return False
     if not isinstance(stamp, dict) or stamp.get("spec") != str(spec_path.resolve()):
         return False
-    if stamp.get("tools") != _tool_versions() or stamp.get("variant", "") != variant:
-        return False
     inputs = stamp.get("inputs")
-    if not isinstance(inputs, dict):
+    if not isinstance(inputs, dict) or stamp.get("variant", "") != variant:
         return False
-    code = _hash_files(_code_files(template_dirs))
-    if code is None or any(inputs.get(path) != digest for path, digest in code.items()):
+    # The files' hashes before the tools' versions: an edited spec, the usual reason to
+    # generate, is found without importing importlib.metadata (see _tool_versions).
+    code = _code_files(template_dirs)
+    if not _hashes_match(inputs, code):
         return False
-    sources = _hash_files(Path(path) for path in inputs if path not in code)
-    if sources is None or any(inputs[path] != digest for path, digest in sources.items()):
+    code_paths = {str(path) for path in code}
+    if not _hashes_match(inputs, (Path(path) for path in inputs if path not in code_paths)):
+        return False
+    if stamp.get("tools") != _tool_versions():
         return False
     return _outputs_match(package_dir, stamp.get("outputs"))
 

@@ -16,7 +16,6 @@ outside the package directory.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import secrets
 import shutil
@@ -243,6 +242,8 @@ def _has_content(folder: Path) -> bool:
 
 def unified_diff(directory: Path, files: dict[str, bytes], label: str, written_before: Collection[str] = ()) -> str:
     """A readable diff from what is on disk to what should be there."""
+    import difflib  # here: only `check` shows diffs
+
     current = _owned(existing_files(directory), files, written_before)
     chunks: list[str] = []
     for change in _changes(current, files):
