@@ -170,7 +170,7 @@ def _rendered(
     env: jinja2.Environment,
     formatter: BackgroundFormatter,
     package_dir: Path | None,
-    datamodel: datamodel_models.DatamodelSettings | None,
+    datamodel: DatamodelSettings | None,
 ) -> RenderedPackage:
     api = loaded.api
     changes = api_changes(loaded, previous_spec(package_dir, spec.name), spec.name) if package_dir else []
