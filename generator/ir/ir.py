@@ -588,7 +588,9 @@ class OperationSet:
         """Whether some operation answers with server-sent events (the client then needs httpx-sse)."""
         return any(operation.success.events for operation in self.operations)
 
+    @property
     def has_paged_operations(self) -> bool:
+        """Whether some list operation answers in pages (the package then exports its pages)."""
         return any(operation.pagination is not None for operation in self.operations)
 
     @property

@@ -10,7 +10,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 from ._base_client import NOT_GIVEN, NotGiven, RawResponse
-from ._pagination import AsyncPage, SyncPage
 from ._streaming import AsyncStreamedResponse, StreamedResponse
 from .client import (
     AsyncClient,
@@ -61,7 +60,6 @@ __all__ = [
     "AsyncClient",
     "AsyncClientWithRawResponse",
     "AsyncClientWithStreamingResponse",
-    "AsyncPage",
     "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
@@ -85,7 +83,6 @@ __all__ = [
     "RestErrorResponse",
     "ShippingAddress",
     "StreamedResponse",
-    "SyncPage",
     "UnprocessableEntityError",
 ]
 
