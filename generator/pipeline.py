@@ -183,25 +183,26 @@ def _rendered(
         made, model_warnings = datamodel_models.build_models(loaded.document, api, datamodel, notice(api))
         api = datamodel_models.renamed_api(api, made.class_names)
     # The server's route modules, about half the code, are rendered and formatted in a child
-    # process while this one renders the rest; ruff formats that while the models are finished.
+    # process while this one renders and hands to ruff the rest, then the models and the data
+    # files; the route modules are taken last.
     check_code_imports = not imports_exact(env, CODE_TEMPLATES)
     routes = InChild(functools.partial(_formatted_route_modules, env, api, check_code_imports))
     try:
         code = _encoded(render_code(env, api, history, route_modules=False))
         formatting = [formatter.submit(code, check_code_imports)]
-        code.update(routes.result())
+        if loaded.models is not None:
+            package, model_warnings = loaded.models.result()
+            models = _encoded(render_models(env, api, package))
+            check_imports = not imports_exact(env, MODELS_TEMPLATES)
+        else:
+            models = _encoded(render_models_package(env, api, made.package))
+            models[f"{api.package}/models/{datamodel_models.MODULE}.py"] = made.code.encode("utf-8")
+            check_imports = True  # datamodel-code-generator's module
+        formatting.append(formatter.submit(models, check_imports))
+        files = {**code, **models, **data_files(api, loaded.spec_json), **runtime_files(api)}
+        files.update(routes.result())
     finally:
         routes.discard()  # after an error; nothing to do once the modules are in
-    if loaded.models is not None:
-        package, model_warnings = loaded.models.result()
-        models = _encoded(render_models(env, api, package))
-        check_imports = not imports_exact(env, MODELS_TEMPLATES)
-    else:
-        models = _encoded(render_models_package(env, api, made.package))
-        models[f"{api.package}/models/{datamodel_models.MODULE}.py"] = made.code.encode("utf-8")
-        check_imports = True  # datamodel-code-generator's module
-    formatting.append(formatter.submit(models, check_imports))
-    files = {**code, **models, **data_files(api, loaded.spec_json), **runtime_files(api)}
     if history:
         files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
     warnings = loaded.diagnostics + model_warnings

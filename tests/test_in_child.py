@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,7 @@ def test_without_fork_the_work_is_done_in_place(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_the_child_is_reaped_once_its_result_is_in() -> None:
-    running = InChild(lambda: "x" * 1_000_000)  # more than a pipe holds unread
+    running = InChild(lambda: "x" * 1_000_000)
     assert running._child is not None
     pid = running._child[0]
     assert running.result() == "x" * 1_000_000
@@ -82,11 +83,13 @@ def test_the_child_is_reaped_once_its_result_is_in() -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
-def test_a_discarded_child_is_reaped() -> None:
-    running = InChild(lambda: "x" * 1_000_000)  # blocked writing until the pipe closes
+def test_a_discarded_child_is_stopped_and_reaped() -> None:
+    running = InChild(lambda: time.sleep(60))
     assert running._child is not None
     pid = running._child[0]
+    started = time.monotonic()
     running.discard()
+    assert time.monotonic() - started < 10
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
 
