@@ -166,7 +166,8 @@ def attach_error_shapes(
                 continue
             routes.append(ErrorRoute(response.status, name))
             api_wide.setdefault(response.status, name)
-        updated.append(replace(operation, error_routes=tuple(routes)))
+        unchanged = tuple(routes) == operation.error_routes
+        updated.append(operation if unchanged else replace(operation, error_routes=tuple(routes)))
     shapes = tuple(replace(shape, constant_name=name) for shape, name in names.items())
     defaults = tuple(ErrorRoute(status, name) for status, name in sorted(api_wide.items()))
     return tuple(updated), shapes, defaults

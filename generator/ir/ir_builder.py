@@ -453,27 +453,26 @@ class _Builder:
         schema = self._parameter_schema(raw)
         location = parameter.location
         style = location.default_style
-        parameter = replace(parameter, shape=self._once("shape", schema, self._shape))
+        shape = self._once("shape", schema, self._shape)
         content = raw.get("content")
         if "schema" not in raw and isinstance(content, dict) and content:
             media_type = str(next(iter(content)))
-            parameter = replace(parameter, style=style, explode=style is ParameterStyle.FORM, media_type=media_type)
+            explode = style is ParameterStyle.FORM
+            return replace(parameter, shape=shape, style=style, explode=explode, media_type=media_type)
+        declared = raw.get("style", style.value)
+        if declared in [known.value for known in location.styles]:
+            style = ParameterStyle(declared)
         else:
-            declared = raw.get("style", style.value)
-            if declared in [known.value for known in location.styles]:
-                style = ParameterStyle(declared)
-            else:
-                self.warn(
-                    pointers.join(at, "style"),
-                    f"{location.value} parameter {parameter.name!r} cannot have style {declared!r}; "
-                    f"it is written in style {style.value!r}",
-                    kind="unsupported-parameter-style",
-                )
-            explode = raw.get("explode", style is ParameterStyle.FORM)
-            # deepObject has one spelling, whatever explode says: `filter[color]=red`.
-            explode = explode is True or style is ParameterStyle.DEEP_OBJECT
-            parameter = replace(parameter, style=style, explode=explode)
-        return parameter
+            self.warn(
+                pointers.join(at, "style"),
+                f"{location.value} parameter {parameter.name!r} cannot have style {declared!r}; "
+                f"it is written in style {style.value!r}",
+                kind="unsupported-parameter-style",
+            )
+        explode = raw.get("explode", style is ParameterStyle.FORM)
+        # deepObject has one spelling, whatever explode says: `filter[color]=red`.
+        explode = explode is True or style is ParameterStyle.DEEP_OBJECT
+        return replace(parameter, shape=shape, style=style, explode=explode)
 
     def _shape(self, schema: Any) -> ValueShape:
         kinds = self._kinds(schema, 0)
@@ -886,6 +885,11 @@ def _package_version(spec_version: str) -> str:
     return spec_version if _PEP440_RELEASE.match(spec_version) else "0.0.0"
 
 
+def _with_record_id_path(operation: Operation, components: dict[str, Any]) -> Operation:
+    path = _record_id_path(operation, components)
+    return operation if path == operation.record_id_path else replace(operation, record_id_path=path)
+
+
 def _record_id_path(operation: Operation, components: dict[str, Any]) -> tuple[str, ...]:
     """Where the success response carries the id named by the operation's last path parameter.
 
@@ -951,7 +955,7 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
     """The IR of a normalized document, with warnings for what it leaves out."""
     builder = _Builder(document, bundle)
     operations, used_schemes = builder.operations()
-    operations = tuple(replace(o, record_id_path=_record_id_path(o, builder.components)) for o in operations)
+    operations = tuple(_with_record_id_path(o, builder.components) for o in operations)
     operations = with_collections(operations)
     operations = _told_apart(operations)
     operations, error_shapes, default_error_routes = attach_error_shapes(operations, builder.components)
