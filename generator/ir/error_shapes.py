@@ -149,22 +149,38 @@ def attach_error_shapes(
     happen outside any operation: an unknown path, a wrong method, an oversized body.
     """
     names: dict[ErrorShape, str] = {}
+    # The shape's name by what the shape is made of (model, media type, the example object,
+    # kept so that its id stays its own): a spec repeats one error response in every
+    # operation (DigitalOcean: 3,200 times), and each shape's hash prints its example.
+    named: dict[tuple[str | None, str | None, int], tuple[Any, str | None]] = {}
     api_wide: dict[str, str] = {}
     updated = []
     for operation in operations:
         routes = []
         for response in operation.errors:
-            shape = error_shape(response, components)
-            if shape is None:
+            key = (response.model_name, response.content_type, id(response.example))
+            if key not in named:
+                named[key] = (response.example, _name(response, components, names))
+            name = named[key][1]
+            if name is None:
                 continue
-            if shape not in names:
-                # A shape made from one response's example is that response's: its status names it.
-                status = (response.status,) if shape.from_example else ()
-                stem = naming.constant_name(shape.model_name or "problem", *status)
-                names[shape] = naming.unique([stem], set(names.values()))[0]
-            routes.append(ErrorRoute(response.status, names[shape]))
-            api_wide.setdefault(response.status, names[shape])
-        updated.append(replace(operation, error_routes=tuple(routes)))
+            routes.append(ErrorRoute(response.status, name))
+            api_wide.setdefault(response.status, name)
+        unchanged = tuple(routes) == operation.error_routes
+        updated.append(operation if unchanged else replace(operation, error_routes=tuple(routes)))
     shapes = tuple(replace(shape, constant_name=name) for shape, name in names.items())
     defaults = tuple(ErrorRoute(status, name) for status, name in sorted(api_wide.items()))
     return tuple(updated), shapes, defaults
+
+
+def _name(response: Response, components: dict[str, Any], names: dict[ErrorShape, str]) -> str | None:
+    """The name of the response's shape (named here when it is new), None for no shape."""
+    shape = error_shape(response, components)
+    if shape is None:
+        return None
+    if shape not in names:
+        # A shape made from one response's example is that response's: its status names it.
+        status = (response.status,) if shape.from_example else ()
+        stem = naming.constant_name(shape.model_name or "problem", *status)
+        names[shape] = naming.unique([stem], set(names.values()))[0]
+    return names[shape]

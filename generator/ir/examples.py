@@ -678,9 +678,13 @@ class Synthesizer:
         return tags
 
 
-def example_for(schema: Any, components: dict[str, Any], *, openapi_30: bool = False) -> Any:
-    """A value that fits `schema`, or None when none can be made."""
-    value = Synthesizer(components, SchemaChecker(components, openapi_30=openapi_30)).synthesize(schema)
+def example_for(
+    schema: Any, components: dict[str, Any], *, openapi_30: bool = False, checker: SchemaChecker | None = None
+) -> Any:
+    """A value that fits `schema`, or None when none can be made. A checker of the same
+    components and OpenAPI version may be shared: it only remembers compiled schemas."""
+    checker = checker or SchemaChecker(components, openapi_30=openapi_30)
+    value = Synthesizer(components, checker).synthesize(schema)
     return None if value is NOTHING else value
 
 

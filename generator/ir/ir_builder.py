@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -35,6 +37,7 @@ from generator.ir.ir import (
 from generator.ir.mock_data import MockData, resolved
 from generator.ir.pagination import PagingReader
 from generator.ir.request_ids import request_id_headers
+from generator.ir.schema_check import SchemaChecker
 from generator.ir.types import python_type
 from generator.ir.webhooks import build_webhooks
 from generator.load.bundle import Bundle, operation_tokens
@@ -74,6 +77,8 @@ class _Builder:
     bundle: Bundle
     warnings: list[Diagnostic] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    _checkers: dict[bool, SchemaChecker] = field(default_factory=dict)
+    _made: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
 
     @property
     def openapi_30(self) -> bool:
@@ -91,6 +96,35 @@ class _Builder:
     def mock_data(self) -> MockData:
         """The examples the mock serves, checked against their schemas."""
         return MockData(self.document, self.components, openapi_30=self.openapi_30, warn=self.warn)
+
+    def _once(self, kind: str, schema: Any, make: Callable[[Any], Any]) -> Any:
+        """`make(schema)`, made once per schema object (kept, so that its id stays its own):
+        a spec's shared parameters and responses come back in every operation."""
+        key = (kind, id(schema))
+        if key not in self._made:
+            self._made[key] = (schema, make(schema))
+        return self._made[key][1]
+
+    def _json_schema(self, schema: Any) -> Any:
+        return self._once("json schema", schema, lambda schema: to_json_schema(schema, openapi_30=self.openapi_30))
+
+    @cached_property
+    def paging_reader(self) -> PagingReader:
+        """One reader for every operation: it keeps the fields of the schemas it read."""
+        return PagingReader(
+            self.components,
+            problem=lambda pointer, message: self.problems.append(error(self.bundle.locate(pointer), message)),
+            warn=lambda pointer, message: self.warn(pointer, message, kind="pagination-unclear"),
+        )
+
+    def checker(self, openapi_30: bool) -> SchemaChecker:
+        """The schema checker of the components read as OpenAPI 3.0 or not, shared by
+        every example made: it keeps what it compiled."""
+        if openapi_30 is self.openapi_30:
+            return self.mock_data.checker
+        if openapi_30 not in self._checkers:
+            self._checkers[openapi_30] = SchemaChecker(self.components, openapi_30=openapi_30)
+        return self._checkers[openapi_30]
 
     # --- document level ---------------------------------------------------------------
 
@@ -303,11 +337,7 @@ class _Builder:
         media_type = _preferred_media_type(raw.get("content"))
         media = raw["content"][media_type] if media_type is not None else None
         schema = media.get("schema") if isinstance(media, dict) else None
-        reader = PagingReader(
-            self.components,
-            problem=lambda pointer, message: self.problems.append(error(self.bundle.locate(pointer), message)),
-            warn=lambda pointer, message: self.warn(pointer, message, kind="pagination-unclear"),
-        )
+        reader = self.paging_reader
         pagination = reader.of(
             operation.get("x-pagination"),
             pointers.join(at, "x-pagination") if "x-pagination" in operation else at,
@@ -327,7 +357,7 @@ class _Builder:
             first = example[0] if isinstance(example, list) and example else None
             if isinstance(first, dict):
                 return None, first
-            item = example_for(array.get("items", {}), self.components, openapi_30=self.openapi_30)
+            item = example_for(array.get("items", {}), self.components, checker=self.checker(self.openapi_30))
             return None, item if isinstance(item, dict) else None
         listed = success.example
         for name in pagination.items_path:
@@ -335,7 +365,7 @@ class _Builder:
         if isinstance(listed, list) and listed and isinstance(listed[0], dict):
             return pagination, listed[0]
         items = reader.items_schema(schema, pagination.items_path)
-        return pagination, example_for(items, self.components, openapi_30=self.openapi_30)
+        return pagination, example_for(items, self.components, checker=self.checker(self.openapi_30))
 
     def parameters(self, shared: Any, own: Any, at: str) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
@@ -376,15 +406,21 @@ class _Builder:
                         python_name=python_name,
                         location=location,
                         required=location is ParameterLocation.PATH or parameter.get("required") is True,
-                        python_type=python_type(
-                            self._parameter_schema(parameter), self.components, inline_scalars=True
+                        python_type=self._once(
+                            "parameter type",
+                            self._parameter_schema(parameter),
+                            lambda schema: python_type(schema, self.components, inline_scalars=True),
                         ),
                         description=str(parameter.get("description", "")),
                         deprecated=parameter.get("deprecated") is True,
                         example=parameter["example"]
                         if "example" in parameter
-                        else example_for(self._parameter_schema(parameter), self.components),
-                        json_schema=to_json_schema(self._parameter_schema(parameter), openapi_30=self.openapi_30),
+                        else self._once(
+                            "parameter example",
+                            self._parameter_schema(parameter),
+                            lambda schema: example_for(schema, self.components, checker=self.checker(False)),
+                        ),
+                        json_schema=self._json_schema(self._parameter_schema(parameter)),
                     ),
                     parameter,
                     parameter_at,
@@ -417,27 +453,26 @@ class _Builder:
         schema = self._parameter_schema(raw)
         location = parameter.location
         style = location.default_style
-        parameter = replace(parameter, shape=self._shape(schema))
+        shape = self._once("shape", schema, self._shape)
         content = raw.get("content")
         if "schema" not in raw and isinstance(content, dict) and content:
             media_type = str(next(iter(content)))
-            parameter = replace(parameter, style=style, explode=style is ParameterStyle.FORM, media_type=media_type)
+            explode = style is ParameterStyle.FORM
+            return replace(parameter, shape=shape, style=style, explode=explode, media_type=media_type)
+        declared = raw.get("style", style.value)
+        if declared in [known.value for known in location.styles]:
+            style = ParameterStyle(declared)
         else:
-            declared = raw.get("style", style.value)
-            if declared in [known.value for known in location.styles]:
-                style = ParameterStyle(declared)
-            else:
-                self.warn(
-                    pointers.join(at, "style"),
-                    f"{location.value} parameter {parameter.name!r} cannot have style {declared!r}; "
-                    f"it is written in style {style.value!r}",
-                    kind="unsupported-parameter-style",
-                )
-            explode = raw.get("explode", style is ParameterStyle.FORM)
-            # deepObject has one spelling, whatever explode says: `filter[color]=red`.
-            explode = explode is True or style is ParameterStyle.DEEP_OBJECT
-            parameter = replace(parameter, style=style, explode=explode)
-        return parameter
+            self.warn(
+                pointers.join(at, "style"),
+                f"{location.value} parameter {parameter.name!r} cannot have style {declared!r}; "
+                f"it is written in style {style.value!r}",
+                kind="unsupported-parameter-style",
+            )
+        explode = raw.get("explode", style is ParameterStyle.FORM)
+        # deepObject has one spelling, whatever explode says: `filter[color]=red`.
+        explode = explode is True or style is ParameterStyle.DEEP_OBJECT
+        return replace(parameter, shape=shape, style=style, explode=explode)
 
     def _shape(self, schema: Any) -> ValueShape:
         kinds = self._kinds(schema, 0)
@@ -598,7 +633,7 @@ class _Builder:
             media = content[media_type] if media_type is not None and isinstance(content, dict) else None
             schema = media.get("schema") if isinstance(media, dict) else None
             json_body = media_type is not None and Encoding.of(media_type) is Encoding.JSON and schema is not None
-            json_schema = to_json_schema(schema, openapi_30=self.openapi_30) if json_body else None
+            json_schema = self._json_schema(schema) if json_body else None
             declared.append(DeclaredResponse(str(status), media_type, json_schema))
         return tuple(declared)
 
@@ -718,8 +753,16 @@ def _preferred_media_type(content: Any) -> str | None:
     """The media type the generated code speaks when a body offers several."""
     if not isinstance(content, dict) or not content:
         return None
-    rank = {encoding: index for index, encoding in enumerate(ENCODING_PREFERENCE)}
-    return min((str(media_type) for media_type in content), key=lambda media_type: rank[Encoding.of(media_type)])
+    return _preferred_of(tuple(str(media_type) for media_type in content))
+
+
+@functools.lru_cache(maxsize=1024)
+def _preferred_of(media_types: tuple[str, ...]) -> str:
+    """Asked once per set of media types: a spec repeats a few in every response."""
+    return min(media_types, key=lambda media_type: _ENCODING_RANK[Encoding.of(media_type)])
+
+
+_ENCODING_RANK = {encoding: index for index, encoding in enumerate(ENCODING_PREFERENCE)}
 
 
 def _media_types(content: dict[str, Any], encoding: Encoding) -> tuple[str, ...]:
@@ -842,6 +885,11 @@ def _package_version(spec_version: str) -> str:
     return spec_version if _PEP440_RELEASE.match(spec_version) else "0.0.0"
 
 
+def _with_record_id_path(operation: Operation, components: dict[str, Any]) -> Operation:
+    path = _record_id_path(operation, components)
+    return operation if path == operation.record_id_path else replace(operation, record_id_path=path)
+
+
 def _record_id_path(operation: Operation, components: dict[str, Any]) -> tuple[str, ...]:
     """Where the success response carries the id named by the operation's last path parameter.
 
@@ -907,7 +955,7 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
     """The IR of a normalized document, with warnings for what it leaves out."""
     builder = _Builder(document, bundle)
     operations, used_schemes = builder.operations()
-    operations = tuple(replace(o, record_id_path=_record_id_path(o, builder.components)) for o in operations)
+    operations = tuple(_with_record_id_path(o, builder.components) for o in operations)
     operations = with_collections(operations)
     operations = _told_apart(operations)
     operations, error_shapes, default_error_routes = attach_error_shapes(operations, builder.components)

@@ -9,7 +9,7 @@ paged but no pattern is clear, it stays unpaged, with a warning (`pagination-unc
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator import pointers
@@ -79,6 +79,9 @@ class PagingReader:
     components: dict[str, Any]
     problem: Report  # (pointer, message): an error, the spec is refused
     warn: Report  # (pointer, message): a warning of kind `pagination-unclear`
+    # Each schema's fields by name (the first declared of each), by the schema's id, the
+    # schema kept: every candidate field is looked up in the same few response schemas.
+    _fields: dict[int, tuple[Any, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
 
     def of(
         self,
@@ -295,10 +298,14 @@ class PagingReader:
     def _schema_at(self, schema: Any, path: tuple[str, ...]) -> Any:
         """The schema of the field at `path`, or None where there is none."""
         for name in path:
-            found = [value for key, value in self._properties(schema) if key == name]
-            if not found:
+            if id(schema) not in self._fields:
+                fields: dict[str, Any] = {}
+                for key, value in self._properties(schema):
+                    fields.setdefault(key, value)
+                self._fields[id(schema)] = (schema, fields)
+            if name not in self._fields[id(schema)][1]:
                 return None
-            schema = found[0]
+            schema = self._fields[id(schema)][1][name]
         return schema
 
     def _first_field(
