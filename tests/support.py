@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from generator.validate.json_schema import to_json_schema
+
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 GENERATED = ROOT / "generated"
@@ -195,3 +197,8 @@ def _resolve(base: Path, reference: str) -> Any:
     for token in filter(None, pointer.split("/")):
         value = value[token.replace("~1", "/").replace("~0", "~")]
     return value
+
+
+def all_definitions(components: dict[str, Any], *, openapi_30: bool) -> dict[str, Any]:
+    """Every component schema, converted to JSON Schema: the `$defs` any check may need."""
+    return {name: to_json_schema(schema, openapi_30=openapi_30) for name, schema in components.items()}

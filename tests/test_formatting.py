@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ def test_a_batch_comes_back_formatted_and_its_directory_is_removed(
     in_memory: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(formatting, "_memory_directory", lambda: str(tmp_path) if in_memory else None)
-    monkeypatch.setattr(formatting.tempfile, "tempdir", str(tmp_path / "disk"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "disk"))
     (tmp_path / "disk").mkdir()
     assert formatting.formatted(UNFORMATTED) == FORMATTED
     assert [path.name for path in tmp_path.iterdir()] == ["disk"]  # no batch directory left
@@ -32,7 +33,7 @@ def test_a_batch_the_memory_directory_cannot_hold_is_written_on_disk(
     memory.mkdir()
     disk.mkdir()
     monkeypatch.setattr(formatting, "_memory_directory", lambda: str(memory))
-    monkeypatch.setattr(formatting.tempfile, "tempdir", str(disk))
+    monkeypatch.setattr(tempfile, "tempdir", str(disk))
     write_all = formatting._write_all
     roots: list[Path] = []
 

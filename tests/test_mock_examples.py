@@ -32,18 +32,13 @@ from generator.ir.schema_check import SchemaChecker
 from generator.load.spec_input import SpecInput
 from generator.pipeline import load_spec
 from generator.validate.json_schema import to_json_schema
-from tests.support import FIXTURES, importable, mypy_strict, run_generator, serve
+from tests.support import FIXTURES, all_definitions, importable, mypy_strict, run_generator, serve
 
 REALWORLD = FIXTURES / "realworld"
 SPEC = REALWORLD / "mock_examples.yaml"
 SPEC_30 = REALWORLD / "mock_examples_30.yaml"
 ACCOUNT_ID = "acc_0001"
 OWNER = {"name": "Ann", "email": "ann@example.com"}
-
-
-def all_definitions(components: dict[str, Any], *, openapi_30: bool) -> dict[str, Any]:
-    """Every component schema, converted: the `$defs` any check may need."""
-    return {name: to_json_schema(schema, openapi_30=openapi_30) for name, schema in components.items()}
 
 
 @dataclass

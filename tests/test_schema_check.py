@@ -11,7 +11,8 @@ import jsonschema_rs
 import pytest
 
 from generator.ir.schema_check import SchemaChecker
-from generator.validate.json_schema import definitions, to_json_schema
+from generator.validate.json_schema import to_json_schema
+from tests.support import all_definitions
 
 
 def _components(extra: Any) -> dict[str, Any]:
@@ -63,7 +64,7 @@ def _expected(schema: Any, components: dict[str, Any], value: Any) -> bool | str
     converted = to_json_schema(schema, openapi_30=False)
     try:
         text = json.dumps(
-            {**converted, "$defs": definitions(components, openapi_30=False)}, sort_keys=True, allow_nan=False
+            {**converted, "$defs": all_definitions(components, openapi_30=False)}, sort_keys=True, allow_nan=False
         )
     except (TypeError, ValueError):
         return "not JSON"
