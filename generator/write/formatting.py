@@ -6,10 +6,12 @@ for a batch whose templates already write their imports as it would leave them (
 `generator.render.module_imports`): over half of ruff's time, for a big API. The settings
 are given on the command line, so the output does not depend on any configuration file
 around it.
-Ruff runs in its own process: while it formats one batch (a package's clients and server),
-the generator goes on rendering the next (its models) on the other core. The batch's files
-are written and read back by the generator's own thread: a worker thread doing it would
-wait for the interpreter lock at every file operation while the generator renders.
+Ruff runs in its own process: while it formats one batch (a package's clients), the
+generator goes on rendering the next (its models) on the other core; the process rendering
+the route modules formats them itself (`formatted`). The batch's files are written and read
+back by the generator's own thread: a worker thread doing it would wait for the interpreter
+lock at every file operation while the generator renders. They are written in memory where
+the system offers it (see `_memory_directory`).
 """
 
 from __future__ import annotations
