@@ -7,6 +7,7 @@ package of the run has rendered and formatted without error.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ from generator.render.render import (
     render_code,
     render_models,
     render_models_package,
+    render_readme,
     render_route_modules,
     runtime_files,
 )
@@ -86,7 +88,7 @@ class LoadedSpec:
 
     @property
     def side(self) -> Side:
-        # Imported here, as in `api_changes`: only comparing two specs needs it.
+        # Imported here, as in `_compared`: only comparing two specs needs it.
         from generator.change.spec_diff import Side
 
         return Side(self.api, self.document.get("components", {}).get("schemas") or {})
@@ -128,13 +130,18 @@ def previous_spec(package_dir: Path, name: str) -> Path | None:
     return found[0] if found else None
 
 
-def api_changes(loaded: LoadedSpec, previous: Path | None, name: str) -> list[ApiChange]:
-    """What changed for callers since the package in `previous` was generated."""
-    if previous is None or previous.read_bytes() == loaded.spec_json:
-        return []
+def spec_changed(loaded: LoadedSpec, previous: Path | None) -> bool:
+    """Whether `previous` (the spec of the package generated before) is not `loaded`'s."""
+    return previous is not None and previous.read_bytes() != loaded.spec_json
+
+
+def _compared(loaded: LoadedSpec, previous: Path | None, name: str) -> list[ApiChange]:
+    """What changed for callers since the package whose spec is `previous` was generated."""
     # Imported here: a first generation, or one of an unchanged spec, compares nothing.
     from generator.change.spec_diff import compare
 
+    if previous is None:
+        return []
     try:
         before = load_spec(SpecInput(previous, name))
     except SpecError:
@@ -157,11 +164,18 @@ def render_spec(
     datamodel-code-generator's (see `generator.render.datamodel_models`), else our builder's.
     """
     loaded = load_spec(spec, models_beside=datamodel is None)
-    try:
-        return _rendered(loaded, spec, env, formatter, package_dir, datamodel)
-    finally:
+    with contextlib.ExitStack() as on_the_way_out:  # a child's work is stopped after an error
         if loaded.models is not None:
-            loaded.models.discard()  # after an error; nothing to do once the models are in
+            on_the_way_out.callback(loaded.models.discard)  # nothing to do once the models are in
+        # Comparing with the spec of the previous generation reads that spec whole again
+        # (1.7 s for DigitalOcean): a child does it while this process renders. The README,
+        # which lists the changes, is rendered last.
+        previous = previous_spec(package_dir, spec.name) if package_dir else None
+        comparing = None
+        if spec_changed(loaded, previous):
+            comparing = InChild(functools.partial(_compared, loaded, previous, spec.name))
+            on_the_way_out.callback(comparing.discard)
+        return _rendered(loaded, spec, env, formatter, package_dir, datamodel, comparing)
 
 
 def _rendered(
@@ -171,10 +185,9 @@ def _rendered(
     formatter: BackgroundFormatter,
     package_dir: Path | None,
     datamodel: DatamodelSettings | None,
+    comparing: InChild[list[ApiChange]] | None,
 ) -> RenderedPackage:
     api = loaded.api
-    changes = api_changes(loaded, previous_spec(package_dir, spec.name), spec.name) if package_dir else []
-    history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
     if datamodel is not None:
         # Imported here: only this backend needs the library and its settings.
         from generator.render import datamodel_models
@@ -188,7 +201,7 @@ def _rendered(
     check_code_imports = not imports_exact(env, CODE_TEMPLATES)
     routes = InChild(functools.partial(_formatted_route_modules, env, api, check_code_imports))
     try:
-        code = _encoded(render_code(env, api, history, route_modules=False))
+        code = _encoded(render_code(env, api, route_modules=False))
         formatting = [formatter.submit(code, check_code_imports)]
         if loaded.models is not None:
             package, model_warnings = loaded.models.result()
@@ -203,6 +216,11 @@ def _rendered(
         files.update(routes.result())
     finally:
         routes.discard()  # after an error; nothing to do once the modules are in
+    changes = comparing.result() if comparing is not None else []
+    history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
+    readme = _encoded(render_readme(env, api, history))
+    formatting.append(formatter.submit(readme, check_imports=False))  # its Python examples; ruff lints no Markdown
+    files.update(readme)
     if history:
         files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
     warnings = loaded.diagnostics + model_warnings

@@ -24,10 +24,8 @@ from generator.literals import comment_text, docstring_text, markdown_text, pyth
 from generator.render import import_order, json_text, module_imports
 
 # Output file (inside the package directory) -> template name.
-PACKAGE_TEMPLATES = {
-    "pyproject.toml": "pyproject.toml.jinja",
-    "README.md": "README.md.jinja",
-}
+PACKAGE_TEMPLATES = {"pyproject.toml": "pyproject.toml.jinja"}
+README_TEMPLATE = "README.md.jinja"  # rendered last: it lists the changes since the last generation
 MODULE_TEMPLATES = {
     "__init__.py": "__init__.py.jinja",
     "client.py": "client.py.jinja",
@@ -49,10 +47,8 @@ MODELS_BASE_TEMPLATE = "models_base.py.jinja"
 MODELS_TEMPLATE = "models.py.jinja"  # one submodule of classes
 MODELS_TEMPLATES = (MODELS_PACKAGE_TEMPLATE, MODELS_BASE_TEMPLATE, MODELS_TEMPLATE)
 # A package of models only (see `Api.models_only`): its own smaller set.
-MODELS_ONLY_PACKAGE_TEMPLATES = {
-    "pyproject.toml": "models_only/pyproject.toml.jinja",
-    "README.md": "models_only/README.md.jinja",
-}
+MODELS_ONLY_PACKAGE_TEMPLATES = {"pyproject.toml": "models_only/pyproject.toml.jinja"}
+MODELS_ONLY_README_TEMPLATE = "models_only/README.md.jinja"
 MODELS_ONLY_MODULE_TEMPLATES = {"__init__.py": "models_only/__init__.py.jinja"}
 # The templates of `render_code`'s Python modules (its other files are not Python).
 CODE_TEMPLATES = (
@@ -165,14 +161,13 @@ def _context(
     }
 
 
-def render_code(
-    env: jinja2.Environment, api: Api, changes: Sequence[changelog.Entry] = (), *, route_modules: bool = True
-) -> dict[str, str]:
-    """The package's files from templates, but for the models: by path in the package directory.
+def render_code(env: jinja2.Environment, api: Api, *, route_modules: bool = True) -> dict[str, str]:
+    """The package's files from templates, but for the models and the README: by path in the
+    package directory.
 
     Without `route_modules`, all but the server's per-tag route modules (`render_route_modules`).
     """
-    context = _context(api, changes)
+    context = _context(api)
     package_templates, module_templates = (
         (MODELS_ONLY_PACKAGE_TEMPLATES, MODELS_ONLY_MODULE_TEMPLATES)
         if api.models_only
@@ -188,6 +183,12 @@ def render_code(
         if api.webhooks is not None:
             files[f"{api.package}/webhooks.py"] = env.get_template(WEBHOOKS_TEMPLATE).render(context)
     return files
+
+
+def render_readme(env: jinja2.Environment, api: Api, changes: Sequence[changelog.Entry] = ()) -> dict[str, str]:
+    """The package's README, with `changes`, its changelog's entries."""
+    template = MODELS_ONLY_README_TEMPLATE if api.models_only else README_TEMPLATE
+    return {"README.md": env.get_template(template).render(_context(api, changes))}
 
 
 def render_route_modules(env: jinja2.Environment, api: Api) -> dict[str, str]:
