@@ -88,7 +88,7 @@ class LoadedSpec:
 
     @property
     def side(self) -> Side:
-        # Imported here, as in `_compared`: only comparing two specs needs it.
+        # Imported here, as in `_changes`: only comparing two specs needs it.
         from generator.change.spec_diff import Side
 
         return Side(self.api, self.document.get("components", {}).get("schemas") or {})
@@ -135,18 +135,13 @@ def spec_changed(loaded: LoadedSpec, previous: Path | None) -> bool:
     return previous is not None and previous.read_bytes() != loaded.spec_json
 
 
-def _compared(loaded: LoadedSpec, previous: Path | None, name: str) -> list[ApiChange]:
-    """What changed for callers since the package whose spec is `previous` was generated."""
-    # Imported here: a first generation, or one of an unchanged spec, compares nothing.
-    from generator.change.spec_diff import compare
-
-    if previous is None:
-        return []
+def _side_of(previous: Path, name: str) -> Side | None:
+    """The API and schemas of the spec a package was generated from; None for one an older
+    generator wrote that we cannot read back (its package then gets no changelog entry)."""
     try:
-        before = load_spec(SpecInput(previous, name))
+        return load_spec(SpecInput(previous, name)).side
     except SpecError:
-        return []  # a package written by an older generator we cannot read back: no entry
-    return compare(before.side, loaded.side)
+        return None
 
 
 def render_spec(
@@ -163,19 +158,22 @@ def render_spec(
     since then are added to the package's changelog. With `datamodel`, the models are
     datamodel-code-generator's (see `generator.render.datamodel_models`), else our builder's.
     """
-    loaded = load_spec(spec, models_beside=datamodel is None)
+    previous = previous_spec(package_dir, spec.name) if package_dir else None
     with contextlib.ExitStack() as on_the_way_out:  # a child's work is stopped after an error
-        if loaded.models is not None:
-            on_the_way_out.callback(loaded.models.discard)  # nothing to do once the models are in
-        # Comparing with the spec of the previous generation reads that spec whole again
-        # (1.7 s for DigitalOcean): a child does it while this process renders. The README,
+        # The spec of the previous generation is read again to tell what changed since (1.8 s
+        # for DigitalOcean): by a child, while this process reads the new one. The README,
         # which lists the changes, is rendered last.
-        previous = previous_spec(package_dir, spec.name) if package_dir else None
-        comparing = None
-        if spec_changed(loaded, previous):
-            comparing = InChild(functools.partial(_compared, loaded, previous, spec.name))
-            on_the_way_out.callback(comparing.discard)
-        return _rendered(loaded, spec, env, formatter, package_dir, datamodel, comparing)
+        earlier = None
+        if previous is not None:
+            earlier = InChild(functools.partial(_side_of, previous, spec.name))
+            on_the_way_out.callback(earlier.discard)  # nothing to do once it is in
+        loaded = load_spec(spec, models_beside=datamodel is None)
+        if loaded.models is not None:
+            on_the_way_out.callback(loaded.models.discard)
+        if earlier is not None and not spec_changed(loaded, previous):
+            earlier.discard()  # the same spec: nothing to compare
+            earlier = None
+        return _rendered(loaded, spec, env, formatter, package_dir, datamodel, earlier)
 
 
 def _rendered(
@@ -185,7 +183,7 @@ def _rendered(
     formatter: BackgroundFormatter,
     package_dir: Path | None,
     datamodel: DatamodelSettings | None,
-    comparing: InChild[list[ApiChange]] | None,
+    earlier: InChild[Side | None] | None,
 ) -> RenderedPackage:
     api = loaded.api
     if datamodel is not None:
@@ -216,7 +214,7 @@ def _rendered(
         files.update(routes.result())
     finally:
         routes.discard()  # after an error; nothing to do once the modules are in
-    changes = comparing.result() if comparing is not None else []
+    changes = _changes(earlier.result(), loaded) if earlier is not None else []
     history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
     readme = _encoded(render_readme(env, api, history))
     formatting.append(formatter.submit(readme, check_imports=False))  # its Python examples; ruff lints no Markdown
@@ -225,6 +223,16 @@ def _rendered(
         files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
     warnings = loaded.diagnostics + model_warnings
     return RenderedPackage(spec, api, files, warnings, changes, loaded.sources, formatting)
+
+
+def _changes(before: Side | None, loaded: LoadedSpec) -> list[ApiChange]:
+    """What changed for callers from `before` to the spec just read."""
+    if before is None:
+        return []
+    # Imported here: a first generation, or one of an unchanged spec, compares nothing.
+    from generator.change.spec_diff import compare
+
+    return compare(before, loaded.side)
 
 
 def _formatted_route_modules(env: jinja2.Environment, api: Api, check_imports: bool) -> dict[str, bytes]:

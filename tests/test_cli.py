@@ -237,3 +237,19 @@ def test_a_current_package_is_not_regenerated_but_a_hand_edit_is_undone(tmp_path
     changed = run_generator("generate", spec, "--out", out, cwd=tmp_path)
     assert "sequence: unchanged" not in changed.stdout
     assert "Sequence Billing API" in (out / "sequence" / "README.md").read_text()
+
+
+def test_a_package_generated_again_from_the_same_spec_records_no_change(tmp_path: Path) -> None:
+    # Without its stamp (a fresh clone), the package is rendered again; the previous spec,
+    # read in a child beside the new one, turns out to be the same: nothing is compared.
+    specs, out = tmp_path / "specs", tmp_path / "generated"
+    specs.mkdir()
+    shutil.copy(SPECS / "sequence.yaml", specs / "sequence.yaml")
+    assert run_generator("generate", "--specs-dir", specs, "--out", out, cwd=tmp_path).returncode == 0
+    before = snapshot(out / "sequence")
+    shutil.rmtree(tmp_path / ".pyapigen_cache")
+    run = run_generator("generate", "--specs-dir", specs, "--out", out, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "sequence: unchanged" in run.stdout and "API:" not in run.stdout
+    assert snapshot(out / "sequence") == before
+    assert not (out / "sequence" / "CHANGES.json").exists()
