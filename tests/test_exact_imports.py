@@ -7,12 +7,14 @@ The modules are taken as rendered, before any formatting, and ruff's import chec
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
+from generator import pipeline
 from generator.assets import TEMPLATES_DIR
 from generator.load.spec_input import SpecInput
 from generator.pipeline import render_spec
@@ -38,12 +40,25 @@ IMPORT_CHECK = ["--isolated", "--line-length", "120", "--target-version", "py311
 class _Batches:
     """Stands in for the formatter: keeps each batch as rendered, and whether it asked for the check."""
 
-    def __init__(self) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.batches: list[tuple[Mapping[str, bytes], bool]] = []
+        # The route modules are formatted by the child process that renders them: here, in
+        # this process (no fork), through `formatted`, recorded as a batch too.
+        monkeypatch.delattr(os, "fork", raising=False)
+        monkeypatch.setattr(pipeline, "formatted", self.formatted)
 
     def submit(self, files: Mapping[str, bytes], check_imports: bool = True) -> FormattingBatch:
         self.batches.append((files, check_imports))
         return FormattingBatch(None, [], None)
+
+    def formatted(self, files: Mapping[str, bytes], check_imports: bool = True) -> dict[str, bytes]:
+        self.batches.append((files, check_imports))
+        return dict(files)
+
+
+# The batches of a package: the clients and the rest of the code, the models, the server's
+# route modules, the README.
+BATCHES = 4
 
 
 def _fixes(root: Path) -> str:
@@ -52,12 +67,12 @@ def _fixes(root: Path) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=False).stdout
 
 
-def test_built_in_templates_leave_ruff_nothing_to_fix(tmp_path: Path) -> None:
+def test_built_in_templates_leave_ruff_nothing_to_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = environment()
     for spec in RENDERED:
-        batches = _Batches()
+        batches = _Batches(monkeypatch)
         render_spec(SpecInput.from_path(spec), env, batches)  # type: ignore[arg-type]
-        assert [check for _, check in batches.batches] == [False, False], spec  # code, then models
+        assert [check for _, check in batches.batches] == [False] * BATCHES, spec
         for files, _ in batches.batches:
             for path, content in files.items():
                 if path.endswith(".py"):
@@ -81,11 +96,11 @@ def test_an_override_is_checked(tmp_path: Path) -> None:
     assert snapshot(tmp_path / "sequence") == snapshot(GENERATED / "sequence")
 
 
-def test_an_override_of_another_template_keeps_the_check_for_its_batch() -> None:
+def test_an_override_of_another_template_keeps_the_check_for_its_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     env = environment([FIXTURES / "override" / "templates"])  # README.md.jinja only: no Python
-    batches = _Batches()
+    batches = _Batches(monkeypatch)
     render_spec(SpecInput.from_path(SPECS / "sequence.yaml"), env, batches)  # type: ignore[arg-type]
-    assert [check for _, check in batches.batches] == [False, False]
+    assert [check for _, check in batches.batches] == [False] * BATCHES
 
 
 @pytest.mark.parametrize(
