@@ -978,7 +978,7 @@ def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: 
         operations=operations,
         model_names=tuple(builder.components),
         operation_model_names=_names_used(operations, builder.components),
-        json_schema_defs={name: builder.mock_data.checker.definition(name) for name in builder.components},
+        json_schema_defs={name: builder.mock_data.checker.definitions.definition(name) for name in builder.components},
         environment_prefix=environment_prefix,
         error_shapes=error_shapes,
         default_error_routes=default_error_routes,

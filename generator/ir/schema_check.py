@@ -15,13 +15,8 @@ from typing import Any
 
 import jsonschema_rs
 
-from generator import pointers
-from generator.traverse import DATA_KEYWORDS
-from generator.validate.json_schema import to_json_schema
+from generator.validate.json_schema import Definitions, to_json_schema
 
-_DEFS_PREFIX = "#/$defs/"
-# Keywords whose values map names (any names, "default" and "enum" too) to schemas.
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 _MAX_MESSAGE = 160
 
 
@@ -29,10 +24,8 @@ class SchemaChecker:
     """Checks values against the schemas of one normalized document."""
 
     def __init__(self, components: dict[str, Any], *, openapi_30: bool) -> None:
-        self.components = components
         self.openapi_30 = openapi_30
-        self._definitions: dict[str, Any] = {}
-        self._references: dict[str, frozenset[str]] = {}
+        self.definitions = Definitions(components, openapi_30=openapi_30)
         self._texts: dict[str, str | Exception] = {}  # see _definition_text
         # By the schema's id; the schema is kept with its validator so that the id cannot
         # be reused by another object while the entry lives. A schema that is only a
@@ -72,7 +65,7 @@ class SchemaChecker:
         if key not in self._validators:
             converted = to_json_schema(schema, openapi_30=self.openapi_30)
             try:
-                text = self._text(converted, sorted(self._closure(converted)))
+                text = self._text(converted, sorted(self.definitions.closure(converted)))
             except (TypeError, ValueError):
                 self._validators[key] = (schema, "the schema is not JSON")
             else:
@@ -86,7 +79,7 @@ class SchemaChecker:
         Each component's text is written once: DigitalOcean's 500 compiled schemas carry
         3 MB of the same few components. The validator reads keys in any order."""
         if not all(type(key) is str for key in [*converted, *names]):
-            definitions = {name: self.definition(name) for name in names}
+            definitions = {name: self.definitions.definition(name) for name in names}
             return json.dumps({**converted, "$defs": definitions}, sort_keys=True, allow_nan=False)
         root = json.dumps({k: v for k, v in converted.items() if k != "$defs"}, sort_keys=True, allow_nan=False)
         defs = ", ".join(f"{json.dumps(name)}: {self._definition_text(name)}" for name in names)
@@ -96,33 +89,13 @@ class SchemaChecker:
         """The component's converted schema as JSON text (raises as json.dumps does)."""
         if name not in self._texts:
             try:
-                self._texts[name] = json.dumps(self.definition(name), sort_keys=True, allow_nan=False)
+                self._texts[name] = json.dumps(self.definitions.definition(name), sort_keys=True, allow_nan=False)
             except (TypeError, ValueError) as exc:
                 self._texts[name] = exc
         text = self._texts[name]
         if isinstance(text, Exception):
             raise ValueError(str(text))
         return text
-
-    def definition(self, name: str) -> Any:
-        """The component `name`, converted (once: the server's `$defs` are these too)."""
-        if name not in self._definitions:
-            self._definitions[name] = to_json_schema(self.components.get(name, {}), openapi_30=self.openapi_30)
-        return self._definitions[name]
-
-    def _closure(self, converted: Any) -> set[str]:
-        """The components a converted schema refers to, directly or through others."""
-        found: set[str] = set()
-        pending = list(_references(converted))
-        while pending:
-            name = pending.pop()
-            if name in found or name not in self.components:
-                continue
-            found.add(name)
-            if name not in self._references:
-                self._references[name] = frozenset(_references(self.definition(name)))
-            pending.extend(self._references[name])
-        return found
 
 
 @functools.lru_cache(maxsize=4096)
@@ -134,24 +107,6 @@ def _compiled(schema: str) -> jsonschema_rs.Validator | str:
     except Exception as exc:  # an unresolvable reference, a pattern the validator cannot compile
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return f"the schema cannot be compiled: {_shorten(reason)}"
-
-
-def _references(converted: Any) -> set[str]:
-    """The components a converted schema names in its `$ref`s (data values left out)."""
-    names = set()
-    stack: list[tuple[Any, bool]] = [(converted, False)]
-    while stack:
-        node, is_map = stack.pop()
-        if isinstance(node, list):
-            stack.extend((item, False) for item in node)
-        elif isinstance(node, dict):
-            ref = node.get("$ref")
-            if not is_map and isinstance(ref, str) and ref.startswith(_DEFS_PREFIX):
-                names.add(pointers.unescape(ref[len(_DEFS_PREFIX) :].split("/", 1)[0]))
-            for key, value in node.items():
-                if is_map or key not in DATA_KEYWORDS:
-                    stack.append((value, not is_map and key in _SCHEMA_MAPS))
-    return names
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable
 from typing import TypeVar
 
 T = TypeVar("T")
-LINE_LENGTH = 120
+LINE_LENGTH = 120  # of generated code: the import lines written here, and ruff's formatting
 _DIGITS = re.compile(r"([0-9]+)")
 _Natural = tuple[str | tuple[int, int, str], ...]
 _INDENT = "    "

@@ -9,12 +9,11 @@ more. References point at `#/$defs/<class name>`; OpenAPI 3.0's `nullable` and b
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from generator import pointers
 from generator.schemas import ANNOTATION_KEYWORDS, SCHEMA_REF_PREFIX, says_nullable
+from generator.traverse import DATA_KEYWORDS
 
 _DATA_KEYWORDS = frozenset({"example", "examples", "default", "enum", "const"})
 # OpenAPI keywords that mean nothing to a JSON Schema validator.
@@ -100,12 +99,14 @@ def _convert_30(original: dict[str, Any], converted: dict[str, Any]) -> dict[str
     return converted
 
 
-# A `#/$defs/...` reference as JSON text writes it (escapes included).
-_DEFS_REFERENCE = re.compile(r'"#/\$defs/(?:[^"\\]|\\.)*"')
+_DEFS_PREFIX = "#/$defs/"
+# Keywords whose values map names (any names, "default" and "enum" too) to schemas.
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
 class Definitions:
-    """The component schemas, each converted when a schema first refers to it.
+    """The component schemas, each converted when a schema first refers to it, and the
+    components a converted schema reaches.
 
     A check of one value needs the components its schema reaches, not the thousand a large
     spec holds.
@@ -114,29 +115,47 @@ class Definitions:
     def __init__(self, components: dict[str, Any], *, openapi_30: bool) -> None:
         self.components = components
         self.openapi_30 = openapi_30
-        self._converted: dict[str, tuple[Any, set[str]]] = {}  # name -> (schema, names it refers to)
+        self._converted: dict[str, Any] = {}
+        self._references: dict[str, frozenset[str]] = {}
 
-    def referred_to(self, text: str) -> dict[str, Any]:
-        """The `$defs` a converted schema, as JSON text, needs: the components it refers to,
-        directly or through others (a reference inside a data value may add one more)."""
-        found: dict[str, Any] = {}
-        pending = list(_referred_names(text))
+    def definition(self, name: str) -> Any:
+        """The component `name`, converted (once: the server's `$defs` are these too)."""
+        if name not in self._converted:
+            self._converted[name] = to_json_schema(self.components.get(name, {}), openapi_30=self.openapi_30)
+        return self._converted[name]
+
+    def closure(self, converted: Any) -> set[str]:
+        """The components a converted schema refers to, directly or through others."""
+        found: set[str] = set()
+        pending = list(references(converted))
         while pending:
             name = pending.pop()
             if name in found or name not in self.components:
                 continue
-            if name not in self._converted:
-                converted = to_json_schema(self.components[name], openapi_30=self.openapi_30)
-                self._converted[name] = (converted, _referred_names(json.dumps(converted)))
-            found[name], referred = self._converted[name]
-            pending.extend(referred)
+            found.add(name)
+            if name not in self._references:
+                self._references[name] = frozenset(references(self.definition(name)))
+            pending.extend(self._references[name])
         return found
 
+    def referred_to(self, converted: Any) -> dict[str, Any]:
+        """The `$defs` a converted schema needs, by name."""
+        return {name: self.definition(name) for name in sorted(self.closure(converted))}
 
-def _referred_names(text: str) -> set[str]:
-    """The component names the `#/$defs/<name>` references in JSON text point at."""
+
+def references(converted: Any) -> set[str]:
+    """The components a converted schema names in its `$ref`s (data values left out)."""
     names = set()
-    for match in _DEFS_REFERENCE.finditer(text):
-        reference: str = json.loads(match.group())
-        names.add(pointers.unescape(reference[len("#/$defs/") :].split("/", 1)[0]))
+    stack: list[tuple[Any, bool]] = [(converted, False)]
+    while stack:
+        node, is_map = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, False) for item in node)
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if not is_map and isinstance(ref, str) and ref.startswith(_DEFS_PREFIX):
+                names.add(pointers.unescape(ref[len(_DEFS_PREFIX) :].split("/", 1)[0]))
+            for key, value in node.items():
+                if is_map or key not in DATA_KEYWORDS:
+                    stack.append((value, not is_map and key in _SCHEMA_MAPS))
     return names

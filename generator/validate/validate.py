@@ -436,9 +436,8 @@ def _default_problems(bundle: Bundle, repairs: Repairs) -> None:
         if default is None and openapi_30 and schema.get("nullable") is not True and "$ref" not in schema:
             misfits.append((tokens, "default null on a schema that is not nullable: taken as no default"))
             continue
-        text = json.dumps(own)
-        if "$ref" in text:
-            own = {**own, "$defs": definitions.referred_to(text)}
+        if "$ref" in json.dumps(own):
+            own = {**own, "$defs": definitions.referred_to(own)}
         problem = _why_invalid(own, default)
         if problem is not None:
             misfits.append(

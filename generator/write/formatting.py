@@ -29,10 +29,10 @@ from types import TracebackType
 from ruff.__main__ import find_ruff_bin
 
 from generator.diagnostics import Location, SpecError, error
+from generator.render.import_order import LINE_LENGTH  # the templates wrap imports at it too
 
 # ruff formats Python files and the Python code blocks of Markdown files.
 FORMATTED_SUFFIXES = (".py", ".md")
-LINE_LENGTH = 120
 TARGET_VERSION = "py311"
 _COMMON = ["--isolated", "--line-length", str(LINE_LENGTH), "--target-version", TARGET_VERSION]
 
