@@ -253,3 +253,25 @@ def test_a_package_generated_again_from_the_same_spec_records_no_change(tmp_path
     assert "sequence: unchanged" in run.stdout and "API:" not in run.stdout
     assert snapshot(out / "sequence") == before
     assert not (out / "sequence" / "CHANGES.json").exists()
+
+
+@pytest.mark.parametrize(
+    "previous",
+    ['{"openapi": ', "[" * 100_000 + "]" * 100_000, '{"openapi": "3.0.3", "paths": {"/x": {"$ref": "/etc/passwd"}}}'],
+    ids=["truncated", "nested too deep", "a reference outside the package"],
+)
+def test_a_broken_or_hostile_earlier_spec_costs_the_changelog_entry_only(tmp_path: Path, previous: str) -> None:
+    # The package's openapi.json is read again, by a child process, to list what changed:
+    # whatever it holds, the new package is written and no change is made up.
+    specs, out = tmp_path / "specs", tmp_path / "generated"
+    specs.mkdir()
+    spec = specs / "sequence.yaml"
+    shutil.copy(SPECS / "sequence.yaml", spec)
+    assert run_generator("generate", "--specs-dir", specs, "--out", out, cwd=tmp_path).returncode == 0
+    (out / "sequence" / "sequence_api" / "openapi.json").write_text(previous)
+    spec.write_text(spec.read_text().replace("enum: [TAXED, TAX_EXEMPT, REVERSE_CHARGED]", "enum: [TAXED, TAX_EXEMPT]"))
+    run = run_generator("generate", "--specs-dir", specs, "--out", out, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr and "API:" not in run.stdout
+    assert not (out / "sequence" / "CHANGES.json").exists()
+    assert "REVERSE_CHARGED" not in (out / "sequence" / "sequence_api" / "openapi.json").read_text()
