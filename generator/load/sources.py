@@ -87,6 +87,21 @@ class Budget:
         self.nodes = 0
         self.alias_nodes = 0
 
+    def admit(self, size: int, nodes: int, alias_nodes: int) -> bool:
+        """Count a file parsed elsewhere, if it fits in what is left; else count nothing
+        (reading it here then fails at the same place, with the same message)."""
+        limits = self.limits
+        fits = (
+            size <= min(limits.max_file_bytes, limits.max_total_bytes - self.bytes)
+            and self.nodes + nodes <= limits.max_nodes
+            and self.alias_nodes + alias_nodes <= limits.max_alias_nodes
+        )
+        if fits:
+            self.bytes += size
+            self.nodes += nodes
+            self.alias_nodes += alias_nodes
+        return fits
+
 
 class _OverBudget(Exception):
     """A limit crossed while reading: reading that file stops at once."""
@@ -320,16 +335,17 @@ def display_path(path: Path) -> str:
 class SourceFile:
     """One parsed file of a spec and the lines its nodes came from.
 
-    A JSON file is parsed by the json module (several times faster than a YAML parser);
-    its lines are found only when a diagnostic needs one, by reading the text again as
-    YAML (JSON is YAML), into a tree of its own.
+    A JSON file is parsed by the json module (several times faster than a YAML parser),
+    and a YAML file may be parsed by another process (`generator.load.read_ahead`): their
+    lines are found only when a diagnostic needs one, by reading the `text` again with the
+    YAML reader (JSON is YAML), into a tree of its own.
     """
 
     path: Path
     data: Any
     key_lines: dict[int, dict[str, int]] = field(default_factory=dict)
     item_lines: dict[int, list[int]] = field(default_factory=dict)
-    json_text: str | None = None
+    text: str | bytes | None = None  # kept while its lines are still to be found
     _lines_tree: Any = None
 
     @property
@@ -337,8 +353,10 @@ class SourceFile:
         return display_path(self.path)
 
     def _tree_with_lines(self) -> Any:
-        if self.json_text is not None:
-            text, self.json_text = self.json_text, None
+        if self.text is not None:
+            text, self.text = self.text, None
+            if isinstance(text, bytes):
+                text = text.decode("utf-8")
             try:
                 reader = _read_events(text, Budget(_UNBOUNDED))
             except (yaml.YAMLError, _OverBudget):
@@ -460,7 +478,7 @@ def _parse_json(path: Path, text: str, budget: Budget) -> SourceFile:
     nodes = None if suspect else count_values(data, limits.max_depth)
     if nodes is not None and budget.nodes + nodes <= limits.max_nodes:
         budget.nodes += nodes
-        return SourceFile(path, data, json_text=text)
+        return SourceFile(path, data, text=text)
     # Rare: read again, as YAML, for the lines of every problem (and the same budget checks).
     problems: list[Diagnostic]
     try:
@@ -490,7 +508,7 @@ class MissingFile(FileProblem):
     pass
 
 
-def read_bytes(path: Path, budget: Budget) -> bytes:
+def read_bytes(path: str | Path, budget: Budget) -> bytes:
     """The bytes of a regular file within the size limits; FileProblem otherwise.
 
     Checked before anything is read: `/dev/zero`, a FIFO or a directory named by a `$ref`

@@ -1,0 +1,240 @@
+"""A spec's files parsed by a child process while the walk follows references: the walk's
+result is exactly what it is without the child, whatever the child does."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.diagnostics import Diagnostic, SpecError
+from generator.load import read_ahead
+from generator.load.bundle import Bundle, bundle
+from generator.load.limits import DEFAULT, Limits
+from generator.load.paths import RealPaths
+from generator.load.sources import Budget
+from generator.load.spec_input import LoadOptions
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="reading ahead needs fork")
+
+OPERATIONS = 40
+
+
+def _many_files(root: Path) -> Path:
+    """A spec of a root, an operation file per path and a schema file per operation; each
+    operation file also names a code sample under an extension key, which the walk never reads."""
+    for folder in ("paths", "schemas", "examples"):
+        (root / folder).mkdir()
+    paths = []
+    for index in range(OPERATIONS):
+        paths.append(f"  /things{index}:\n    $ref: 'paths/thing{index}.yaml'\n")
+        (root / "paths" / f"thing{index}.yaml").write_text(
+            f"get:\n  operationId: getThing{index}\n  responses:\n    '200':\n      description: ok\n"
+            "      content:\n        application/json:\n"
+            f"          schema:\n            $ref: '../schemas/thing{index}.yaml'\n"
+            f"x-codeSamples:\n  - $ref: '../examples/thing{index}.yaml'\n"
+        )
+        (root / "schemas" / f"thing{index}.yaml").write_text(
+            "type: object\nproperties:\n  id: {type: integer}\n  name: {type: string, default: 7}\n  kind:\n    $ref: 'kind.yaml'\n"
+        )
+        (root / "examples" / f"thing{index}.yaml").write_text(f"lang: curl\nsource: curl /things{index}\n")
+    (root / "schemas" / "kind.yaml").write_text("type: string\nenum: [a, b]\n")
+    spec = root / "api.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n" + "".join(paths))
+    return spec
+
+
+def _without_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(read_ahead.ReadAhead, "_start", lambda *arguments: None)
+
+
+def _outcome(spec: Path) -> tuple[dict[str, Any], list[Diagnostic], set[Path]]:
+    loaded, diagnostics = bundle(spec)
+    return loaded.document, diagnostics, set(loaded.files)
+
+
+def _taken(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names the walk takes from the child, as it takes them. The walk's first request
+    waits a little, so that the child is ahead: a test then knows what it takes."""
+    taken: list[str] = []
+    asked: list[str] = []
+    take = read_ahead.ReadAhead.take
+
+    def spy(self: read_ahead.ReadAhead, name: str) -> read_ahead.ParsedAhead | None:
+        if not asked:
+            time.sleep(0.1)
+        asked.append(name)
+        parsed = take(self, name)
+        if parsed is not None:
+            taken.append(name)
+        return parsed
+
+    monkeypatch.setattr(read_ahead.ReadAhead, "take", spy)
+    return taken
+
+
+@pytest.fixture
+def children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The process ids of the children forked while the test runs."""
+    forked: list[int] = []
+    fork = os.fork
+
+    def recorded() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recorded)
+    return forked
+
+
+def _all_reaped(children: list[int]) -> bool:
+    for pid in children:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return bool(children)
+
+
+def test_the_walk_takes_files_from_the_child_and_bundles_what_it_bundles_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
+) -> None:
+    spec = _many_files(tmp_path)
+    with monkeypatch.context() as alone:
+        _without_child(alone)
+        expected = _outcome(spec)
+    taken = _taken(monkeypatch)
+    assert _outcome(spec) == expected
+    # Every file but the root.
+    assert len(taken) == 2 * OPERATIONS + 1
+    assert _all_reaped(children)
+
+
+def test_lines_in_a_file_the_child_parsed_are_found_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = _many_files(tmp_path)
+    taken = _taken(monkeypatch)
+    loaded, _ = bundle(spec)
+    assert str(tmp_path / "schemas" / "thing30.yaml") in taken
+    location = loaded.locate("/components/schemas/thing30/properties/name/default")
+    assert location.file.endswith("schemas/thing30.yaml")
+    assert (location.pointer, location.line) == ("/properties/name/default", 4)
+
+
+def test_a_broken_file_is_reported_where_it_is_broken_as_without_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = _many_files(tmp_path)
+    (tmp_path / "schemas" / "thing25.yaml").write_text("type: object\nproperties:\n  id: {type: integer\n")
+    with monkeypatch.context() as alone:
+        _without_child(alone)
+        with pytest.raises(SpecError) as alone_caught:
+            bundle(spec)
+    with pytest.raises(SpecError) as caught:
+        bundle(spec)
+    assert caught.value.diagnostics == alone_caught.value.diagnostics
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.location.file.endswith("thing25.yaml") and diagnostic.location.line == 4
+
+
+def test_files_the_child_parsed_count_against_the_spec_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
+) -> None:
+    # 1,902 values read, 610 more from following references: the files together do not fit.
+    spec = _many_files(tmp_path)
+    options = LoadOptions(limits=Limits(max_nodes=1500))
+    with monkeypatch.context() as alone:
+        _without_child(alone)
+        with pytest.raises(SpecError) as alone_caught:
+            bundle(spec, options)
+    _taken(monkeypatch)
+    with pytest.raises(SpecError) as caught:
+        bundle(spec, options)
+    assert caught.value.diagnostics == alone_caught.value.diagnostics
+    assert "limit max-nodes" in caught.value.diagnostics[0].message
+    assert _all_reaped(children)
+
+
+def test_a_child_that_dies_costs_only_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
+) -> None:
+    spec = _many_files(tmp_path)
+    expected = _outcome(spec)
+    parsed = read_ahead._parsed
+    count = 0
+
+    def dies_after_three(name: str, content: bytes, limits: Limits) -> read_ahead.ParsedAhead | None:
+        nonlocal count
+        count += 1
+        if count > 3:
+            os._exit(3)  # runs in the child
+        return parsed(name, content, limits)
+
+    monkeypatch.setattr(read_ahead, "_parsed", dies_after_three)
+    assert _outcome(spec) == expected
+    assert _all_reaped(children)
+
+
+def test_a_stuck_child_is_waited_for_no_longer_than_its_patience(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
+) -> None:
+    spec = _many_files(tmp_path)
+    expected = _outcome(spec)
+
+    def stuck(name: str, content: bytes, limits: Limits) -> read_ahead.ParsedAhead | None:
+        time.sleep(60)  # runs in the child
+        return None
+
+    monkeypatch.setattr(read_ahead, "_parsed", stuck)
+    monkeypatch.setattr(read_ahead, "_PATIENCE_SECONDS", 0.2)
+    started = time.monotonic()
+    assert _outcome(spec) == expected
+    assert time.monotonic() - started < 30
+    assert _all_reaped(children)
+
+
+def _listed(root: Path, text: str, *roots: Path) -> list[str]:
+    spec = root / "api.yaml"
+    spec.write_text(text)
+    real_paths = RealPaths((root, *roots))
+    found = read_ahead._referenced_files(str(spec), spec.read_bytes(), real_paths, Budget(DEFAULT))
+    return [os.path.relpath(name, root) for name, _ in found]
+
+
+def test_the_child_reads_no_file_outside_the_reference_roots(tmp_path: Path) -> None:
+    root = tmp_path / "spec"
+    root.mkdir()
+    (tmp_path / "secret.yaml").write_text("password: hunter2\n")
+    (root / "inside.yaml").write_text("type: string\n")
+    (root / "link.yaml").symlink_to(tmp_path / "secret.yaml")
+    text = "a:\n  $ref: '../secret.yaml'\nb:\n  $ref: link.yaml\nc:\n  $ref: inside.yaml\nd:\n  $ref: 'https://example.com/x.yaml'\n"
+    assert _listed(root, text) == ["inside.yaml"]
+
+
+def test_files_are_listed_depth_first_in_text_order_without_extension_blocks(tmp_path: Path) -> None:
+    for name in ("a", "a1", "b", "sample", "after"):
+        (tmp_path / f"{name}.yaml").write_text("$ref: a1.yaml\n" if name == "a" else "type: string\n")
+    text = (
+        "one:\n  $ref: a.yaml\n"
+        "x-codeSamples:\n  - $ref: sample.yaml\n  - lang: go\n"
+        "two:\n  - $ref: b.yaml\n"
+        '  - "$ref": "after.yaml#/x"\n'
+    )
+    assert _listed(tmp_path, text) == ["a.yaml", "a1.yaml", "b.yaml", "after.yaml"]
+
+
+def test_a_spec_of_one_file_starts_no_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    forks: list[int] = []
+    monkeypatch.setattr(read_ahead.ReadAhead, "_start", lambda *arguments: forks.append(1))
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n    B: {type: string}\n"
+    )
+    loaded: Bundle = bundle(spec)[0]
+    assert loaded.document["components"]["schemas"]["B"] == {"type": "string"}
+    assert forks == []
