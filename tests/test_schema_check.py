@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
+from generator.ir import schema_check
 from generator.ir.schema_check import SchemaChecker
 from generator.validate.json_schema import to_json_schema
 from tests.support import all_definitions
@@ -99,3 +100,17 @@ def test_what_cannot_judge_is_said() -> None:
     ]:
         checker = SchemaChecker(_components(EXTRAS[extra]), openapi_30=False)
         assert reason in (checker.problem({"$ref": "#/components/schemas/Pet"}, {"id": 1, "name": "rex"}) or "")
+
+
+def test_a_checker_keeps_a_bounded_number_of_validators_and_judges_the_same_after_dropping_one() -> None:
+    """A compiled validator holds every component its schema reaches: a large spec's would
+    fill memory if all were kept."""
+    checker = SchemaChecker(_components({"type": "string"}), openapi_30=False)
+    schemas = [{"type": "integer", "minimum": bound} for bound in range(schema_check._KEPT_VALIDATORS + 10)]
+    first = [checker.problem(schema, 5) for schema in schemas]
+    assert len(checker._validators) == schema_check._KEPT_VALIDATORS
+    assert [checker.problem(schema, 5) for schema in schemas] == first  # the dropped ones compiled again
+    assert first[5] is None and first[6] is not None and "minimum of 6" in first[6]
+    checker.release()
+    assert not checker._validators
+    assert checker.problem({"$ref": "#/components/schemas/Pet"}, {"id": 1, "name": "rex"}) is None

@@ -117,6 +117,11 @@ class _Builder:
             warn=lambda pointer, message: self.warn(pointer, message, kind="pagination-unclear"),
         )
 
+    def release(self) -> None:
+        """Drop the schema checkers' validators (see `SchemaChecker.release`)."""
+        for checker in [*self._checkers.values(), *([self.mock_data.checker] if "mock_data" in vars(self) else [])]:
+            checker.release()
+
     def checker(self, openapi_30: bool) -> SchemaChecker:
         """The schema checker of the components read as OpenAPI 3.0 or not, shared by
         every example made: it keeps what it compiled."""
@@ -954,6 +959,15 @@ def _format_of(parameter: Parameter) -> str:
 def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: str) -> tuple[Api, list[Diagnostic]]:
     """The IR of a normalized document, with warnings for what it leaves out."""
     builder = _Builder(document, bundle)
+    try:
+        return _built(builder, document, bundle, spec_name, source)
+    finally:
+        builder.release()  # the validators' memory, now: a run keeps the collector off, and cycles alive
+
+
+def _built(
+    builder: _Builder, document: dict[str, Any], bundle: Bundle, spec_name: str, source: str
+) -> tuple[Api, list[Diagnostic]]:
     operations, used_schemes = builder.operations()
     operations = tuple(_with_record_id_path(o, builder.components) for o in operations)
     operations = with_collections(operations)

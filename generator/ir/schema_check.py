@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections import OrderedDict
 from typing import Any
 
 import jsonschema_rs
@@ -18,6 +19,7 @@ import jsonschema_rs
 from generator.validate.json_schema import Definitions, to_json_schema
 
 _MAX_MESSAGE = 160
+_KEPT_VALIDATORS = 64
 
 
 class SchemaChecker:
@@ -30,7 +32,15 @@ class SchemaChecker:
         # By the schema's id; the schema is kept with its validator so that the id cannot
         # be reused by another object while the entry lives. A schema that is only a
         # reference is known by it: DigitalOcean's 3,200 error responses are one `Error`.
-        self._validators: dict[int | str, tuple[Any, jsonschema_rs.Validator | str]] = {}
+        # The least recently used go past `_KEPT_VALIDATORS`: a compiled validator holds its
+        # schema and every component it reaches, and DigitalOcean's 584 would hold 37 MB.
+        self._validators: OrderedDict[int | str, tuple[Any, jsonschema_rs.Validator | str]] = OrderedDict()
+
+    def release(self) -> None:
+        """Drop what was compiled: on a large spec it is most of the IR's memory (DigitalOcean's
+        500 validators hold 37 MB), and the checks are over once the IR is built."""
+        self._validators.clear()
+        self._texts.clear()
 
     def fits(self, schema: Any, value: Any) -> bool:
         return self.problem(schema, value) is None
@@ -62,15 +72,21 @@ class SchemaChecker:
         """The schema's validator, or why there is none."""
         ref = schema.get("$ref") if len(schema) == 1 else None
         key: int | str = ref if isinstance(ref, str) else id(schema)
-        if key not in self._validators:
-            converted = to_json_schema(schema, openapi_30=self.openapi_30)
-            try:
-                text = self._text(converted, sorted(self.definitions.closure(converted)))
-            except (TypeError, ValueError):
-                self._validators[key] = (schema, "the schema is not JSON")
-            else:
-                self._validators[key] = (schema, _compiled(text))
-        return self._validators[key][1]
+        validators = self._validators
+        if key in validators:
+            validators.move_to_end(key)
+            return validators[key][1]
+        converted = to_json_schema(schema, openapi_30=self.openapi_30)
+        try:
+            text = self._text(converted, sorted(self.definitions.closure(converted)))
+        except (TypeError, ValueError):
+            validator: jsonschema_rs.Validator | str = "the schema is not JSON"
+        else:
+            validator = _compiled(text)
+        validators[key] = (schema, validator)
+        if len(validators) > _KEPT_VALIDATORS:
+            validators.popitem(last=False)
+        return validator
 
     def _text(self, converted: dict[str, Any], names: list[str]) -> str:
         """The JSON text of a converted schema with the components `names` as its `$defs`.
@@ -98,10 +114,22 @@ class SchemaChecker:
         return text
 
 
-@functools.lru_cache(maxsize=4096)
+# Small schemas (a parameter's, a string format's) come back in every spec: their
+# validators are shared by every spec a process generates. A large one is its spec's own.
+_SHARED_TEXT_CHARS = 2000
+
+
 def _compiled(schema: str) -> jsonschema_rs.Validator | str:
-    """The validator of a schema's JSON text, or why it cannot be compiled; shared, as the
-    same small schemas (a parameter's, a string format's) come back in every spec."""
+    """The validator of a schema's JSON text, or why it cannot be compiled."""
+    return _shared(schema) if len(schema) <= _SHARED_TEXT_CHARS else _compile(schema)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared(schema: str) -> jsonschema_rs.Validator | str:
+    return _compile(schema)
+
+
+def _compile(schema: str) -> jsonschema_rs.Validator | str:
     try:
         return jsonschema_rs.validator_for(schema, validate_formats=True)
     except Exception as exc:  # an unresolvable reference, a pattern the validator cannot compile
