@@ -55,7 +55,7 @@ class RenderedPackage:
     files: dict[str, bytes]
     warnings: list[Diagnostic] = field(default_factory=list)
     changes: list[ApiChange] = field(default_factory=list)  # API-level, since the last generation
-    sources: frozenset[Path] = frozenset()
+    sources: dict[Path, str] = field(default_factory=dict)  # every file the spec is made of, and its digest
     formatting: list[FormattingBatch] = field(default_factory=list)  # ruff, under way
 
 
@@ -82,7 +82,7 @@ class LoadedSpec:
     document: dict[str, Any]
     spec_json: bytes  # the bundled spec as the user wrote it, before normalization
     diagnostics: list[Diagnostic]
-    sources: frozenset[Path]  # every file the spec is made of
+    sources: dict[Path, str]  # every file the spec is made of, and its digest (`sources.digest`)
     locate: Callable[[str], Location]  # a pointer into `document` -> where the spec says it
     models: InChild[tuple[ModelPackage, list[Diagnostic]]] | None = None  # our builder's, built beside the IR
 
@@ -120,7 +120,13 @@ def load_spec(spec: SpecInput, *, models_beside: bool = False) -> LoadedSpec:
     api = replace(api, model_renames=tuple(renamed.items()))
     warnings = rename_warnings(renamed, loaded.locate) + warnings
     return LoadedSpec(
-        api, document, spec_json, diagnostics + problems + warnings, frozenset(loaded.files), loaded.locate, models
+        api,
+        document,
+        spec_json,
+        diagnostics + problems + warnings,
+        {path: source.digest for path, source in loaded.files.items()},
+        loaded.locate,
+        models,
     )
 
 

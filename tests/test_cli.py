@@ -22,6 +22,21 @@ def test_generate_any_spec_to_any_directory(tmp_path: Path) -> None:
     assert "0 files written" in again.stdout
 
 
+def test_a_spec_of_many_files_is_current_until_one_of_them_changes(tmp_path: Path) -> None:
+    # Its files are read (and fingerprinted for the stamp) partly by a child process.
+    shutil.copytree(FIXTURES / "multifile", tmp_path / "spec")
+    spec, out = tmp_path / "spec" / "api.yaml", tmp_path / "out"
+    assert run_generator("generate", spec, "--out", out, "--name", "pets", cwd=tmp_path).returncode == 0
+    again = run_generator("generate", spec, "--out", out, "--name", "pets", cwd=tmp_path)
+    assert "pets: unchanged" in again.stdout
+    pet = tmp_path / "spec" / "schemas" / "pet.yaml"
+    pet.write_text(pet.read_text().replace("nickname:", "nickname:\n      description: What the pet answers to"))
+    changed = run_generator("generate", spec, "--out", out, "--name", "pets", cwd=tmp_path)
+    assert changed.returncode == 0, changed.stderr
+    assert "pets: unchanged" not in changed.stdout
+    assert any("What the pet answers to" in path.read_text() for path in (out / "pets").rglob("*.py"))
+
+
 def test_a_failed_run_leaves_the_output_exactly_as_it_was(tmp_path: Path) -> None:
     specs = tmp_path / "specs"
     specs.mkdir()

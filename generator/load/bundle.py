@@ -203,7 +203,7 @@ class _Bundler:
                 return None
             ahead = self.read_ahead.take(name)
             if ahead is not None and self.budget.admit(len(ahead.content), ahead.nodes, ahead.alias_nodes):
-                source = SourceFile(path, ahead.data, text=ahead.content)
+                source = SourceFile(path, ahead.data, text=ahead.content, digest=ahead.digest)
             else:
                 try:
                     source = read_source(path, self.budget, read_from=Path(real))

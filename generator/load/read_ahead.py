@@ -39,7 +39,7 @@ from typing import Any, NoReturn
 
 from generator.load.limits import Limits
 from generator.load.paths import RealPaths, referenced_file
-from generator.load.sources import Budget, FileProblem, parse_text, read_bytes
+from generator.load.sources import Budget, FileProblem, digest, parse_text, read_bytes
 
 # `$ref: address#fragment`, quoted or not, in YAML or JSON: its address. An address this
 # misses (one spelt with escapes, say) is read by the walk itself.
@@ -61,6 +61,7 @@ class ParsedAhead:
     nodes: int  # what parsing it adds to `Budget.nodes`
     alias_nodes: int  # and to `Budget.alias_nodes`
     content: bytes  # the file's text, for its lines
+    digest: str  # of `content` (`sources.digest`)
 
 
 class ReadAhead:
@@ -174,7 +175,7 @@ class _Channel:
     now: mmap.mmap
 
     def send(self, name: str, parsed: ParsedAhead | None) -> None:
-        fields = (parsed.data, parsed.nodes, parsed.alias_nodes, parsed.content) if parsed else ()
+        fields = (parsed.data, parsed.nodes, parsed.alias_nodes, parsed.content, parsed.digest) if parsed else ()
         payload = marshal.dumps((name, *fields))
         message = memoryview(_MESSAGE.pack(len(payload)) + payload)
         while message:
@@ -265,4 +266,4 @@ def _parsed(name: str, content: bytes, limits: Limits) -> ParsedAhead | None:
         source = parse_text(Path(name), content.decode("utf-8"), budget)
     except Exception:  # the walk reads the file again, and reports what is wrong with it where
         return None
-    return ParsedAhead(source.data, budget.nodes, budget.alias_nodes, content)
+    return ParsedAhead(source.data, budget.nodes, budget.alias_nodes, content, digest(content))

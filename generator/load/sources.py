@@ -13,6 +13,7 @@ and the digits of integers are counted and checked. Values generated code cannot
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -346,6 +347,7 @@ class SourceFile:
     key_lines: dict[int, dict[str, int]] = field(default_factory=dict)
     item_lines: dict[int, list[int]] = field(default_factory=dict)
     text: str | bytes | None = None  # kept while its lines are still to be found
+    digest: str = ""  # of the bytes read (see `digest`), for the package's stamp
     _lines_tree: Any = None
 
     @property
@@ -557,7 +559,15 @@ def read_source(path: Path, budget: Budget | None = None, *, read_from: Path | N
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError([error(Location(display_path(path)), f"not UTF-8 text: {exc.reason}")]) from None
-    return parse_text(path, text, budget)
+    source = parse_text(path, text, budget)
+    source.digest = digest(content)
+    return source
+
+
+def digest(content: bytes) -> str:
+    """A file's fingerprint in stamps (`generator.write.stamps`): taken as it is read, the
+    stamp needs no second reading of a spec's files."""
+    return hashlib.sha256(content).hexdigest()
 
 
 @overload

@@ -25,7 +25,7 @@ _TOOLS = ("ruff", "jinja2", "pyyaml")
 
 
 def _digest(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+    return hashlib.sha256(content).hexdigest()  # as `generator.load.sources.digest`
 
 
 def _stamp_path(package_dir: Path) -> Path:
@@ -135,16 +135,19 @@ def outputs(package_dir: Path) -> frozenset[str]:
 
 def record(
     spec_path: Path,
-    sources: Iterable[Path],
+    sources: Mapping[Path, str],
     package_dir: Path,
     files: Mapping[str, bytes],
     template_dirs: Iterable[Path],
     variant: str = "",
 ) -> None:
-    """Write the stamp of a package just written. Failing to write one costs only speed."""
-    inputs = _hash_files([*_code_files(template_dirs), *sources])
-    if inputs is None:
+    """Write the stamp of a package just written. Failing to write one costs only speed.
+
+    `sources`: the spec's files, with the digest of what was read of each (`digest`)."""
+    code = _hash_files(_code_files(template_dirs))
+    if code is None:
         return
+    inputs = {**code, **{str(path): digest for path, digest in sources.items()}}
     stamp = {
         "spec": str(spec_path.resolve()),
         "sources": sorted(str(path) for path in sources),
@@ -156,6 +159,6 @@ def record(
     try:
         CACHE_DIR.mkdir(exist_ok=True)
         (CACHE_DIR / ".gitignore").write_text("*\n")
-        _stamp_path(package_dir).write_text(json.dumps(stamp, indent=1, sort_keys=True), encoding="utf-8")
+        _stamp_path(package_dir).write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")  # C encoder: no indent
     except OSError:
         pass
