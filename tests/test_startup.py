@@ -17,7 +17,7 @@ from tests.support import FIXTURES, ROOT
 # Runs the command line as `python -m generator` does and writes to argv[1], as JSON, the
 # modules imported when the spec is about to be bundled and those imported by the end.
 _RECORDING_RUN = """
-import json, runpy, sys
+import json, os, runpy, sys
 
 import generator.load.bundle as loading
 
@@ -30,13 +30,26 @@ def recording_bundle(*arguments, **keywords):
 
 loading.bundle = recording_bundle  # before generator.pipeline imports it by name
 record, sys.argv = sys.argv[1], ["generator", *sys.argv[2:]]
+
+def write_record(code):
+    modules["exit_code"] = code
+    modules["at_exit"] = sorted(sys.modules)
+    with open(record, "w") as stream:
+        json.dump(modules, stream)
+
+# `python -m generator` ends with os._exit; its forked helpers too, which record nothing.
+real_exit, main_process = os._exit, os.getpid()
+
+def recording_exit(code):
+    if os.getpid() == main_process:
+        write_record(code)
+    real_exit(code)
+
+os._exit = recording_exit
 try:
     runpy.run_module("generator", run_name="__main__", alter_sys=True)
 except SystemExit as exit:
-    modules["exit_code"] = exit.code
-modules["at_exit"] = sorted(sys.modules)
-with open(record, "w") as stream:
-    json.dump(modules, stream)
+    write_record(exit.code)
 """
 
 # Needed only to compare two versions of a spec (a regeneration that changed it, `check`,
