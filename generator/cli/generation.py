@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, Severity, SpecError, in_document_order
+from generator.load import read_ahead
 from generator.load.sources import display_path
 from generator.load.spec_input import LoadOptions, SpecInput
 from generator.write import stamps, writer
@@ -97,6 +98,25 @@ def render_all(
     `process_ends`: nothing else runs in this process afterwards (see `_no_garbage_collection`);
     `datamodel`: the models are datamodel-code-generator's, with these settings.
     """
+    # The first spec's files start being parsed by a child process now, while the rest of
+    # the generator is imported (see generator.load.read_ahead.start_early).
+    if specs:
+        read_ahead.start_early(specs[0].path, specs[0].load)
+    try:
+        return _render_each(specs, template_dirs, out_dir, report, process_ends=process_ends, datamodel=datamodel)
+    finally:
+        read_ahead.stop_early()
+
+
+def _render_each(
+    specs: Sequence[SpecInput],
+    template_dirs: Sequence[Path],
+    out_dir: Path,
+    report: Reporting,
+    *,
+    process_ends: bool,
+    datamodel: DatamodelSettings | None,
+) -> list[RenderedPackage] | None:
     # Imported here: a run where every package is current (see stamps) never needs them.
     from generator.pipeline import finish_formatting, render_spec
     from generator.render.render import environment

@@ -18,7 +18,6 @@ Inlining is counted against the same node budget as reading: references that mul
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +27,8 @@ from urllib.parse import unquote
 from generator import pointers
 from generator.diagnostics import Diagnostic, Location, SpecError, error, has_errors, in_document_order, warning
 from generator.load.limits import DEFAULT, Limits
-from generator.load.paths import RealPaths, referenced_file
-from generator.load.read_ahead import ReadAhead
+from generator.load.paths import RealPaths, reference_roots, referenced_file
+from generator.load.read_ahead import ReadAhead, reading_ahead
 from generator.load.sources import Budget, FileProblem, MissingFile, SourceFile, count_values, display_path, read_source
 from generator.load.spec_input import LoadOptions
 
@@ -668,9 +667,8 @@ def bundle(
         root = read_source(resolved, budget)
     except FileProblem as exc:
         raise SpecError([error(Location(display_path(root_path)), str(exc))]) from None
-    ref_roots = (resolved.parent, *(Path(os.path.realpath(root)) for root in options.ref_roots))
-    real_paths = RealPaths(ref_roots)
-    read_ahead = ReadAhead(str(resolved), real_paths, options.limits)
+    real_paths = RealPaths(reference_roots(resolved, options.ref_roots))
+    read_ahead = reading_ahead(str(resolved), real_paths, options.limits)
     bundler = _Bundler(root, budget, real_paths, read_ahead)
     try:
         document = bundler.bundle()

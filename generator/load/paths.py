@@ -12,6 +12,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 
+def reference_roots(root: Path, more: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Where the files of the spec rooted at `root` (resolved) may lie: its directory and
+    the real paths of the `--ref-root`s."""
+    return (root.parent, *(Path(os.path.realpath(directory)) for directory in more))
+
+
 def referenced_file(referrer: str, address: str) -> str:
     """The file a relative `address` names from the file `referrer`. Normalized, not
     resolved: resolving costs an lstat per path component (see `RealPaths`)."""

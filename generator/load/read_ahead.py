@@ -17,6 +17,9 @@ What the child sends is a hint; the walk never depends on it:
 - The child reads only what the walk may read: regular files inside the reference roots,
   within the size limits.
 
+A run can start reading its first spec ahead before it imports the rest of the generator
+(`start_early`): DigitalOcean's child is then 0.08 s ahead of the walk.
+
 A file parsed by the child keeps its text instead of line tables. Its lines are found
 only when a diagnostic needs one (as for JSON files; see `SourceFile`).
 """
@@ -38,8 +41,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from generator.load.limits import Limits
-from generator.load.paths import RealPaths, referenced_file
+from generator.load.paths import RealPaths, reference_roots, referenced_file
 from generator.load.sources import Budget, FileProblem, digest, parse_text, read_bytes
+from generator.load.spec_input import LoadOptions
 
 # `$ref: address#fragment`, quoted or not, in YAML or JSON: its address. An address this
 # misses (one spelt with escapes, say) is read by the walk itself.
@@ -158,6 +162,32 @@ class ReadAhead:
             name, *parsed = marshal.loads(buffer[_MESSAGE.size : end])  # our own child's bytes
             del buffer[:end]
             self._arrived[name] = ParsedAhead(*parsed) if parsed else None
+
+
+# Started by `start_early`, until `reading_ahead` takes it: by root, reference roots and limits.
+_EARLY: dict[tuple[str, tuple[Path, ...], Limits], ReadAhead] = {}
+
+
+def start_early(root: Path, options: LoadOptions) -> None:
+    """Start reading the spec at `root` ahead now, for the walk to take over later (see
+    `reading_ahead`). Whatever is not taken over is stopped by `stop_early`."""
+    resolved = root.resolve()
+    real_paths = RealPaths(reference_roots(resolved, options.ref_roots))
+    key = (str(resolved), real_paths.roots, options.limits)
+    if key not in _EARLY:
+        _EARLY[key] = ReadAhead(str(resolved), real_paths, options.limits)
+
+
+def stop_early() -> None:
+    """Stop what `start_early` started and no walk took over."""
+    while _EARLY:
+        _EARLY.popitem()[1].close()
+
+
+def reading_ahead(root: str, real_paths: RealPaths, limits: Limits) -> ReadAhead:
+    """The files `root` refers to, being parsed ahead: since `start_early`, or from now."""
+    early = _EARLY.pop((root, real_paths.roots, limits), None)
+    return early if early is not None else ReadAhead(root, real_paths, limits)
 
 
 def _slot(name: str) -> int:
