@@ -42,13 +42,15 @@ MEMORY_GOAL_MB = 122  # the generating process's peak
 # Runs the generator in-process and prints peak memory last, in KiB: its own, and the
 # largest of its child processes (ruff, and the forked workers that build the models and render the routes).
 _WRAPPER = """
-import resource, sys
+import os, resource, sys
 from generator.cli.main import main
-code = main(sys.argv[1:], process_ends=True)  # as `python -m generator` runs it
+code = main(sys.argv[1:], process_ends=True)  # as `python -m generator` runs it, and ends it:
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print("maxrss", own, children, file=sys.stderr)
-sys.exit(code)
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(code)
 """
 
 # The files a spec is made of, one per line, into a list file.
