@@ -109,7 +109,7 @@ def test_a_checker_keeps_a_bounded_number_of_validators_and_judges_the_same_afte
     schemas = [{"type": "integer", "minimum": bound} for bound in range(schema_check._KEPT_VALIDATORS + 10)]
     first = [checker.problem(schema, 5) for schema in schemas]
     assert len(checker._validators) == schema_check._KEPT_VALIDATORS
-    assert [checker.problem(schema, 5) for schema in schemas] == first  # the dropped ones compiled again
+    assert [checker.problem(schema, 5) for schema in schemas] == first  # the dropped ones made again
     assert first[5] is None and first[6] is not None and "minimum of 6" in first[6]
     checker.release()
     assert not checker._validators

@@ -188,6 +188,10 @@ class _Bundler:
         source = self._files_by_name.get(name)
         if source is None:
             path = Path(name)
+            if "\0" in name:  # `%00` in the address: no file has such a name
+                missing = f"$ref points at a missing file {display_path(path)!r}"
+                self.diagnostics.append(error(referrer.location(at), missing))
+                return None
             real = self.real_paths.of(name)
             if not self.real_paths.inside_roots(real):
                 roots = ", ".join(f"{display_path(root)}/" for root in self.real_paths.roots)
@@ -205,7 +209,9 @@ class _Bundler:
                 source = SourceFile(path, ahead.data, text=ahead.content, digest=ahead.digest)
             else:
                 try:
-                    source = read_source(path, self.budget, read_from=Path(real))
+                    # Its lines are found from its text when asked, as for a file the child
+                    # parsed: the same lines, whichever process parsed it.
+                    source = read_source(path, self.budget, read_from=Path(real), lines=False)
                 except MissingFile:
                     self.diagnostics.append(
                         error(referrer.location(at), f"$ref points at a missing file {display_path(path)}")

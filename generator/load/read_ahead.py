@@ -51,7 +51,7 @@ _REFERENCE = re.compile(rb"""\$ref["']?[ \t]*:[ \t]*["']?([^"'#\s,{}\[\]]+)""")
 # A YAML block under an extension key (`x-codeSamples:`): user data the walk copies without
 # following its references. DigitalOcean's code samples are 1,363 files the walk never reads.
 _EXTENSION_KEY = re.compile(rb"""x-[^:\n]*:""")
-_KEY_INDENT = re.compile(rb"""([ \t]*)(?:-[ \t]+)?["']?""")
+_KEY_PREFIX = re.compile(rb"""[ \t]*(?:-[ \t]+)?""")  # what may come before a key on its line
 _MESSAGE = struct.Struct("<Q")  # each message: its length, then the marshalled value
 _PIPE_BYTES = 1 << 20  # room for the child to run ahead while this process walks
 _CLAIM_SLOTS = 1 << 20  # one byte per slot, a slot per file name (by hash): set when parsed here
@@ -79,21 +79,23 @@ class ReadAhead:
         self._buffer = bytearray()
         self._child: int | None = None
         self._pipe: int | None = None  # None once the child has nothing more to send
-        # Anonymous mappings are shared with a forked child; their pages are only made when written.
-        self._claims = mmap.mmap(-1, _CLAIM_SLOTS)
-        self._now = mmap.mmap(-1, _NOW.size)
+        self._claims: mmap.mmap | None = None
+        self._now: mmap.mmap | None = None
         content = _readable(root, real_paths, Budget(limits))
-        if content and any(_addresses(root, content)) and hasattr(os, "fork"):  # else nothing to read ahead
-            self._start(root, content, real_paths, limits)
+        if content and _REFERENCE.search(content) and hasattr(os, "fork"):  # else nothing to read ahead
+            try:
+                self._start(root, content, real_paths, limits)
+            except OSError:  # no memory, descriptor or process slot: the walk parses every file
+                self.close()
 
     def take(self, name: str) -> ParsedAhead | None:
         """The file the walk names `name`, parsed by the child; None: read it here."""
-        if self._child is None:
+        if self._child is None or self._claims is None or self._now is None:
             return None
         if self._pipe is not None:
             self._receive(wait=False)
         while name not in self._arrived:
-            if self._pipe is None or _NOW.unpack(self._now)[0] != hash(name):
+            if self._pipe is None or _NOW.unpack_from(self._now)[0] != hash(name):
                 # Should the child start on it after this test, both parse it.
                 self._claims[_slot(name)] = 1
                 return None
@@ -110,10 +112,16 @@ class ReadAhead:
             os.waitpid(self._child, 0)
             self._child = None
         self._arrived.clear()
-        self._claims.close()
-        self._now.close()
+        for shared in (self._claims, self._now):
+            if shared is not None:
+                shared.close()
+        self._claims = self._now = None
 
     def _start(self, root: str, content: bytes, real_paths: RealPaths, limits: Limits) -> None:
+        """Fork the child. Raises OSError, leaving nothing open, where that cannot be done."""
+        # Anonymous mappings are shared with a forked child; their pages are only made when written.
+        self._claims = claims = mmap.mmap(-1, _CLAIM_SLOTS)
+        self._now = now = mmap.mmap(-1, _NOW.size)
         read_end, write_end = os.pipe()
         with contextlib.suppress(AttributeError, OSError):  # Linux only; a smaller pipe only waits more
             import fcntl
@@ -121,13 +129,13 @@ class ReadAhead:
             fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
         try:
             pid = os.fork()
-        except OSError:  # no memory or process slot for a child: the walk parses every file
+        except OSError:
             os.close(read_end)
             os.close(write_end)
-            return
+            raise
         if pid == 0:
             os.close(read_end)
-            _child(_Channel(write_end, self._claims, self._now), root, content, real_paths, limits)
+            _child(_Channel(write_end, claims, now), root, content, real_paths, limits)
         os.close(write_end)
         os.set_blocking(read_end, False)
         self._child, self._pipe = pid, read_end
@@ -216,10 +224,15 @@ def _child(channel: _Channel, root: str, content: bytes, real_paths: RealPaths, 
     """Parse the files the root refers to, but those the walk has claimed, and send each."""
     status = 1
     try:
-        for name, found in _referenced_files(root, content, real_paths, Budget(limits)):
+        # One budget for all it reads and parses: what it sends this process is bounded by
+        # the spec's limits, whatever the walk takes of it.
+        budget = Budget(limits)
+        for name, found in _referenced_files(root, content, real_paths, budget):
             if not channel.claims[_slot(name)]:
                 _NOW.pack_into(channel.now, 0, hash(name))
-                channel.send(name, _parsed(name, found, limits))
+                channel.send(name, _parsed(name, found, budget))
+                if budget.nodes > limits.max_nodes or budget.alias_nodes > limits.max_alias_nodes:
+                    break  # spent: the walk reads the rest itself
         status = 0
     finally:
         os._exit(status)  # at once: no exit handlers, no flushing of buffers the parent owns too
@@ -252,35 +265,53 @@ def _referenced_files(root: str, content: bytes, real_paths: RealPaths, budget: 
 
 def _addresses(name: str, content: bytes) -> Iterator[str]:
     """The file addresses of the `$ref`s in a file's text, in order; in YAML, those under an
-    extension key left out."""
-    skipped = [] if name.endswith(".json") else _extension_blocks(content)
+    extension key left out. One pass over the text."""
+    blocks = iter([] if name.endswith(".json") else _extension_blocks(content))
+    block = next(blocks, None)
     for reference in _REFERENCE.finditer(content):
+        position = reference.start()
+        while block is not None and block[1] <= position:
+            block = next(blocks, None)
+        if block is not None and block[0] <= position:
+            continue  # under an extension key
         address = reference.group(1).decode("utf-8", "replace")
-        if "://" not in address and not any(start <= reference.start() < end for start, end in skipped):
+        if "://" not in address:
             yield address
 
 
 def _extension_blocks(content: bytes) -> list[tuple[int, int]]:
-    """(start, end) of each YAML block under an extension key: it ends at the next line
-    indented less, or as much but not as a list item."""
-    blocks = []
+    """(start, end) of each YAML block under an extension key, in order and apart, in one
+    pass over the text. The block of a key at column c ends at the next line indented less,
+    or at c but not as a list item (a list may hang at its key's column)."""
+    blocks: list[tuple[int, int]] = []
+    line_start = scanned = 0
     for key in _EXTENSION_KEY.finditer(content):
-        line_start = content.rfind(b"\n", 0, key.start()) + 1
-        indent = _KEY_INDENT.match(content, line_start, key.start())
-        if indent is None or indent.end() != key.start():  # not a key at the start of its line
-            continue
-        end = _block_end(len(indent.group(1))).search(content, key.end())
+        newline = content.rfind(b"\n", scanned, key.start())  # each stretch of text looked at once
+        if newline >= 0:
+            line_start = newline + 1
+        scanned = key.start()
+        if blocks and key.start() < blocks[-1][1]:
+            continue  # inside the last block
+        prefix = _KEY_PREFIX.match(content, line_start, key.start())
+        assert prefix is not None  # it matches the empty text
+        between = key.start() - prefix.end()
+        if between > 1 or (between == 1 and content[prefix.end()] not in b"\"'"):
+            continue  # not a key at the start of its line
+        end = _block_end(prefix.end() - line_start).search(content, key.end())
         blocks.append((line_start, end.start() if end else len(content)))
     return blocks
 
 
 @functools.cache
-def _block_end(indent: int) -> re.Pattern[bytes]:
-    less = rb"| {0,%d}-" % (indent - 1) if indent else b""
-    return re.compile(rb"\n(?: {0,%d}(?![ \n#-])%s)" % (indent, less))
+def _block_end(column: int) -> re.Pattern[bytes]:
+    """A line that ends the block of a key at `column`."""
+    less = rb" {0,%d}[^ \r\n#]|" % (column - 1) if column else b""
+    return re.compile(rb"\n(?:%s {%d}(?![ \r\n#-]))" % (less, column))
 
 
 def _readable(name: str, real_paths: RealPaths, budget: Budget) -> bytes | None:
+    if "\0" in name:  # no file has one (`%00` in an address)
+        return None
     real = real_paths.of(name)
     if not real_paths.inside_roots(real):
         return None
@@ -290,10 +321,10 @@ def _readable(name: str, real_paths: RealPaths, budget: Budget) -> bytes | None:
         return None
 
 
-def _parsed(name: str, content: bytes, limits: Limits) -> ParsedAhead | None:
-    budget = Budget(limits)
+def _parsed(name: str, content: bytes, budget: Budget) -> ParsedAhead | None:
+    nodes, alias_nodes = budget.nodes, budget.alias_nodes
     try:
-        source = parse_text(Path(name), content.decode("utf-8"), budget)
+        source = parse_text(Path(name), content.decode("utf-8"), budget, lines=False)
     except Exception:  # the walk reads the file again, and reports what is wrong with it where
         return None
-    return ParsedAhead(source.data, budget.nodes, budget.alias_nodes, content, digest(content))
+    return ParsedAhead(source.data, budget.nodes - nodes, budget.alias_nodes - alias_nodes, content, digest(content))

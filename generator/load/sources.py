@@ -127,11 +127,12 @@ class _EventReader:
     reading a few hundred bytes instead of expanding to a billion values later.
     """
 
-    def __init__(self, loader: _SpecLoader, budget: Budget, *, json_mode: bool = False) -> None:
+    def __init__(self, loader: _SpecLoader, budget: Budget, *, json_mode: bool = False, lines: bool = True) -> None:
         self.loader = loader
         self.budget = budget
         self.limits = budget.limits
         self.json_mode = json_mode
+        self.lines = lines  # without, the key_lines and item_lines stay empty
         self.anchors: dict[str, Any] = {}
         self.anchor_sizes: dict[str, int] = {}
         self.open_anchors: set[str] = set()
@@ -265,7 +266,7 @@ class _EventReader:
             self.problems.append((event.start_mark.line + 1, f"unsupported YAML tag {event.tag!r} on a mapping"))
         loader = self.loader
         mapping: dict[str, Any] = {}
-        lines: dict[str, int] = {}
+        lines: dict[str, int] | None = {} if self.lines else None
         if event.anchor is not None:
             self.anchors[event.anchor] = mapping
         while True:
@@ -282,12 +283,13 @@ class _EventReader:
             else:
                 value = self.node(key_event)
                 key = value if isinstance(value, str) else json.dumps(value, default=str)
-            line = key_event.start_mark.line + 1
-            if key in lines:
-                self.problems.append((line, f"duplicate key {key!r}"))
+            if key in mapping:
+                self.problems.append((key_event.start_mark.line + 1, f"duplicate key {key!r}"))
             mapping[key] = self.node(loader.get_event())
-            lines[key] = line
-        self.key_lines[id(mapping)] = lines
+            if lines is not None:
+                lines[key] = key_event.start_mark.line + 1
+        if lines is not None:
+            self.key_lines[id(mapping)] = lines
         return mapping
 
     def sequence(self, event: Any) -> list[Any]:
@@ -295,23 +297,25 @@ class _EventReader:
             self.problems.append((event.start_mark.line + 1, f"unsupported YAML tag {event.tag!r} on a list"))
         loader = self.loader
         items: list[Any] = []
-        lines: list[int] = []
+        lines: list[int] | None = [] if self.lines else None
         if event.anchor is not None:
             self.anchors[event.anchor] = items
         while True:
             item_event = loader.get_event()
             if type(item_event) is yaml.SequenceEndEvent:
                 break
-            lines.append(item_event.start_mark.line + 1)
+            if lines is not None:
+                lines.append(item_event.start_mark.line + 1)
             items.append(self.node(item_event))
-        self.item_lines[id(items)] = lines
+        if lines is not None:
+            self.item_lines[id(items)] = lines
         return items
 
 
-def _read_events(text: str, budget: Budget, *, json_mode: bool = False) -> _EventReader:
+def _read_events(text: str, budget: Budget, *, json_mode: bool = False, lines: bool = True) -> _EventReader:
     """Read `text` into a reader holding its data, lines and problems. Raises YAML errors and _OverBudget."""
     loader = _SpecLoader(text)
-    reader = _EventReader(loader, budget, json_mode=json_mode)
+    reader = _EventReader(loader, budget, json_mode=json_mode, lines=lines)
     try:
         reader.data = reader.document()
     except RecursionError:
@@ -388,12 +392,27 @@ class SourceFile:
         return Location(self.display, pointer, self.line_of(pointer))
 
 
-def parse_text(path: Path, text: str, budget: Budget | None = None) -> SourceFile:
+def parse_text(path: Path, text: str, budget: Budget | None = None, *, lines: bool = True) -> SourceFile:
     """Parse YAML or JSON text within `budget`; raise SpecError with the file and line on bad
-    syntax, a crossed limit, or values generated code cannot carry."""
+    syntax, a crossed limit, or values generated code cannot carry.
+
+    Without `lines`, a YAML file's lines are found when first asked for, from its text, as
+    a JSON file's always are: reading is faster, and they are the lines of the file as
+    written, whatever later stages change in its data.
+    """
     budget = budget or Budget()
     if path.suffix.lower() == ".json":
         return _parse_json(path, text, budget)
+    if not lines:
+        counted = budget.nodes, budget.alias_nodes
+        try:
+            reader = _read_events(text, budget, lines=False)
+        except (_OverBudget, yaml.YAMLError):
+            pass
+        else:
+            if not reader.problems:
+                return SourceFile(path, reader.data, text=text)
+        budget.nodes, budget.alias_nodes = counted  # read again below, with lines, to say where
     display = display_path(path)
     try:
         reader = _read_events(text, budget)
@@ -550,16 +569,18 @@ def _size_message(size: int, limits: Limits, budget: Budget) -> str:
     return f"the spec's files together exceed {limits.max_total_bytes:,} bytes (limit max-total-bytes)"
 
 
-def read_source(path: Path, budget: Budget | None = None, *, read_from: Path | None = None) -> SourceFile:
+def read_source(
+    path: Path, budget: Budget | None = None, *, read_from: Path | None = None, lines: bool = True
+) -> SourceFile:
     """Read and parse one file (from `read_from`, its real path, when given). FileProblem
-    when it cannot be read; SpecError for its content."""
+    when it cannot be read; SpecError for its content. `lines`: as for `parse_text`."""
     budget = budget or Budget()
     content = read_bytes(read_from or path, budget)
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError([error(Location(display_path(path)), f"not UTF-8 text: {exc.reason}")]) from None
-    source = parse_text(path, text, budget)
+    source = parse_text(path, text, budget, lines=lines)
     source.digest = digest(content)
     return source
 
