@@ -318,11 +318,12 @@ def test_a_referenced_file_the_walk_parses_itself_finds_its_lines_from_its_text_
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As for a file the child parsed: the lines of the file as written, whatever later
-    # stages change in its data.
+    # stages change in the document. Its values are in the document: the file keeps only its text.
     spec = _many_files(tmp_path)
     _without_child(monkeypatch)
     loaded, _ = bundle(spec)
     source = loaded.files[tmp_path / "schemas" / "thing3.yaml"]
-    assert source.key_lines == {} and source.text is not None
-    del source.data["properties"]["name"]
+    assert source.key_lines == {} and source.text is not None and source.data is None
+    del loaded.document["components"]["schemas"]["thing3"]["properties"]["name"]
     assert source.line_of("/properties/name/default") == 4
+    assert loaded.locate("/components/schemas/thing3/properties/id").line == 3
