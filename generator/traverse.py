@@ -7,6 +7,8 @@ from typing import Any
 
 # Keywords whose values are data (an enum's members, an example), never schemas.
 DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
+# Schema keywords whose values map names (any names, "default" and "enum" too) to schemas.
+SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
 def objects(root: Any) -> Iterator[dict[str, Any]]:

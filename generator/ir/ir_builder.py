@@ -119,7 +119,10 @@ class _Builder:
 
     def release(self) -> None:
         """Drop the schema checkers' validators (see `SchemaChecker.release`)."""
-        for checker in [*self._checkers.values(), *([self.mock_data.checker] if "mock_data" in vars(self) else [])]:
+        checkers = list(self._checkers.values())
+        if "mock_data" in vars(self):  # made (a cached property) only if some example was checked
+            checkers.append(self.mock_data.checker)
+        for checker in checkers:
             checker.release()
 
     def checker(self, openapi_30: bool) -> SchemaChecker:

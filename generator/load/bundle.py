@@ -31,6 +31,7 @@ from generator.load.paths import RealPaths, reference_roots, referenced_file
 from generator.load.read_ahead import ReadAhead, reading_ahead
 from generator.load.sources import Budget, FileProblem, MissingFile, SourceFile, count_values, display_path, read_source
 from generator.load.spec_input import LoadOptions
+from generator.traverse import SCHEMA_MAPS
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 ADDITIONAL_OPERATIONS = "additionalOperations"  # OpenAPI 3.2: other methods, by their own name
@@ -72,7 +73,6 @@ _SCHEMA_VALUED = (
     "contentSchema",
 )
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 # Keywords whose value is instance data, copied untouched even when it holds a "$ref" key.
 _DATA_VALUED = ("example", "examples", "default", "enum", "const")
 _CONTAINERS = (dict, list)
@@ -188,11 +188,11 @@ class _Bundler:
         source = self._files_by_name.get(name)
         if source is None:
             path = Path(name)
-            if "\0" in name:  # `%00` in the address: no file has such a name
+            real = self.real_paths.of(name)
+            if real is None:
                 missing = f"$ref points at a missing file {display_path(path)!r}"
                 self.diagnostics.append(error(referrer.location(at), missing))
                 return None
-            real = self.real_paths.of(name)
             if not self.real_paths.inside_roots(real):
                 roots = ", ".join(f"{display_path(root)}/" for root in self.real_paths.roots)
                 link = f" (a link to {real})" if real != name else ""
@@ -583,7 +583,7 @@ class _Bundler:
                 out[key] = self._schema(value, source, child_at)
             elif key in _SCHEMA_LISTS and isinstance(value, list):
                 out[key] = self._list(value, source, child_at, self._schema)
-            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            elif key in SCHEMA_MAPS and isinstance(value, dict):
                 out[key] = self._schema_map(value, source, child_at)
             else:
                 out[key] = value

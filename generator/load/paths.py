@@ -33,8 +33,10 @@ class RealPaths:
         self._inside = tuple(os.path.join(root, "") for root in roots)  # each with a trailing separator
         self._directories: dict[str, str] = {}
 
-    def of(self, name: str) -> str:
-        """`os.path.realpath(name)`."""
+    def of(self, name: str) -> str | None:
+        """`os.path.realpath(name)`; None for a name no file can have (`%00` in an address)."""
+        if "\0" in name:
+            return None
         directory, base = os.path.split(name)
         real_directory = self._directories.get(directory)
         if real_directory is None:

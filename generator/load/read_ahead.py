@@ -2,8 +2,8 @@
 
 The walk that follows references (`generator.load.bundle`) parses each file when it first
 meets a reference to it. On a large spec, parsing is half of reading: 0.29 s of
-DigitalOcean's 0.55 s, over 1,509 files. So once the root file is parsed, a forked child
-finds the files it refers to from their text (every `$ref` address, file to file, in the
+DigitalOcean's 0.55 s, over 1,509 files. So a forked child finds the files the root
+refers to from their text (every `$ref` address, file to file, in the
 order the walk meets them) and parses them in that order. Each one comes back through a
 pipe in `marshal`'s format (plain data is all a spec holds), which costs this process a
 twentieth of parsing it.
@@ -20,8 +20,8 @@ What the child sends is a hint; the walk never depends on it:
 A run can start reading its first spec ahead before it imports the rest of the generator
 (`start_early`): DigitalOcean's child is then 0.08 s ahead of the walk.
 
-A file parsed by the child keeps its text instead of line tables. Its lines are found
-only when a diagnostic needs one (as for JSON files; see `SourceFile`).
+Whichever process parses a referenced file, it keeps its text instead of line tables:
+its lines are found only when a diagnostic needs one (as for JSON files; see `SourceFile`).
 """
 
 from __future__ import annotations
@@ -310,10 +310,8 @@ def _block_end(column: int) -> re.Pattern[bytes]:
 
 
 def _readable(name: str, real_paths: RealPaths, budget: Budget) -> bytes | None:
-    if "\0" in name:  # no file has one (`%00` in an address)
-        return None
     real = real_paths.of(name)
-    if not real_paths.inside_roots(real):
+    if real is None or not real_paths.inside_roots(real):
         return None
     try:
         return read_bytes(real, budget)

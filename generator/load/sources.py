@@ -586,8 +586,8 @@ def read_source(
 
 
 def digest(content: bytes) -> str:
-    """A file's fingerprint in stamps (`generator.write.stamps`): taken as it is read, the
-    stamp needs no second reading of a spec's files."""
+    """A file's fingerprint in a package's stamp (`generator.write.stamps`). Spec files are
+    fingerprinted as they are read: the stamp needs no second reading of them."""
     return hashlib.sha256(content).hexdigest()
 
 

@@ -13,9 +13,8 @@ from typing import Any
 
 from generator import pointers
 from generator.schemas import ANNOTATION_KEYWORDS, SCHEMA_REF_PREFIX, says_nullable
-from generator.traverse import DATA_KEYWORDS
+from generator.traverse import DATA_KEYWORDS, SCHEMA_MAPS
 
-_DATA_KEYWORDS = frozenset({"example", "examples", "default", "enum", "const"})
 # OpenAPI keywords that mean nothing to a JSON Schema validator.
 _DROPPED = frozenset({"nullable", "discriminator", "xml", "externalDocs", "example"})
 _COMPOSING = ("$ref", "allOf", "oneOf", "anyOf", "not")
@@ -29,7 +28,7 @@ def to_json_schema(schema: Any, *, openapi_30: bool) -> Any:
         return schema
     converted: dict[str, Any] = {}
     for key, value in schema.items():
-        if key in _DATA_KEYWORDS:
+        if key in DATA_KEYWORDS:
             converted[key] = value
         elif key == "$ref" and isinstance(value, str) and value.startswith(SCHEMA_REF_PREFIX):
             converted[key] = "#/$defs/" + value[len(SCHEMA_REF_PREFIX) :]
@@ -100,8 +99,6 @@ def _convert_30(original: dict[str, Any], converted: dict[str, Any]) -> dict[str
 
 
 _DEFS_PREFIX = "#/$defs/"
-# Keywords whose values map names (any names, "default" and "enum" too) to schemas.
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
 class Definitions:
@@ -157,5 +154,5 @@ def references(converted: Any) -> set[str]:
                 names.add(pointers.unescape(ref[len(_DEFS_PREFIX) :].split("/", 1)[0]))
             for key, value in node.items():
                 if is_map or key not in DATA_KEYWORDS:
-                    stack.append((value, not is_map and key in _SCHEMA_MAPS))
+                    stack.append((value, not is_map and key in SCHEMA_MAPS))
     return names

@@ -20,6 +20,7 @@ from generator import pointers
 from generator.diagnostics import Diagnostic, error, in_document_order
 from generator.load.bundle import Bundle, operation_tokens, operations_of
 from generator.schemas import ANNOTATION_KEYWORDS, component_ref
+from generator.traverse import SCHEMA_MAPS
 from generator.validate.repair import Repairs, Tokens, deepest_first, node_at, shown
 
 _STATUS_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$")
@@ -373,7 +374,7 @@ def _schema_nodes(document: dict[str, Any], *, having: str | None = None) -> Ite
             for key, value in node.items():
                 if not isinstance(value, _CONTAINERS):
                     continue  # a string or number holds no schema
-                if is_schema and key in _SCHEMA_MAPS and isinstance(value, dict):
+                if is_schema and key in SCHEMA_MAPS and isinstance(value, dict):
                     holder = (value, False, key, entry)
                     children.extend((v, True, k, holder) for k, v in value.items() if isinstance(v, _CONTAINERS))
                 elif is_schema:
@@ -412,8 +413,6 @@ def _tokens(entry: _WalkEntry) -> Tokens:
 _CONTAINERS = (dict, list)
 
 
-# Schema keywords whose values map names to schemas.
-_SCHEMA_MAPS = frozenset({"properties", "$defs", "definitions", "patternProperties", "dependentSchemas"})
 # Schema keywords whose values are data (or names), never schemas.
 _SCHEMA_DATA_KEYWORDS = frozenset(
     {"default", "example", "examples", "enum", "const", "required", "discriminator", "xml", "externalDocs"}

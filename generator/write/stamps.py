@@ -7,7 +7,7 @@ same bytes, so `generate` says "unchanged" without loading the spec at all. Stam
 in `.pyapigen_cache/` of the working directory and are never needed: without one, the
 package is simply generated.
 
-This module imports nothing heavy: the no-op path must stay cheap.
+It imports nothing the command line has not loaded already: the no-op path must stay cheap.
 """
 
 from __future__ import annotations
@@ -19,13 +19,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from generator.assets import GENERATOR_DIR, RUNTIME_DIR, TEMPLATES_DIR
+from generator.load.sources import digest  # loaded by every run's command line already
 
 CACHE_DIR = Path(".pyapigen_cache")
 _TOOLS = ("ruff", "jinja2", "pyyaml")
-
-
-def _digest(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()  # as `generator.load.sources.digest`
 
 
 def _stamp_path(package_dir: Path) -> Path:
@@ -52,7 +49,7 @@ def _tool_versions() -> str:
 
 def _hash_files(paths: Iterable[Path]) -> dict[str, str] | None:
     try:
-        return {str(path): _digest(path.read_bytes()) for path in paths}
+        return {str(path): digest(path.read_bytes()) for path in paths}
     except OSError:
         return None
 
@@ -62,10 +59,10 @@ def _hashes_match(expected: Mapping[str, object], paths: Iterable[Path]) -> bool
     edit in a spec of a thousand files is found without hashing all of them."""
     for path in paths:
         try:
-            digest = _digest(path.read_bytes())
+            found = digest(path.read_bytes())
         except OSError:
             return False
-        if expected.get(str(path)) != digest:
+        if expected.get(str(path)) != found:
             return False
     return True
 
@@ -109,7 +106,7 @@ def _outputs_match(package_dir: Path, outputs: object) -> bool:
         return False
     hashed = _hash_files(package_dir / path for path in outputs)
     return hashed is not None and all(
-        outputs[Path(path).relative_to(package_dir).as_posix()] == digest for path, digest in hashed.items()
+        outputs[Path(path).relative_to(package_dir).as_posix()] == found for path, found in hashed.items()
     )
 
 
@@ -147,14 +144,14 @@ def record(
     code = _hash_files(_code_files(template_dirs))
     if code is None:
         return
-    inputs = {**code, **{str(path): digest for path, digest in sources.items()}}
+    inputs = {**code, **{str(path): fingerprint for path, fingerprint in sources.items()}}
     stamp = {
         "spec": str(spec_path.resolve()),
         "sources": sorted(str(path) for path in sources),
         "tools": _tool_versions(),
         "variant": variant,
         "inputs": inputs,
-        "outputs": {path: _digest(content) for path, content in files.items()},
+        "outputs": {path: digest(content) for path, content in files.items()},
     }
     try:
         CACHE_DIR.mkdir(exist_ok=True)
