@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+from generator.load import read_ahead
 from tests.benchmarks.generation import run
 
 SCHEMA_SCALES = (1_000, 10_000, 100_000)
@@ -85,8 +88,35 @@ def schema_scaling() -> None:
         print(f"  time per schema, {last:,} vs {first:,}: {per_schema[last] / per_schema[first]:.2f}x")
 
 
+# Texts made to slow down finding a file's references (`generator.load.read_ahead`): each
+# entry an extension key whose block a naive search would follow to the end of the file.
+CRAFTED_SIZES = (10_000, 40_000)
+CRAFTED: dict[str, Callable[[int], bytes]] = {
+    "`- x-a: 1` list items": lambda entries: b"".join(b"- x-a: 1\n" for _ in range(entries)),
+    "`x-` keys on one line": lambda entries: b"{" + b", ".join(b"x-k%d: 1" % i for i in range(entries)) + b"}\n",
+    "`$ref`s under `x-` keys": lambda entries: b"".join(b"x-a%d:\n  $ref: f%d.yaml\n" % (i, i) for i in range(entries)),
+}
+
+
+def reference_listing() -> None:
+    print("Finding the files a spec refers to, on crafted text (the reading child's work):")
+    for label, make in CRAFTED.items():
+        seconds = {}
+        for entries in CRAFTED_SIZES:
+            text = make(entries)
+            started = time.perf_counter()
+            for _ in read_ahead._addresses("crafted.yaml", text):
+                pass
+            seconds[entries] = time.perf_counter() - started
+        first, last = CRAFTED_SIZES
+        figures = ", ".join(f"{entries:,} entries {seconds[entries]:.3f} s" for entries in CRAFTED_SIZES)
+        print(f"  {label}: {figures}; {last // first}x the text, {seconds[last] / seconds[first]:.1f}x the time")
+
+
 def report() -> None:
     bomb_report()
+    print()
+    reference_listing()
     print()
     schema_scaling()
 
