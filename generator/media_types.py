@@ -4,6 +4,8 @@ models, and the IR tells the generated code how to read and write each kind."""
 from __future__ import annotations
 
 import enum
+import functools
+from typing import Any
 
 
 class Encoding(enum.StrEnum):
@@ -35,3 +37,28 @@ class Encoding(enum.StrEnum):
     def has_fields(self) -> bool:
         """Whether the body is an object of named fields (a model), not one value."""
         return self in (Encoding.JSON, Encoding.FORM, Encoding.MULTIPART)
+
+
+# Which media type wins when a body offers several: JSON first, raw bytes last.
+ENCODING_PREFERENCE = (
+    Encoding.JSON,
+    Encoding.EVENTS,
+    Encoding.FORM,
+    Encoding.MULTIPART,
+    Encoding.TEXT,
+    Encoding.BINARY,
+)
+_ENCODING_RANK = {encoding: index for index, encoding in enumerate(ENCODING_PREFERENCE)}
+
+
+def preferred_media_type(content: Any) -> str | None:
+    """The media type the generated code speaks when a body offers several (`content`)."""
+    if not isinstance(content, dict) or not content:
+        return None
+    return _preferred_of(tuple(str(media_type) for media_type in content))
+
+
+@functools.lru_cache(maxsize=1024)
+def _preferred_of(media_types: tuple[str, ...]) -> str:
+    """Asked once per set of media types: a spec repeats a few in every response."""
+    return min(media_types, key=lambda media_type: _ENCODING_RANK[Encoding.of(media_type)])

@@ -22,6 +22,7 @@ from generator.diagnostics import Diagnostic, Location, SpecError, has_errors
 from generator.in_child import InChild
 from generator.ir.ir import Api, ModelPackage
 from generator.ir.ir_builder import build_api
+from generator.ir.mock_data import answer_all
 from generator.load.bundle import bundle
 from generator.load.spec_input import SpecInput
 from generator.normalize.normalize import normalize, rename_warnings
@@ -97,8 +98,10 @@ class LoadedSpec:
 def load_spec(spec: SpecInput, *, models_beside: bool = False) -> LoadedSpec:
     """Bundle, validate (repairing what can be degraded), normalize and build the IR. Raises SpecError.
 
-    With `models_beside`, our builder's models are started on the normalized document
-    before the IR is built, in a process of their own (`LoadedSpec.models`).
+    The mock's answers to the responses, half of the IR's work on a large spec, are chosen
+    on the normalized document in a process of their own while the IR is built (see
+    `generator.ir.mock_data`). With `models_beside`, that process then builds our builder's
+    models (`LoadedSpec.models`).
     """
     loaded, diagnostics = bundle(spec.path, spec.load, check=validate)
     problems = validate(loaded)
@@ -110,10 +113,16 @@ def load_spec(spec: SpecInput, *, models_beside: bool = False) -> LoadedSpec:
     spec_json = json_text.dumps(loaded.document)
     document = loaded.document
     renamed = normalize(document)
-    models = InChild(functools.partial(build_models, document, loaded.locate)) if models_beside else None
+    answer = functools.partial(answer_all, document, loaded.locate)
+    models: InChild[tuple[ModelPackage, list[Diagnostic]]] | None = None
+    if models_beside:
+        answers, models = InChild.pair(answer, functools.partial(build_models, document, loaded.locate))
+    else:
+        answers = InChild(answer)
     try:
-        api, warnings = build_api(document, loaded, spec.name, source_label(spec.path))
+        api, warnings = build_api(document, loaded, spec.name, source_label(spec.path), answers.result)
     except BaseException:
+        answers.discard()
         if models is not None:
             models.discard()
         raise

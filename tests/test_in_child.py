@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator import pipeline
+from generator import in_child, pipeline
 from generator.diagnostics import Location, SpecError, error
 from generator.in_child import InChild
 from generator.load.bundle import bundle
@@ -77,7 +77,7 @@ def test_without_fork_the_work_is_done_in_place(monkeypatch: pytest.MonkeyPatch)
 def test_the_child_is_reaped_once_its_result_is_in() -> None:
     running = InChild(lambda: "x" * 1_000_000)
     assert running._child is not None
-    pid = running._child[0]
+    pid = running._child.pid
     assert running.result() == "x" * 1_000_000
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
@@ -86,7 +86,7 @@ def test_the_child_is_reaped_once_its_result_is_in() -> None:
 def test_a_discarded_child_is_stopped_and_reaped() -> None:
     running = InChild(lambda: time.sleep(60))
     assert running._child is not None
-    pid = running._child[0]
+    pid = running._child.pid
     started = time.monotonic()
     running.discard()
     assert time.monotonic() - started < 10
@@ -95,19 +95,81 @@ def test_a_discarded_child_is_stopped_and_reaped() -> None:
 
 
 def test_a_spec_whose_ir_fails_leaves_no_child_behind(monkeypatch: pytest.MonkeyPatch) -> None:
-    started: list[InChild[Any]] = []
+    started: list[int] = []
+    start = in_child._Child.start
 
-    class Recorded(InChild[Any]):
-        def __init__(self, work: Any) -> None:
-            super().__init__(work)
-            started.append(self)
+    def recorded(works: Any) -> Any:
+        child = start(works)
+        assert child is not None
+        started.append(child.pid)
+        return child
 
     def fails(*arguments: Any) -> Any:
         raise SpecError([error(Location("spec"), "the IR failed")])
 
-    monkeypatch.setattr(pipeline, "InChild", Recorded)
+    monkeypatch.setattr(in_child._Child, "start", staticmethod(recorded))
     monkeypatch.setattr(pipeline, "build_api", fails)
     with pytest.raises(SpecError):
         pipeline.load_spec(SpecInput(SPECS / "meteroid.yaml", "meteroid"), models_beside=True)
-    assert len(started) == 1
-    assert started[0]._child is None  # discarded and reaped
+    assert len(started) == 1  # the answers and the models: one child
+    with pytest.raises(ChildProcessError):  # stopped and reaped
+        os.waitpid(started[0], os.WNOHANG)
+
+
+def test_a_pair_gives_the_first_result_while_the_second_is_under_way() -> None:
+    first, second = InChild.pair(lambda: "first", lambda: time.sleep(60))
+    assert first._child is not None and first._child is second._child
+    pid = first._child.pid
+    started = time.monotonic()
+    assert first.result() == "first"
+    second.discard()
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_pair_gives_both_results_and_the_child_is_reaped() -> None:
+    first, second = InChild.pair(lambda: [1, 2], lambda: {"x": "y" * 1_000_000})
+    assert first._child is not None
+    pid = first._child.pid
+    assert first.result() == [1, 2]
+    assert second.result() == {"x": "y" * 1_000_000}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_second_of_a_pair_taken_first_waits_for_both() -> None:
+    first, second = InChild.pair(lambda: "first", lambda: "second")
+    assert second.result() == "second"
+    assert first.result() == "first"
+
+
+def test_a_pair_whose_child_fails_midway_leaves_the_rest_to_the_parent() -> None:
+    parent = os.getpid()
+    done_by: list[str] = []
+
+    def second() -> str:
+        if os.getpid() != parent:
+            os._exit(3)  # as a child killed midway would
+        done_by.append("second")
+        return "second"
+
+    first, then = InChild.pair(lambda: "first", second)
+    assert first.result() == "first"
+    assert then.result() == "second"
+    assert done_by == ["second"]  # the first came from the child
+
+
+def test_a_pair_whose_first_work_fails_in_the_child_does_both_here() -> None:
+    parent = os.getpid()
+    done_by: list[str] = []
+
+    def work(name: str) -> str:
+        if os.getpid() != parent:
+            os._exit(3)
+        done_by.append(name)
+        return name
+
+    first, second = InChild.pair(lambda: work("first"), lambda: work("second"))
+    assert (first.result(), second.result()) == ("first", "second")
+    assert done_by == ["first", "second"]

@@ -9,6 +9,8 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.ir import schema_check
 from generator.ir.schema_check import SchemaChecker
@@ -114,3 +116,103 @@ def test_a_checker_keeps_a_bounded_number_of_validators_and_judges_the_same_afte
     checker.release()
     assert not checker._validators
     assert checker.problem({"$ref": "#/components/schemas/Pet"}, {"id": 1, "name": "rex"}) is None
+
+
+# --- part by part: the same judgement as the whole schema's -------------------------------
+
+_NAMES = ("A", "B", "C")
+_REF = st.sampled_from([f"#/components/schemas/{name}" for name in _NAMES] + ["#/components/schemas/Gone"])
+_LEAVES = st.sampled_from(
+    [
+        {"type": "string"},
+        {"type": "integer", "minimum": 2},
+        {"type": "object", "required": ["k"]},
+        {"type": "array", "maxItems": 2},
+        {"enum": ["x", 1, None]},
+        {"const": {"$ref": "data, not a reference"}},
+        {"format": "date"},
+        {"properties": {"enum": {"type": "string"}}},
+        {},
+    ]
+)
+
+
+def _schemas(leaves: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Schemas with references in every place one may sit, those the checker splits at and
+    those it must not (anyOf, not, unevaluatedProperties, a local pointer, ...)."""
+    refs = _REF.map(lambda ref: {"$ref": ref})
+    return st.recursive(
+        st.one_of(leaves, refs),
+        lambda inner: st.one_of(
+            st.builds(
+                lambda props: {"type": "object", "properties": props},
+                st.dictionaries(st.sampled_from("kmn"), inner, max_size=3),
+            ),
+            st.builds(lambda item: {"type": "array", "items": item}, inner),
+            st.builds(lambda members: {"allOf": members}, st.lists(inner, min_size=1, max_size=3)),
+            st.builds(lambda members: {"anyOf": members}, st.lists(inner, min_size=1, max_size=2)),
+            st.builds(lambda member: {"not": member}, inner),
+            st.builds(lambda ref, extra: {"$ref": ref, **extra}, _REF, leaves),
+            st.builds(lambda member: {"allOf": [member], "unevaluatedProperties": False}, inner),
+            st.builds(
+                lambda props: {"properties": props, "additionalProperties": False},
+                st.dictionaries(st.sampled_from("kmn"), inner, max_size=2),
+            ),
+            st.builds(lambda inner_schema: {"properties": {"k": inner_schema, "m": {"$ref": "#/properties/k"}}}, inner),
+            st.builds(lambda item: {"prefixItems": [item], "items": item}, inner),
+            st.builds(lambda member: {"nullable": True, "allOf": [member]}, inner),
+        ),
+        max_leaves=8,
+    )
+
+
+_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-3, 5), st.sampled_from(["x", "2024-01-01", "no date"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from("kmn"), inner, max_size=3)),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    components=st.fixed_dictionaries({name: _schemas(_LEAVES) for name in _NAMES}),
+    schema=_schemas(_LEAVES),
+    values=st.lists(_VALUES, min_size=1, max_size=4),
+    openapi_30=st.booleans(),
+)
+def test_part_by_part_judges_as_the_whole_schema(
+    components: dict[str, Any], schema: Any, values: list[Any], openapi_30: bool
+) -> None:
+    split = SchemaChecker(components, openapi_30=openapi_30)
+    whole = SchemaChecker(components, openapi_30=openapi_30)
+    whole._fits_in_parts = lambda schema, value: False  # type: ignore[method-assign]
+    for value in values:
+        assert split.problem(schema, value) == whole.problem(schema, value), (schema, value)
+
+
+def test_part_by_part_compiles_each_component_once() -> None:
+    """Every schema reaching `Pet` through a property or an item: `Pet` is compiled alone,
+    once, not into each of them; and none of them is compiled whole."""
+    components = _components({"type": "string"})
+    checker = SchemaChecker(components, openapi_30=False)
+    compiled: list[str] = []
+    original = schema_check._compile
+
+    def recording(text: str) -> Any:
+        compiled.append(text)
+        return original(text)
+
+    schema_check._shared.cache_clear()
+    wrappers = [
+        {"type": "object", "properties": {f"p{index}": {"$ref": "#/components/schemas/Pet"}}} for index in range(20)
+    ]
+    try:
+        schema_check._compile = recording
+        assert all(
+            checker.problem(wrapper, {f"p{index}": {"id": 1, "name": "rex"}}) is None
+            for index, wrapper in enumerate(wrappers)
+        )
+    finally:
+        schema_check._compile = original
+    assert not any('"$defs"' in text for text in compiled)
+    assert sum('"pattern": "^[a-z]+$"' in text for text in compiled) == 1

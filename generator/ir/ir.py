@@ -85,17 +85,6 @@ def concrete_media_type(media_type: str) -> str:
     return "application/octet-stream" if "*" in media_type else media_type
 
 
-# Which media type wins when a body offers several: JSON first, raw bytes last.
-ENCODING_PREFERENCE = (
-    Encoding.JSON,
-    Encoding.EVENTS,
-    Encoding.FORM,
-    Encoding.MULTIPART,
-    Encoding.TEXT,
-    Encoding.BINARY,
-)
-
-
 class AuthKind(enum.StrEnum):
     BEARER = "bearer"
     BASIC = "basic"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -15,7 +14,6 @@ from generator.ir.collections import with_collections
 from generator.ir.error_shapes import attach_error_shapes
 from generator.ir.examples import example_for
 from generator.ir.ir import (
-    ENCODING_PREFERENCE,
     Api,
     AuthKind,
     Body,
@@ -34,14 +32,22 @@ from generator.ir.ir import (
     TokenRule,
     ValueShape,
 )
-from generator.ir.mock_data import MockData, resolved
+from generator.ir.mock_data import (
+    Answers,
+    answer_all,
+    answered,
+    event_schema_key,
+    first_example,
+    resolved,
+    response_media,
+)
 from generator.ir.pagination import PagingReader
 from generator.ir.request_ids import request_id_headers
 from generator.ir.schema_check import SchemaChecker
 from generator.ir.types import python_type
 from generator.ir.webhooks import build_webhooks
 from generator.load.bundle import Bundle, operation_tokens
-from generator.media_types import Encoding
+from generator.media_types import Encoding, preferred_media_type
 from generator.normalize.normalize import operation_ids
 from generator.schemas import ref_name
 from generator.validate.json_schema import to_json_schema
@@ -71,14 +77,29 @@ METHOD_ARGUMENTS = frozenset(
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
+@dataclass(frozen=True)
+class _ItemSource:
+    """Where the example of one item of an operation's list comes from: the list at `path`
+    in the success answer, else a value made from `schema` (only an object, with
+    `objects_only`)."""
+
+    path: tuple[str, ...]
+    schema: Any
+    objects_only: bool
+
+
 @dataclass
 class _Builder:
     document: dict[str, Any]
     bundle: Bundle
     warnings: list[Diagnostic] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    # The item example source of each operation built, in order (see `with_answers`).
+    item_sources: list[_ItemSource | None] = field(default_factory=list)
     _checkers: dict[bool, SchemaChecker] = field(default_factory=dict)
     _made: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
+    # Responses built without the mock's answer, by id: (the response, its pointer).
+    _unanswered: dict[int, tuple[Response, str]] = field(default_factory=dict)
 
     @property
     def openapi_30(self) -> bool:
@@ -91,11 +112,6 @@ class _Builder:
 
     def warn(self, pointer: str, message: str, kind: str = "other") -> None:
         self.warnings.append(warning(self.bundle.locate(pointer), message, kind))
-
-    @cached_property
-    def mock_data(self) -> MockData:
-        """The examples the mock serves, checked against their schemas."""
-        return MockData(self.document, self.components, openapi_30=self.openapi_30, warn=self.warn)
 
     def _once(self, kind: str, schema: Any, make: Callable[[Any], Any]) -> Any:
         """`make(schema)`, made once per schema object (kept, so that its id stays its own):
@@ -119,17 +135,12 @@ class _Builder:
 
     def release(self) -> None:
         """Drop the schema checkers' validators (see `SchemaChecker.release`)."""
-        checkers = list(self._checkers.values())
-        if "mock_data" in vars(self):  # made (a cached property) only if some example was checked
-            checkers.append(self.mock_data.checker)
-        for checker in checkers:
+        for checker in self._checkers.values():
             checker.release()
 
     def checker(self, openapi_30: bool) -> SchemaChecker:
         """The schema checker of the components read as OpenAPI 3.0 or not, shared by
         every example made: it keeps what it compiled."""
-        if openapi_30 is self.openapi_30:
-            return self.mock_data.checker
         if openapi_30 not in self._checkers:
             self._checkers[openapi_30] = SchemaChecker(self.components, openapi_30=openapi_30)
         return self._checkers[openapi_30]
@@ -296,7 +307,8 @@ class _Builder:
             )
             success, errors = self.responses(operation.get("responses") or {}, pointers.join(at, "responses"))
             body, request_example = self.body(operation.get("requestBody"), pointers.join(at, "requestBody"))
-            pagination, item_example = self._pagination(operation, at, method.upper(), parameters, success)
+            pagination, items = self._pagination(operation, at, method.upper(), parameters, success)
+            self.item_sources.append(items)
             operations.append(
                 Operation(
                     operation_id=ids[(path, method)],
@@ -318,16 +330,15 @@ class _Builder:
                     declared_responses=self.declared_responses(operation.get("responses")),
                     reconnect=success.events and _resumes(operation, parameters),
                     pagination=pagination,
-                    item_example=item_example,
                 )
             )
         return tuple(operations), used_schemes
 
     def _pagination(
         self, operation: dict[str, Any], at: str, http_method: str, parameters: tuple[Parameter, ...], success: Response
-    ) -> tuple[Pagination | None, Any]:
+    ) -> tuple[Pagination | None, _ItemSource | None]:
         """The operation's paging (`x-pagination`, else a pattern its success response shows)
-        and an example of one of its items."""
+        and where an example of one of its items comes from (see `with_answers`)."""
         responses = operation.get("responses") or {}
         statuses = sorted((str(status), status) for status in responses if str(status).startswith("2"))
         if not statuses or success.encoding is not Encoding.JSON:
@@ -342,7 +353,7 @@ class _Builder:
         status, key = statuses[0]
         raw, _ = resolved(self.document, responses[key], pointers.join(at, "responses", status))
         raw = raw if isinstance(raw, dict) else {}
-        media_type = _preferred_media_type(raw.get("content"))
+        media_type = preferred_media_type(raw.get("content"))
         media = raw["content"][media_type] if media_type is not None else None
         schema = media.get("schema") if isinstance(media, dict) else None
         reader = self.paging_reader
@@ -361,19 +372,9 @@ class _Builder:
             array = reader.array(schema)
             if array is None or _positive(array.get("minItems")):
                 return None, None
-            example = success.example
-            first = example[0] if isinstance(example, list) and example else None
-            if isinstance(first, dict):
-                return None, first
-            item = example_for(array.get("items", {}), self.components, checker=self.checker(self.openapi_30))
-            return None, item if isinstance(item, dict) else None
-        listed = success.example
-        for name in pagination.items_path:
-            listed = listed.get(name) if isinstance(listed, dict) else None
-        if isinstance(listed, list) and listed and isinstance(listed[0], dict):
-            return pagination, listed[0]
+            return None, _ItemSource((), array.get("items", {}), objects_only=True)
         items = reader.items_schema(schema, pagination.items_path)
-        return pagination, example_for(items, self.components, checker=self.checker(self.openapi_30))
+        return pagination, _ItemSource(pagination.items_path, items, objects_only=False)
 
     def parameters(self, shared: Any, own: Any, at: str) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
@@ -557,7 +558,7 @@ class _Builder:
         if not isinstance(request_body, dict):
             return None, None
         content = request_body.get("content") or {}
-        media_type = _preferred_media_type(content)
+        media_type = preferred_media_type(content)
         if media_type is None:
             return None, None
         encoding = Encoding.of(media_type)
@@ -590,7 +591,7 @@ class _Builder:
             array_fields=array_fields,
             object_fields=object_fields,
         )
-        return body, _example(media)
+        return body, first_example(media)
 
     def _field_kinds(self, schema: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The array-valued and object-valued fields of a form body, by wire name."""
@@ -637,7 +638,7 @@ class _Builder:
         for status, raw in (responses if isinstance(responses, dict) else {}).items():
             response = resolve_local(self.document, raw)
             content = response.get("content") if isinstance(response, dict) else None
-            media_type = _preferred_media_type(content)
+            media_type = preferred_media_type(content)
             media = content[media_type] if media_type is not None and isinstance(content, dict) else None
             schema = media.get("schema") if isinstance(media, dict) else None
             json_body = media_type is not None and Encoding.of(media_type) is Encoding.JSON and schema is not None
@@ -646,23 +647,20 @@ class _Builder:
         return tuple(declared)
 
     def response(self, status: str, raw: Any, at: str) -> Response:
-        response, at = resolved(self.document, raw, at)
-        response = response if isinstance(response, dict) else {}
-        content = response.get("content") or {}
+        """The response `raw` of `status`, written at `at`. Where the mock answers it with a
+        checked example (see `mock_data.answered`), the example is left out: `with_answers`
+        adds it."""
+        response, _, media_type = response_media(self.document, raw, at)
         code = int(status) if status.isdigit() else None
         description = str(response.get("description", ""))
-        media_type = _preferred_media_type(content)
         if media_type is None:
             return Response(status, code, description, None, None, None, naming.exception_name(status))
         encoding = Encoding.of(media_type)
-        media = content[media_type] if isinstance(content[media_type], dict) else {}
-        if encoding is Encoding.EVENTS:
-            return self._event_stream(
-                status, code, description, media_type, media, pointers.join(at, "content", media_type)
-            )
-        if encoding is not Encoding.JSON:
+        media = response["content"][media_type]
+        media = media if isinstance(media, dict) else {}
+        success = status.startswith("2")
+        if encoding not in (Encoding.JSON, Encoding.EVENTS):
             # Downloads: the success value is the raw bytes (or text); an error keeps its text.
-            success = status.startswith("2")
             raw_type = "str" if encoding is Encoding.TEXT else "bytes"
             return Response(
                 status,
@@ -672,65 +670,56 @@ class _Builder:
                 raw_type if success else None,
                 None,
                 naming.exception_name(status),
-                example=_example(media) if success else None,
+                example=first_example(media) if success else None,
                 encoding=encoding,
             )
-        schema = media.get("schema")
-        media_at = pointers.join(at, "content", media_type)
-        success = status.startswith("2")
-        example = self.mock_data.response_example(media, media_at, make=success)
-        named_examples = self.mock_data.named_examples(media, media_at) if success else ()
-        return Response(
+        if encoding is Encoding.EVENTS:
+            # Server-sent events: each event's data is one JSON value. An error status that
+            # streams events has no body the client reads.
+            schema = media.get(event_schema_key(media))
+            if not success or schema is None:
+                return Response(status, code, description, media_type, None, None, naming.exception_name(status))
+            data_type: str | None = python_type(schema, self.components)
+        else:
+            schema = media.get("schema")
+            data_type = python_type(schema, self.components) if schema else None
+        built = Response(
             status=status,
             status_code=code,
             description=description,
             content_type=media_type,
             exception_name=naming.exception_name(status),
-            python_type=python_type(schema, self.components) if schema else None,
+            python_type=data_type,
             model_name=self._model_name(schema),
-            example=example,
-            named_examples=named_examples,
+            encoding=encoding,
         )
+        assert answered(status, encoding, media)  # the answer `answer_all` gives it, by `at`
+        self._unanswered[id(built)] = (built, at)
+        return built
 
-    def _event_stream(
-        self, status: str, code: int | None, description: str, media_type: str, media: dict[str, Any], at: str
-    ) -> Response:
-        """Server-sent events: each event's data is one JSON value of OpenAPI 3.2's
-        `itemSchema`, else of the `schema` (where 3.1 and 3.0 can only describe the data).
-        An error status that streams events has no body the client reads."""
-        success = status.startswith("2")
-        key = "itemSchema" if "itemSchema" in media else "schema"
-        schema = media.get(key)
-        if not success or schema is None:
-            return Response(status, code, description, media_type, None, None, naming.exception_name(status))
-        return Response(
-            status=status,
-            status_code=code,
-            description=description,
-            content_type=media_type,
-            exception_name=naming.exception_name(status),
-            python_type=python_type(schema, self.components),
-            model_name=self._model_name(schema),
-            example=self._event_examples(media, schema, at, key),
-            encoding=Encoding.EVENTS,
-        )
+    def with_answers(self, operation: Operation, items: _ItemSource | None, answers: Answers) -> Operation:
+        """The operation with the mock's answers to its responses, and the example of one
+        item of its list (from the success answer where it has one, else made)."""
+        success = self._answered(operation.success, answers)
+        errors = tuple(self._answered(response, answers) for response in operation.errors)
+        item_example = self._item_example(items, success.example) if items is not None else None
+        return replace(operation, success=success, errors=errors, item_example=item_example)
 
-    def _event_examples(self, media: dict[str, Any], schema: Any, at: str, key: str) -> tuple[Any, ...]:
-        """The events the mock streams: the example's list of events, or its one event (one
-        made from the schema where there is none) three times; each checked as an answer is."""
-        example = _example(media)
-        if isinstance(example, list) and example:
-            as_array = {"schema": {"type": "array", "items": schema}, "example": example}
-            events = self.mock_data.response_example(as_array, at, make=True)
-            if isinstance(events, list) and events:
-                return tuple(events)
-        single = (
-            {"schema": schema, "example": example}
-            if example is not None and not isinstance(example, list)
-            else {key: schema, "schema": schema}
-        )
-        event = self.mock_data.response_example(single, at, make=True)
-        return () if event is None else (event,) * 3
+    def _answered(self, response: Response, answers: Answers) -> Response:
+        waiting = self._unanswered.get(id(response))
+        if waiting is None:
+            return response
+        answer = answers.by_response[waiting[1]]
+        return replace(response, example=answer.example, named_examples=answer.named_examples)
+
+    def _item_example(self, items: _ItemSource, example: Any) -> Any:
+        listed = example
+        for name in items.path:
+            listed = listed.get(name) if isinstance(listed, dict) else None
+        if isinstance(listed, list) and listed and isinstance(listed[0], dict):
+            return listed[0]
+        item = example_for(items.schema, self.components, checker=self.checker(self.openapi_30))
+        return item if isinstance(item, dict) or not items.objects_only else None
 
     def _model_name(self, schema: Any) -> str | None:
         name = ref_name(schema)
@@ -757,38 +746,10 @@ def _part_content_types(media: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(declared)
 
 
-def _preferred_media_type(content: Any) -> str | None:
-    """The media type the generated code speaks when a body offers several."""
-    if not isinstance(content, dict) or not content:
-        return None
-    return _preferred_of(tuple(str(media_type) for media_type in content))
-
-
-@functools.lru_cache(maxsize=1024)
-def _preferred_of(media_types: tuple[str, ...]) -> str:
-    """Asked once per set of media types: a spec repeats a few in every response."""
-    return min(media_types, key=lambda media_type: _ENCODING_RANK[Encoding.of(media_type)])
-
-
-_ENCODING_RANK = {encoding: index for index, encoding in enumerate(ENCODING_PREFERENCE)}
-
-
 def _media_types(content: dict[str, Any], encoding: Encoding) -> tuple[str, ...]:
     """The body's media types of one encoding: the server reads those and refuses the rest."""
     bases = (str(media_type).split(";")[0].strip().lower() for media_type in content)
     return tuple(dict.fromkeys(base for base in bases if Encoding.of(base) is encoding))
-
-
-def _example(media: dict[str, Any]) -> Any:
-    """The media type's example: `example`, else the first of `examples`, else the schema's."""
-    if "example" in media:
-        return media["example"]
-    examples = media.get("examples")
-    if isinstance(examples, dict):
-        for example in examples.values():
-            if isinstance(example, dict) and "value" in example:
-                return example["value"]
-    return None
 
 
 def _status_order(status: str) -> tuple[int, str]:
@@ -959,20 +920,40 @@ def _format_of(parameter: Parameter) -> str:
     return str(schema.get("format", "")) if isinstance(schema, dict) else ""
 
 
-def build_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: str) -> tuple[Api, list[Diagnostic]]:
-    """The IR of a normalized document, with warnings for what it leaves out."""
+def build_api(
+    document: dict[str, Any],
+    bundle: Bundle,
+    spec_name: str,
+    source: str,
+    answers: Callable[[], Answers] | None = None,
+) -> tuple[Api, list[Diagnostic]]:
+    """The IR of a normalized document, with warnings for what it leaves out.
+
+    `answers`: the mock's answers to the document's responses (`mock_data.answer_all`),
+    asked for once the operations are built; without, they are chosen here then.
+    """
     builder = _Builder(document, bundle)
     try:
-        return _built(builder, document, bundle, spec_name, source)
+        return _built(builder, document, bundle, spec_name, source, answers)
     finally:
         builder.release()  # the validators' memory, now: a run keeps the collector off, and cycles alive
 
 
 def _built(
-    builder: _Builder, document: dict[str, Any], bundle: Bundle, spec_name: str, source: str
+    builder: _Builder,
+    document: dict[str, Any],
+    bundle: Bundle,
+    spec_name: str,
+    source: str,
+    answers: Callable[[], Answers] | None,
 ) -> tuple[Api, list[Diagnostic]]:
-    operations, used_schemes = builder.operations()
-    operations = tuple(_with_record_id_path(o, builder.components) for o in operations)
+    built, used_schemes = builder.operations()
+    answered = answers() if answers is not None else answer_all(document, bundle.locate)
+    builder.warnings += answered.warnings
+    operations = tuple(
+        _with_record_id_path(builder.with_answers(operation, items, answered), builder.components)
+        for operation, items in zip(built, builder.item_sources, strict=True)
+    )
     operations = with_collections(operations)
     operations = _told_apart(operations)
     operations, error_shapes, default_error_routes = attach_error_shapes(operations, builder.components)
@@ -981,6 +962,7 @@ def _built(
     builder.warnings += [d for d in webhook_diagnostics if d.severity is not Severity.ERROR]
     info = document.get("info") or {}
     environment_prefix = naming.constant_name(spec_name)
+    definitions = builder.checker(builder.openapi_30).definitions
     api = Api(
         spec_name=spec_name,
         package=naming.package_name(spec_name),
@@ -995,7 +977,7 @@ def _built(
         operations=operations,
         model_names=tuple(builder.components),
         operation_model_names=_names_used(operations, builder.components),
-        json_schema_defs={name: builder.mock_data.checker.definitions.definition(name) for name in builder.components},
+        json_schema_defs={name: definitions.definition(name) for name in builder.components},
         environment_prefix=environment_prefix,
         error_shapes=error_shapes,
         default_error_routes=default_error_routes,
