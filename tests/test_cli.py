@@ -290,3 +290,16 @@ def test_a_broken_or_hostile_earlier_spec_costs_the_changelog_entry_only(tmp_pat
     assert "Traceback" not in run.stderr and "API:" not in run.stdout
     assert not (out / "sequence" / "CHANGES.json").exists()
     assert "REVERSE_CHARGED" not in (out / "sequence" / "sequence_api" / "openapi.json").read_text()
+
+
+def test_a_stamp_records_the_versions_installed_of_the_tools_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read from the names of the installed folders, as installers write them; where none
+    # names a tool, from importlib.metadata: the same versions either way.
+    from importlib import metadata
+
+    from generator.write import stamps
+
+    expected = ";".join(f"{tool}={metadata.version(tool)}" for tool in stamps._TOOLS)
+    assert stamps._tool_versions() == expected
+    monkeypatch.setattr(stamps, "_installed_versions", dict)
+    assert stamps._tool_versions() == expected
