@@ -948,6 +948,14 @@ def _built(
     answers: Callable[[], Answers] | None,
 ) -> tuple[Api, list[Diagnostic]]:
     built, used_schemes = builder.operations()
+    # What needs no answer first: with `answers` from a child process, it is done meanwhile.
+    webhooks, webhook_diagnostics = build_webhooks(document, builder.components, bundle.locate)
+    environment_prefix = naming.constant_name(spec_name)
+    servers = builder.servers()
+    security_schemes = builder.security_schemes(used_schemes, environment_prefix)
+    definitions = builder.checker(builder.openapi_30).definitions
+    json_schema_defs = {name: definitions.definition(name) for name in builder.components}
+    id_headers = request_id_headers(document)
     answered = answers() if answers is not None else answer_all(document, bundle.locate)
     builder.warnings += answered.warnings
     operations = tuple(
@@ -957,12 +965,9 @@ def _built(
     operations = with_collections(operations)
     operations = _told_apart(operations)
     operations, error_shapes, default_error_routes = attach_error_shapes(operations, builder.components)
-    webhooks, webhook_diagnostics = build_webhooks(document, builder.components, bundle.locate)
     builder.problems += [d for d in webhook_diagnostics if d.severity is Severity.ERROR]
     builder.warnings += [d for d in webhook_diagnostics if d.severity is not Severity.ERROR]
     info = document.get("info") or {}
-    environment_prefix = naming.constant_name(spec_name)
-    definitions = builder.checker(builder.openapi_30).definitions
     api = Api(
         spec_name=spec_name,
         package=naming.package_name(spec_name),
@@ -972,17 +977,17 @@ def _built(
         package_version=_package_version(str(info.get("version", ""))),
         description=str(info.get("description", "")),
         source=source,
-        servers=builder.servers(),
-        security_schemes=builder.security_schemes(used_schemes, environment_prefix),
+        servers=servers,
+        security_schemes=security_schemes,
         operations=operations,
         model_names=tuple(builder.components),
         operation_model_names=_names_used(operations, builder.components),
-        json_schema_defs={name: definitions.definition(name) for name in builder.components},
+        json_schema_defs=json_schema_defs,
         environment_prefix=environment_prefix,
         error_shapes=error_shapes,
         default_error_routes=default_error_routes,
         groups=operation_groups(operations, builder.components),
-        request_id_headers=request_id_headers(document),
+        request_id_headers=id_headers,
         webhooks=webhooks,
     )
     if builder.problems:
