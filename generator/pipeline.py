@@ -39,6 +39,7 @@ from generator.render.render import (
     render_models_package,
     render_readme,
     render_route_modules,
+    request_schemas_file,
     runtime_files,
 )
 from generator.validate.validate import validate
@@ -208,11 +209,11 @@ def _rendered(
         # Its class names first: the clients and the server are rendered on them.
         made, model_warnings = datamodel_models.build_models(loaded.document, api, datamodel, notice(api))
         api = datamodel_models.renamed_api(api, made.class_names)
-    # The server's route modules, about half the code, are rendered and formatted in a child
-    # process while this one renders and hands to ruff the rest, then the models and the data
-    # files; the route modules are taken last.
+    # The server's files, about half the code (its route modules, formatted, and the
+    # request schemas), are made in a child process while this one renders and hands to ruff
+    # the rest, then the models; the server's files are taken last.
     check_code_imports = not imports_exact(env, CODE_TEMPLATES)
-    routes = InChild(functools.partial(_formatted_route_modules, env, api, check_code_imports))
+    server = InChild(functools.partial(_server_files, env, api, check_code_imports))
     try:
         code = _encoded(render_code(env, api, route_modules=False))
         formatting = [formatter.submit(code, check_code_imports)]
@@ -226,9 +227,9 @@ def _rendered(
             check_imports = True  # datamodel-code-generator's module
         formatting.append(formatter.submit(models, check_imports))
         files = {**code, **models, **data_files(api, loaded.spec_json), **runtime_files(api)}
-        files.update(routes.result())
+        files.update(server.result())
     finally:
-        routes.discard()  # after an error; nothing to do once the modules are in
+        server.discard()  # after an error; nothing to do once the files are in
     changes = _changes(earlier.result(), loaded) if earlier is not None else []
     history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
     readme = _encoded(render_readme(env, api, history))
@@ -250,8 +251,9 @@ def _changes(before: Side | None, loaded: LoadedSpec) -> list[ApiChange]:
     return compare(before, loaded.side)
 
 
-def _formatted_route_modules(env: jinja2.Environment, api: Api, check_imports: bool) -> dict[str, bytes]:
-    return formatted(_encoded(render_route_modules(env, api)), check_imports)
+def _server_files(env: jinja2.Environment, api: Api, check_imports: bool) -> dict[str, bytes]:
+    """The server's route modules, formatted, and the JSON Schemas it checks requests against."""
+    return {**formatted(_encoded(render_route_modules(env, api)), check_imports), **request_schemas_file(api)}
 
 
 def _encoded(files: dict[str, str]) -> dict[str, bytes]:

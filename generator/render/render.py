@@ -246,11 +246,14 @@ def render_models_package(env: jinja2.Environment, api: Api, models: ModelPackag
 
 
 def data_files(api: Api, spec_json: bytes) -> dict[str, bytes]:
-    """The files that are not code: the spec, the server's request schemas, the typing marker."""
-    files = {f"{api.package}/py.typed": b"", f"{api.package}/openapi.json": spec_json}
-    if not api.models_only:
-        files[f"{api.package}/request_schemas.json"] = request_schemas(api)
-    return files
+    """The files that are not code but for the server's (`request_schemas_file`): the spec
+    and the typing marker."""
+    return {f"{api.package}/py.typed": b"", f"{api.package}/openapi.json": spec_json}
+
+
+def request_schemas_file(api: Api) -> dict[str, bytes]:
+    """The server's request schemas (`request_schemas`), by path; none in a package of models only."""
+    return {} if api.models_only else {f"{api.package}/request_schemas.json": request_schemas(api)}
 
 
 def request_schemas(api: Api) -> bytes:
