@@ -20,8 +20,8 @@ import jinja2
 from generator.change import changelog
 from generator.diagnostics import Diagnostic, Location, SpecError, has_errors
 from generator.in_child import InChild
-from generator.ir.ir import Api, ModelPackage
-from generator.ir.ir_builder import build_api
+from generator.ir.ir import Api, ModelPackage, PackageHeading
+from generator.ir.ir_builder import build_api, package_heading
 from generator.ir.mock_data import answer_all
 from generator.load.bundle import bundle
 from generator.load.spec_input import SpecInput
@@ -39,7 +39,6 @@ from generator.render.render import (
     render_models_package,
     render_readme,
     render_route_modules,
-    request_schemas_file,
     runtime_files,
 )
 from generator.validate.validate import validate
@@ -77,6 +76,16 @@ def check_spec(spec: SpecInput) -> list[Diagnostic]:
 
 
 @dataclass
+class BuiltModels:
+    """Our builder's models of a spec and its warnings: their files, rendered and formatted,
+    where the built-in templates render them; else the package, for the IR's turn."""
+
+    package: ModelPackage | None
+    files: dict[str, bytes]
+    warnings: list[Diagnostic]
+
+
+@dataclass
 class LoadedSpec:
     """A spec read, validated and normalized, with its IR."""
 
@@ -86,7 +95,7 @@ class LoadedSpec:
     diagnostics: list[Diagnostic]
     sources: dict[Path, str]  # every file the spec is made of, and its digest (`sources.digest`)
     locate: Callable[[str], Location]  # a pointer into `document` -> where the spec says it
-    models: InChild[tuple[ModelPackage, list[Diagnostic]]] | None = None  # our builder's, built beside the IR
+    models: InChild[BuiltModels] | None = None  # our builder's, built beside the IR
 
     @property
     def side(self) -> Side:
@@ -96,13 +105,13 @@ class LoadedSpec:
         return Side(self.api, self.document.get("components", {}).get("schemas") or {})
 
 
-def load_spec(spec: SpecInput, *, models_beside: bool = False) -> LoadedSpec:
+def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None) -> LoadedSpec:
     """Bundle, validate (repairing what can be degraded), normalize and build the IR. Raises SpecError.
 
     The mock's answers to the responses, half of the IR's work on a large spec, are chosen
     on the normalized document in a process of their own while the IR is built (see
-    `generator.ir.mock_data`). With `models_beside`, that process then builds our builder's
-    models (`LoadedSpec.models`).
+    `generator.ir.mock_data`). With `models_in`, that process then builds our builder's
+    models and renders them with its templates (`LoadedSpec.models`).
     """
     loaded, diagnostics = bundle(spec.path, spec.load, check=validate)
     problems = validate(loaded)
@@ -114,14 +123,17 @@ def load_spec(spec: SpecInput, *, models_beside: bool = False) -> LoadedSpec:
     spec_json = json_text.dumps(loaded.document)
     document = loaded.document
     renamed = normalize(document)
+    source = source_label(spec.path)
     answer = functools.partial(answer_all, document, loaded.locate)
-    models: InChild[tuple[ModelPackage, list[Diagnostic]]] | None = None
-    if models_beside:
-        answers, models = InChild.pair(answer, functools.partial(build_models, document, loaded.locate))
+    models: InChild[BuiltModels] | None = None
+    if models_in is not None:
+        heading = package_heading(document, spec.name, source)
+        build = functools.partial(_built_models, models_in, document, loaded.locate, heading)
+        answers, models = InChild.pair(answer, build)
     else:
         answers = InChild(answer)
     try:
-        api, warnings = build_api(document, loaded, spec.name, source_label(spec.path), answers.result)
+        api, warnings = build_api(document, loaded, spec.name, source, answers.result)
     except BaseException:
         answers.discard()
         if models is not None:
@@ -138,6 +150,17 @@ def load_spec(spec: SpecInput, *, models_beside: bool = False) -> LoadedSpec:
         loaded.locate,
         models,
     )
+
+
+def _built_models(
+    env: jinja2.Environment, document: dict[str, Any], locate: Callable[[str], Location], heading: PackageHeading
+) -> BuiltModels:
+    """Our builder's models, rendered and formatted where the built-in templates render
+    them: they read only the package's heading. Templates of one's own get the IR."""
+    package, warnings = build_models(document, locate)
+    if not imports_exact(env, MODELS_TEMPLATES):
+        return BuiltModels(package, {}, warnings)
+    return BuiltModels(None, formatted(_encoded(render_models(env, heading, package)), check_imports=False), warnings)
 
 
 def previous_spec(package_dir: Path) -> Path | None:
@@ -183,7 +206,7 @@ def render_spec(
         if previous is not None:
             earlier = InChild(functools.partial(_side_of, previous, spec.name))
             on_the_way_out.callback(earlier.discard)  # nothing to do once it is in
-        loaded = load_spec(spec, models_beside=datamodel is None)
+        loaded = load_spec(spec, models_in=env if datamodel is None else None)
         if loaded.models is not None:
             on_the_way_out.callback(loaded.models.discard)
         if earlier is not None and not spec_changed(loaded, previous):
@@ -209,34 +232,37 @@ def _rendered(
         # Its class names first: the clients and the server are rendered on them.
         made, model_warnings = datamodel_models.build_models(loaded.document, api, datamodel, notice(api))
         api = datamodel_models.renamed_api(api, made.class_names)
-    # The server's files, about half the code (its route modules, formatted, and the
-    # request schemas), are made in a child process while this one renders and hands to ruff
-    # the rest, then the models; the server's files are taken last.
+    # The server's route modules, about half the code, are rendered and formatted in a child
+    # process while this one renders and hands to ruff the rest (the models, rendered beside
+    # the IR where the built-in templates make them, are handed over formatted); the route
+    # modules are taken last.
     check_code_imports = not imports_exact(env, CODE_TEMPLATES)
-    server = InChild(functools.partial(_server_files, env, api, check_code_imports))
+    routes = InChild(functools.partial(_formatted_route_modules, env, api, check_code_imports))
     try:
         code = _encoded(render_code(env, api, route_modules=False))
         formatting = [formatter.submit(code, check_code_imports)]
         if loaded.models is not None:
-            package, model_warnings = loaded.models.result()
-            models = _encoded(render_models(env, api, package))
-            check_imports = not imports_exact(env, MODELS_TEMPLATES)
+            built = loaded.models.result()
+            model_warnings = built.warnings
+            models = built.files
+            if built.package is not None:  # templates of one's own
+                models = _encoded(render_models(env, api, built.package))
+                formatting.append(formatter.submit(models))
         else:
             models = _encoded(render_models_package(env, api, made.package))
             models[f"{api.package}/models/{datamodel_models.MODULE}.py"] = made.code.encode("utf-8")
-            check_imports = True  # datamodel-code-generator's module
-        formatting.append(formatter.submit(models, check_imports))
+            formatting.append(formatter.submit(models))  # datamodel-code-generator's module: imports checked
         files = {**code, **models, **data_files(api, loaded.spec_json), **runtime_files(api)}
-        files.update(server.result())
+        changes = _changes(earlier.result(), loaded) if earlier is not None else []
+        history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
+        readme = _encoded(render_readme(env, api, history))
+        formatting.append(formatter.submit(readme, check_imports=False))  # its Python examples; ruff lints no Markdown
+        files.update(readme)
+        if history:
+            files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
+        files.update(routes.result())
     finally:
-        server.discard()  # after an error; nothing to do once the files are in
-    changes = _changes(earlier.result(), loaded) if earlier is not None else []
-    history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
-    readme = _encoded(render_readme(env, api, history))
-    formatting.append(formatter.submit(readme, check_imports=False))  # its Python examples; ruff lints no Markdown
-    files.update(readme)
-    if history:
-        files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
+        routes.discard()  # after an error; nothing to do once the modules are in
     warnings = loaded.diagnostics + model_warnings
     return RenderedPackage(spec, api, files, warnings, changes, loaded.sources, formatting)
 
@@ -251,9 +277,8 @@ def _changes(before: Side | None, loaded: LoadedSpec) -> list[ApiChange]:
     return compare(before, loaded.side)
 
 
-def _server_files(env: jinja2.Environment, api: Api, check_imports: bool) -> dict[str, bytes]:
-    """The server's route modules, formatted, and the JSON Schemas it checks requests against."""
-    return {**formatted(_encoded(render_route_modules(env, api)), check_imports), **request_schemas_file(api)}
+def _formatted_route_modules(env: jinja2.Environment, api: Api, check_imports: bool) -> dict[str, bytes]:
+    return formatted(_encoded(render_route_modules(env, api)), check_imports)
 
 
 def _encoded(files: dict[str, str]) -> dict[str, bytes]:

@@ -16,6 +16,7 @@ from generator.load.bundle import bundle
 from generator.load.spec_input import SpecInput
 from generator.normalize.normalize import normalize
 from generator.render.model_builder import Locate, build_models
+from generator.render.render import environment
 from tests.support import FIXTURES, SPECS
 
 SPEC_FILES = [SPECS / "meteroid.yaml", FIXTURES / "specs" / "events.yaml", FIXTURES / "breadth" / "composition.yaml"]
@@ -110,7 +111,7 @@ def test_a_spec_whose_ir_fails_leaves_no_child_behind(monkeypatch: pytest.Monkey
     monkeypatch.setattr(in_child._Child, "start", staticmethod(recorded))
     monkeypatch.setattr(pipeline, "build_api", fails)
     with pytest.raises(SpecError):
-        pipeline.load_spec(SpecInput(SPECS / "meteroid.yaml", "meteroid"), models_beside=True)
+        pipeline.load_spec(SpecInput(SPECS / "meteroid.yaml", "meteroid"), models_in=environment())
     assert len(started) == 1  # the answers and the models: one child
     with pytest.raises(ChildProcessError):  # stopped and reaped
         os.waitpid(started[0], os.WNOHANG)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.support import FIXTURES, GENERATED, SPECS, run_generator, snapshot
+from tests.support import FIXTURES, GENERATED, ROOT, SPECS, run_generator, snapshot
 
 OVERRIDE = FIXTURES / "override"
 UPDATE_HINT = "if the change is intended, copy the generated README over tests/fixtures/override/expected-README.md"
@@ -53,3 +53,24 @@ def test_a_route_template_that_makes_broken_code_fails_the_run_and_writes_nothin
     assert "generated code does not parse (a generator bug)" in run.stderr
     assert "Traceback" not in run.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_models_template_of_ones_own_is_rendered_with_the_whole_api(tmp_path: Path) -> None:
+    # The built-in models templates are rendered beside the IR, from the package's heading;
+    # one's own gets the IR itself, as every other template does.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    base = (ROOT / "templates" / "models_base.py.jinja").read_text()
+    (templates / "models_base.py.jinja").write_text(
+        "# {{ api.operations | length }} operations, {{ api.groups | length }} groups\n" + base
+    )
+    out = tmp_path / "out"
+    run = run_generator("generate", SPECS / "sequence.yaml", "--out", out, "--templates", templates)
+    assert run.returncode == 0, run.stderr
+    produced = snapshot(out / "sequence")
+    expected = snapshot(GENERATED / "sequence")
+    base_module = "sequence_api/models/_base.py"
+    assert produced[base_module].startswith(b"# 1 operations, 1 groups\n")
+    assert produced[base_module].endswith(expected[base_module])
+    del produced[base_module], expected[base_module]
+    assert produced == expected

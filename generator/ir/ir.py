@@ -786,6 +786,16 @@ class ModelModule:
 
 
 @dataclass(frozen=True, slots=True)
+class PackageHeading:
+    """What a package's models say of it, known before its IR is built: the package's
+    import name, the API's title and the spec it was made from (as in `Api`)."""
+
+    package: str
+    title: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class ModelPackage:
     """The models package: `ApiModel` in `base_module`, the classes in `modules`, each
     imported on first use by the package's `__init__`."""

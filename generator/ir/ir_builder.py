@@ -21,6 +21,7 @@ from generator.ir.ir import (
     DeclaredResponse,
     Operation,
     OperationGroup,
+    PackageHeading,
     Pagination,
     Parameter,
     ParameterLocation,
@@ -920,6 +921,12 @@ def _format_of(parameter: Parameter) -> str:
     return str(schema.get("format", "")) if isinstance(schema, dict) else ""
 
 
+def package_heading(document: dict[str, Any], spec_name: str, source: str) -> PackageHeading:
+    """The package's name, title and source, as its `Api` will have them."""
+    info = document.get("info") or {}
+    return PackageHeading(naming.package_name(spec_name), str(info.get("title", spec_name)), source)
+
+
 def build_api(
     document: dict[str, Any],
     bundle: Bundle,
@@ -968,15 +975,16 @@ def _built(
     builder.problems += [d for d in webhook_diagnostics if d.severity is Severity.ERROR]
     builder.warnings += [d for d in webhook_diagnostics if d.severity is not Severity.ERROR]
     info = document.get("info") or {}
+    heading = package_heading(document, spec_name, source)
     api = Api(
         spec_name=spec_name,
-        package=naming.package_name(spec_name),
+        package=heading.package,
         distribution=naming.distribution_name(spec_name),
-        title=str(info.get("title", spec_name)),
+        title=heading.title,
         version=str(info.get("version", "0")),
         package_version=_package_version(str(info.get("version", ""))),
         description=str(info.get("description", "")),
-        source=source,
+        source=heading.source,
         servers=servers,
         security_schemes=security_schemes,
         operations=operations,
