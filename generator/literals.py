@@ -7,6 +7,7 @@ Python literal, docstring or comment, never as code.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -54,6 +55,7 @@ def python_literal(value: Any) -> str:
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+@functools.lru_cache(maxsize=4096)  # a large API repeats its descriptions in every operation
 def docstring_text(text: str) -> str:
     """Text safe inside a triple-quoted docstring, kept readable.
 

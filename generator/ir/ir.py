@@ -655,8 +655,9 @@ class Api(OperationSet):
     def collection_example(self) -> tuple[Operation, Operation] | None:
         """(create, list) of the collection the README shows: the first with both."""
         for collection in self.collections:
-            create = next((o for o in self.operations if o.collection == collection.with_role("create")), None)
-            listing = next((o for o in self.operations if o.collection == collection.with_role("list")), None)
+            as_create, as_list = collection.with_role("create"), collection.with_role("list")
+            create = next((o for o in self.operations if o.collection == as_create), None)
+            listing = next((o for o in self.operations if o.collection == as_list), None)
             if create is not None and listing is not None and create.body is not None:
                 return create, listing
         return None
@@ -668,7 +669,8 @@ class Api(OperationSet):
         if not self.collections:
             return {}
         collection = self.collections[0]
-        listing = next((o for o in self.operations if o.collection == collection.with_role("list")), None)
+        as_list = collection.with_role("list")
+        listing = next((o for o in self.operations if o.collection == as_list), None)
         record = dict(listing.item_example) if listing and isinstance(listing.item_example, dict) else {}
         if collection.id_field:
             counted = f"{collection.id_prefix}{1:0{collection.id_digits}d}"

@@ -711,6 +711,8 @@ class _Builder:
         if waiting is None:
             return response
         answer = answers.by_response[waiting[1]]
+        if answer.example is None and not answer.named_examples:
+            return response  # as built
         return replace(response, example=answer.example, named_examples=answer.named_examples)
 
     def _item_example(self, items: _ItemSource, example: Any) -> Any:

@@ -8,6 +8,7 @@ The modules of `runtime/` are not templates: every package gets them as they are
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import tokenize
@@ -127,15 +128,23 @@ def qualified(expression: str, names: Collection[str], module: str = "models") -
     """A type expression with the model classes in `names` reached through their module:
     `list[Customer] | None` -> `list[models.Customer] | None`. Text inside string literals
     (`Literal["Customer"]`) and attributes (`x.Customer`) stay as they are."""
-    replacements = []
+    for column, name in reversed(_names_in(expression)):
+        if name in names:
+            expression = f"{expression[:column]}{module}.{expression[column:]}"
+    return expression
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_in(expression: str) -> tuple[tuple[int, str], ...]:
+    """(column, name) of each name in a type expression but attributes: tokenized once per
+    expression, which a large API writes thousands of times (`Droplet | None`)."""
+    found = []
     previous = ""
     for token in tokenize.generate_tokens(io.StringIO(expression).readline):
-        if token.type == tokenize.NAME and token.string in names and previous != ".":
-            replacements.append(token.start[1])
+        if token.type == tokenize.NAME and previous != ".":
+            found.append((token.start[1], token.string))
         previous = token.string
-    for column in reversed(replacements):
-        expression = f"{expression[:column]}{module}.{expression[column:]}"
-    return expression
+    return tuple(found)
 
 
 def notice(api: Api | PackageHeading) -> str:
