@@ -77,8 +77,9 @@ def check_spec(spec: SpecInput) -> list[Diagnostic]:
 
 @dataclass
 class BuiltModels:
-    """Our builder's models of a spec and its warnings: their files, rendered and formatted,
-    where the built-in templates render them; else the package, for the IR's turn."""
+    """Our builder's models of a spec and its warnings (the renamed schemas' among them):
+    their files, rendered and formatted, where the built-in templates render them; else the
+    package, for the IR's turn."""
 
     package: ModelPackage | None
     files: dict[str, bytes]
@@ -128,10 +129,12 @@ def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None) -
     models: InChild[BuiltModels] | None = None
     if models_in is not None:
         heading = package_heading(document, spec.name, source)
-        build = functools.partial(_built_models, models_in, document, loaded.locate, heading)
+        build = functools.partial(_built_models, models_in, document, loaded.locate, heading, renamed)
         answers, models = InChild.pair(answer, build)
+        told: list[Diagnostic] = []  # the renames, by the models' process (see `_built_models`)
     else:
         answers = InChild(answer)
+        told = rename_warnings(renamed, loaded.locate)
     try:
         api, warnings = build_api(document, loaded, spec.name, source, answers.result)
     except BaseException:
@@ -140,7 +143,7 @@ def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None) -
             models.discard()
         raise
     api = replace(api, model_renames=tuple(renamed.items()))
-    warnings = rename_warnings(renamed, loaded.locate) + warnings
+    warnings = told + warnings
     return LoadedSpec(
         api,
         document,
@@ -153,11 +156,20 @@ def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None) -
 
 
 def _built_models(
-    env: jinja2.Environment, document: dict[str, Any], locate: Callable[[str], Location], heading: PackageHeading
+    env: jinja2.Environment,
+    document: dict[str, Any],
+    locate: Callable[[str], Location],
+    heading: PackageHeading,
+    renamed: dict[str, str],
 ) -> BuiltModels:
     """Our builder's models, rendered and formatted where the built-in templates render
-    them: they read only the package's heading. Templates of one's own get the IR."""
+    them: they read only the package's heading. Templates of one's own get the IR.
+
+    With their warnings, those of the schemas normalization renamed (`renamed`): saying
+    where each is written means reading the lines of the file it is in, which is better
+    done here than on the IR's way (DigitalOcean's `definitions.yml`: 0.025 s)."""
     package, warnings = build_models(document, locate)
+    warnings = rename_warnings(renamed, locate) + warnings
     if not imports_exact(env, MODELS_TEMPLATES):
         return BuiltModels(package, {}, warnings)
     return BuiltModels(None, formatted(_encoded(render_models(env, heading, package)), check_imports=False), warnings)
