@@ -112,9 +112,10 @@ def stage(target: Path, files: dict[str, bytes], written_before: Collection[str]
         return None
     staging = _make_sibling(target, _NEW)
     writing = ""  # the file being written, for the message should it fail
+    made = {staging}  # folders made so far: most files share theirs
     try:
         for writing, content in files.items():
-            _write_file(staging / writing, content)
+            _write_file(staging / writing, content, made)
         writing = ""
         _carry_foreign_files(target, staging, skip=owned.keys())
     except OSError as exc:
@@ -146,8 +147,10 @@ def _make_sibling(target: Path, kind: str) -> Path:
         return sibling
 
 
-def _write_file(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_file(path: Path, content: bytes, made: set[Path]) -> None:
+    if path.parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made.update(path.parents)  # those up to the root exist too
     # O_EXCL: the staging directory is new, so nothing may be there already (not even a link).
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with os.fdopen(descriptor, "wb") as stream:
