@@ -216,3 +216,39 @@ def test_part_by_part_compiles_each_component_once() -> None:
         schema_check._compile = original
     assert not any('"$defs"' in text for text in compiled)
     assert sum('"pattern": "^[a-z]+$"' in text for text in compiled) == 1
+
+
+def test_a_schema_reaching_many_components_that_cannot_be_split_is_compiled_whole() -> None:
+    """A chain of components each of which reaches the next through `anyOf` (no part of a
+    value can be judged alone): past a few components compiled whole (each with all it
+    reaches), the schema is compiled whole, once. However long the chain, the compiles are
+    as many: never one per component with everything it reaches (the square of the chain)."""
+
+    def whole_compiles(count: int) -> int:
+        components: dict[str, Any] = {
+            f"C{index}": {"anyOf": [{"$ref": f"#/components/schemas/C{index + 1}"}, {"type": "null"}]}
+            for index in range(count)
+        }
+        components[f"C{count}"] = {"type": "string"}
+        checker = SchemaChecker(components, openapi_30=False)
+        compiled: list[str] = []
+        original = schema_check._compile
+
+        def recording(text: str) -> Any:
+            compiled.append(text)
+            return original(text)
+
+        schema = {"properties": {"a": {"$ref": "#/components/schemas/C0"}}}
+        schema_check._shared.cache_clear()
+        try:
+            schema_check._compile = recording
+            assert checker.problem(schema, {"a": None}) is None
+            assert checker.problem(schema, {"a": 5}) is not None
+        finally:
+            schema_check._compile = original
+        return sum('"$defs"' in text for text in compiled)
+
+    # Each component compiled whole, once, and the schema in parts; then the schema whole, to
+    # say why 5 does not fit.
+    assert whole_compiles(3) == 3 + 1
+    assert whole_compiles(50) == whole_compiles(200) == schema_check._MAX_WHOLE_COMPONENTS + 1

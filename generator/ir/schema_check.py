@@ -10,7 +10,9 @@ whose components are reached only through `$ref`, `allOf`, `properties` and `ite
 when its own keywords hold and each component holds for its part of the value. Each
 component is then compiled once, alone, instead of once inside every schema that reaches
 it (DigitalOcean's 550 response schemas compile 3.4 MB of JSON Schema whole, 0.7 MB in
-parts). Where the parts cannot tell, or say no, the whole schema decides and says why.
+parts); a component that cannot be split (an `anyOf` of others) is compiled whole, with
+all it reaches, and judges its part as one. Where the parts cannot tell, or say no, the
+whole schema decides and says why.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ import functools
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema_rs
 
 from generator import pointers
+from generator.schemas import SCHEMA_REF_PREFIX
 from generator.traverse import DATA_KEYWORDS, SCHEMA_MAPS
 from generator.validate.json_schema import Definitions, to_json_schema
 
@@ -39,6 +41,7 @@ _WHOLE_ONLY = frozenset(
 )
 _ANNOTATIONS_READERS = frozenset({"unevaluatedProperties", "unevaluatedItems"})
 _MAX_PART_DEPTH = 200  # parts within parts, along the value: deeper, the whole schema decides
+_MAX_WHOLE_COMPONENTS = 8  # components compiled whole a schema may reach and still be split
 
 
 class SchemaChecker:
@@ -107,13 +110,24 @@ class SchemaChecker:
         return parts is not None and self._fits(parts, value, 0)
 
     def _root_parts(self, schema: dict[str, Any]) -> _Parts | None:
-        """The parts of a schema asked about; None where it cannot be split, or where the
-        whole schema could not be compiled: then no value fits it, whatever parts it reaches
-        (a component that fails to compile fails every schema that reaches it)."""
+        """The parts of a schema asked about; None where it cannot be split. Each component
+        it reaches is split (and so compiled) up front, and one that cannot be split is
+        compiled whole, with what it reaches: one that does not compile fails the whole
+        schema, whatever part of a value reaches it. Past a few such components, the schema
+        is left whole too: each would bring all it reaches, again and again."""
         converted = to_json_schema(schema, openapi_30=self.openapi_30)
-        parts = self._split(converted)
-        if parts is None or not all(self._component(name) is not None for name in self.definitions.closure(converted)):
+        parts = self._split(converted, _reference_holders(converted))
+        if parts is None:
             return None
+        whole = 0
+        for name in self.definitions.closure(converted):
+            component = self._component(name)
+            if component is None:
+                return None
+            if component.whole_ref is not None:
+                whole += 1
+                if whole > _MAX_WHOLE_COMPONENTS or isinstance(self._whole(component.whole_ref), str):
+                    return None
         return parts
 
     def _fits(self, parts: _Parts, value: Any, depth: int) -> bool:
@@ -122,6 +136,9 @@ class SchemaChecker:
         try:
             if parts.own is not None and not parts.own.is_valid(value):
                 return False
+            if parts.whole_ref is not None:
+                compiled = self._whole(parts.whole_ref)
+                return not isinstance(compiled, str) and compiled.is_valid(value)
         except Exception:  # a value the validator cannot read (an integer beyond 64 bits, ...)
             return False
         for whole in parts.whole:
@@ -137,20 +154,24 @@ class SchemaChecker:
         return True
 
     def _component(self, name: str) -> _Parts | None:
-        """The parts of a component; else the component compiled whole, as one part."""
+        """The parts of a component; one that cannot be split but refers only to whole
+        components is one part, judged by the component compiled whole (`_whole`)."""
         if name not in self._component_parts:
             definition = self.definitions.definition(name)
-            parts = self._split(definition)
-            if parts is None and _references_only_components(definition, self.definitions.components):
-                text = self._whole_text({"$ref": _DEFS_PREFIX + pointers.escape(name)})
-                compiled = _compiled(text) if text is not None else "not JSON"
-                parts = _Parts(compiled) if not isinstance(compiled, str) else None
+            parts = self._split(definition, _reference_holders(definition))
+            if parts is None and _refers_only_to_components(definition, self.definitions.components):
+                parts = _Parts(None, whole_ref=SCHEMA_REF_PREFIX + pointers.escape(name))
             self._component_parts[name] = parts
         return self._component_parts[name]
 
-    def _split(self, converted: Any) -> _Parts | None:
+    def _whole(self, ref: str) -> jsonschema_rs.Validator | str:
+        """A component compiled whole, with all it reaches (kept as any schema's validator)."""
+        return self._validator({"$ref": ref})
+
+    def _split(self, converted: Any, holders: set[int]) -> _Parts | None:
         """A converted schema as its own keywords and the parts of the value its components
-        check; None where it cannot be split."""
+        check; None where it cannot be split. `holders`: the ids of the schema's containers
+        that hold a reference (`_reference_holders`)."""
         if not isinstance(converted, dict) or _ANNOTATIONS_READERS & converted.keys():
             return None
         own = dict(converted)
@@ -165,9 +186,9 @@ class SchemaChecker:
         if isinstance(members, list):
             kept = []
             for member in members:
-                if not _has_reference(member):
+                if not _holds(member, holders):
                     kept.append(member)
-                elif (part := self._split(member)) is not None:
+                elif (part := self._split(member, holders)) is not None:
                     parts.whole.append(part)
                 else:
                     return None
@@ -178,20 +199,21 @@ class SchemaChecker:
         if isinstance(properties, dict):
             own["properties"] = dict(properties)
             for key, subschema in properties.items():
-                if _has_reference(subschema):
-                    part = self._split(subschema)
+                if _holds(subschema, holders):
+                    part = self._split(subschema, holders)
                     if part is None:
                         return None
                     parts.properties[key] = part
                     own["properties"][key] = True
         items = own.get("items")
-        if "prefixItems" not in own and _has_reference(items):
-            part = self._split(items)
+        if "prefixItems" not in own and _holds(items, holders):
+            part = self._split(items, holders)
             if part is None:
                 return None
             parts.items = part
             own["items"] = True
-        if _has_reference(own) or _WHOLE_ONLY & own.keys():
+        # What is left must hold no reference: its meaning would depend on the document.
+        if _WHOLE_ONLY & own.keys() or _reference_holders(own):
             return None
         if own:
             try:
@@ -211,12 +233,6 @@ class SchemaChecker:
         token = ref[len(_DEFS_PREFIX) :]
         name = pointers.unescape(token)
         return name if "/" not in token and name in self.definitions.components else None
-
-    def _whole_text(self, converted: dict[str, Any]) -> str | None:
-        try:
-            return self._text(converted, sorted(self.definitions.closure(converted)))
-        except (TypeError, ValueError):
-            return None
 
     # --- whole --------------------------------------------------------------------------
 
@@ -276,44 +292,66 @@ class _Parts:
     whole: list[str | _Parts] = field(default_factory=list)
     properties: dict[str, _Parts] = field(default_factory=dict)
     items: _Parts | None = None
+    whole_ref: str | None = None  # a component that cannot be split: judged whole, by its reference
 
 
-_REFERENCES = ("$ref", "$dynamicRef", "$recursiveRef")
-_RELOCATING = ("$dynamicRef", "$recursiveRef", "$id", "$anchor", "$dynamicAnchor", "$schema")
+_REFERENCES = frozenset({"$ref", "$dynamicRef", "$recursiveRef"})
+# Keywords that move what a reference means: a component holding one is never compiled alone.
+_RELOCATING = frozenset({"$dynamicRef", "$recursiveRef", "$id", "$anchor", "$dynamicAnchor", "$schema"})
+_CONTAINERS = (dict, list)
 
 
-def _has_reference(node: Any) -> bool:
-    """Whether a converted schema holds a reference keyword anywhere (data values left out)."""
-    return any(key in _REFERENCES for key, _ in _keywords(node))
-
-
-def _references_only_components(node: Any, components: dict[str, Any]) -> bool:
-    """Whether every reference a converted schema holds names a whole component: compiled
-    alone with the components it reaches, it then means what it means inside another."""
-    for key, value in _keywords(node):
-        if key in _RELOCATING:
-            return False
-        if key == "$ref":
-            token = value[len(_DEFS_PREFIX) :] if isinstance(value, str) and value.startswith(_DEFS_PREFIX) else "/"
-            if "/" in token or pointers.unescape(token) not in components:
-                return False
-    return True
-
-
-def _keywords(node: Any) -> Iterator[tuple[str, Any]]:
-    """Every (keyword, value) of the schemas in a converted schema, data values left out;
-    the names of a schema map (`properties`: a property may be called `enum`) are names."""
+def _refers_only_to_components(node: Any, components: dict[str, Any]) -> bool:
+    """Whether every reference keyword of a converted schema names a whole component:
+    compiled alone, with the components it reaches, it then means what it means anywhere."""
     stack: list[tuple[Any, bool]] = [(node, False)]
     while stack:
         current, is_map = stack.pop()
         if isinstance(current, dict):
             for key, value in current.items():
-                if not is_map:
-                    yield key, value
-                if isinstance(value, dict | list) and (is_map or key not in DATA_KEYWORDS):
+                if not is_map and key in _RELOCATING:
+                    return False
+                if not is_map and key == "$ref":
+                    token = (
+                        value[len(_DEFS_PREFIX) :] if isinstance(value, str) and value.startswith(_DEFS_PREFIX) else "/"
+                    )
+                    if "/" in token or pointers.unescape(token) not in components:
+                        return False
+                if isinstance(value, _CONTAINERS) and (is_map or key not in DATA_KEYWORDS):
                     stack.append((value, not is_map and key in SCHEMA_MAPS))
         elif isinstance(current, list):
-            stack.extend((item, False) for item in current if isinstance(item, dict | list))
+            stack.extend((item, False) for item in current if isinstance(item, _CONTAINERS))
+    return True
+
+
+def _holds(node: Any, holders: set[int]) -> bool:
+    return isinstance(node, _CONTAINERS) and id(node) in holders
+
+
+def _reference_holders(root: Any) -> set[int]:
+    """The ids of the containers of a converted schema that hold a reference keyword, in
+    themselves or anywhere below (data values left out; the names of a schema map, such as
+    `properties`, are names: a property may be called `$ref`). One pass over the schema."""
+    visited: list[tuple[Any, int | None, bool]] = []  # (node, its parent's id, holds one itself)
+    stack: list[tuple[Any, int | None, bool]] = [(root, None, False)]  # (node, parent's id, is a map)
+    while stack:
+        node, parent, is_map = stack.pop()
+        direct = False
+        if isinstance(node, dict):
+            for key, value in node.items():
+                direct = direct or (not is_map and key in _REFERENCES)
+                if isinstance(value, _CONTAINERS) and (is_map or key not in DATA_KEYWORDS):
+                    stack.append((value, id(node), not is_map and key in SCHEMA_MAPS))
+        elif isinstance(node, list):
+            stack.extend((item, id(node), False) for item in node if isinstance(item, _CONTAINERS))
+        visited.append((node, parent, direct))
+    holders: set[int] = set()
+    for node, parent, direct in reversed(visited):  # each node after those below it
+        if direct or id(node) in holders:
+            holders.add(id(node))
+            if parent is not None:
+                holders.add(parent)
+    return holders
 
 
 # Small schemas (a parameter's, a string format's) come back in every spec: their
