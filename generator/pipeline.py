@@ -78,8 +78,8 @@ def check_spec(spec: SpecInput) -> list[Diagnostic]:
 @dataclass
 class BuiltModels:
     """Our builder's models of a spec and its warnings (the renamed schemas' among them):
-    their files, rendered and formatted, where the built-in templates render them; else the
-    package, for the IR's turn."""
+    their files, rendered, where the built-in templates render them; else the package, for
+    the IR's turn."""
 
     package: ModelPackage | None
     files: dict[str, bytes]
@@ -162,17 +162,16 @@ def _built_models(
     heading: PackageHeading,
     renamed: dict[str, str],
 ) -> BuiltModels:
-    """Our builder's models, rendered and formatted where the built-in templates render
-    them: they read only the package's heading. Templates of one's own get the IR.
+    """Our builder's models, rendered where the built-in templates render them: they read
+    only the package's heading. Templates of one's own get the IR.
 
     With their warnings, those of the schemas normalization renamed (`renamed`): saying
     where each is written means reading the lines of the file it is in, which is better
     done here than on the IR's way (DigitalOcean's `definitions.yml`: 0.025 s)."""
     package, warnings = build_models(document, locate)
+    rendered = _encoded(render_models(env, heading, package)) if imports_exact(env, MODELS_TEMPLATES) else {}
     warnings = rename_warnings(renamed, locate) + warnings
-    if not imports_exact(env, MODELS_TEMPLATES):
-        return BuiltModels(package, {}, warnings)
-    return BuiltModels(None, formatted(_encoded(render_models(env, heading, package)), check_imports=False), warnings)
+    return BuiltModels(None if rendered else package, rendered, warnings)
 
 
 def previous_spec(package_dir: Path) -> Path | None:
@@ -246,8 +245,8 @@ def _rendered(
         api = datamodel_models.renamed_api(api, made.class_names)
     # The server's route modules, about half the code, are rendered and formatted in a child
     # process while this one renders and hands to ruff the rest (the models, rendered beside
-    # the IR where the built-in templates make them, are handed over formatted); the route
-    # modules are taken last.
+    # the IR where the built-in templates make them, among it); the route modules are taken
+    # last.
     check_code_imports = not imports_exact(env, CODE_TEMPLATES)
     routes = InChild(functools.partial(_formatted_route_modules, env, api, check_code_imports))
     try:
@@ -257,7 +256,9 @@ def _rendered(
             built = loaded.models.result()
             model_warnings = built.warnings
             models = built.files
-            if built.package is not None:  # templates of one's own
+            if built.package is None:
+                formatting.append(formatter.submit(models, check_imports=False))
+            else:  # templates of one's own
                 models = _encoded(render_models(env, api, built.package))
                 formatting.append(formatter.submit(models))
         else:
