@@ -21,6 +21,7 @@ import functools
 import json
 import re
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +60,7 @@ class SchemaChecker:
         self._validators: OrderedDict[int | str, tuple[Any, jsonschema_rs.Validator | str]] = OrderedDict()
         # The parts of each schema asked about (by id, kept with the schema, as above) and
         # of each component (by name); None where a schema cannot be split.
-        self._schema_parts: dict[int, tuple[Any, _Parts | None]] = {}
+        self._schema_parts: dict[int | str, tuple[Any, _Parts | None]] = {}
         self._component_parts: dict[str, _Parts | None] = {}
 
     def release(self) -> None:
@@ -103,9 +104,11 @@ class SchemaChecker:
     def _fits_in_parts(self, schema: dict[str, Any], value: Any) -> bool:
         """Whether `value` fits `schema`, judged part by part; False where the parts cannot
         tell or say it does not (the whole schema then decides)."""
-        known = self._schema_parts.get(id(schema))
+        ref = schema.get("$ref") if len(schema) == 1 else None
+        key: int | str = ref if isinstance(ref, str) else id(schema)  # as for `_validator`
+        known = self._schema_parts.get(key)
         if known is None:
-            known = self._schema_parts[id(schema)] = (schema, self._root_parts(schema))
+            known = self._schema_parts[key] = (schema, self._root_parts(schema))
         parts = known[1]
         return parts is not None and self._fits(parts, value, 0)
 
@@ -213,7 +216,7 @@ class SchemaChecker:
             parts.items = part
             own["items"] = True
         # What is left must hold no reference: its meaning would depend on the document.
-        if _WHOLE_ONLY & own.keys() or _reference_holders(own):
+        if _WHOLE_ONLY & own.keys() or _has_reference(own):
             return None
         if own:
             try:
@@ -304,24 +307,35 @@ _CONTAINERS = (dict, list)
 def _refers_only_to_components(node: Any, components: dict[str, Any]) -> bool:
     """Whether every reference keyword of a converted schema names a whole component:
     compiled alone, with the components it reaches, it then means what it means anywhere."""
+    for key, value in _keywords(node):
+        if key in _RELOCATING:
+            return False
+        if key == "$ref":
+            token = value[len(_DEFS_PREFIX) :] if isinstance(value, str) and value.startswith(_DEFS_PREFIX) else "/"
+            if "/" in token or pointers.unescape(token) not in components:
+                return False
+    return True
+
+
+def _has_reference(node: Any) -> bool:
+    """Whether a converted schema holds a reference keyword anywhere."""
+    return any(key in _REFERENCES for key, _ in _keywords(node))
+
+
+def _keywords(node: Any) -> Iterator[tuple[str, Any]]:
+    """Every (keyword, value) of the schemas in a converted schema, data values left out;
+    the names of a schema map (`properties`: a property may be called `$ref`) are names."""
     stack: list[tuple[Any, bool]] = [(node, False)]
     while stack:
         current, is_map = stack.pop()
         if isinstance(current, dict):
             for key, value in current.items():
-                if not is_map and key in _RELOCATING:
-                    return False
-                if not is_map and key == "$ref":
-                    token = (
-                        value[len(_DEFS_PREFIX) :] if isinstance(value, str) and value.startswith(_DEFS_PREFIX) else "/"
-                    )
-                    if "/" in token or pointers.unescape(token) not in components:
-                        return False
+                if not is_map:
+                    yield key, value
                 if isinstance(value, _CONTAINERS) and (is_map or key not in DATA_KEYWORDS):
                     stack.append((value, not is_map and key in SCHEMA_MAPS))
         elif isinstance(current, list):
             stack.extend((item, False) for item in current if isinstance(item, _CONTAINERS))
-    return True
 
 
 def _holds(node: Any, holders: set[int]) -> bool:
