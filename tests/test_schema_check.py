@@ -3,8 +3,10 @@ every component it refers to would, however it writes that schema's text."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import jsonschema_rs
@@ -190,11 +192,9 @@ def test_part_by_part_judges_as_the_whole_schema(
         assert split.problem(schema, value) == whole.problem(schema, value), (schema, value)
 
 
-def test_part_by_part_compiles_each_component_once() -> None:
-    """Every schema reaching `Pet` through a property or an item: `Pet` is compiled alone,
-    once, not into each of them; and none of them is compiled whole."""
-    components = _components({"type": "string"})
-    checker = SchemaChecker(components, openapi_30=False)
+@contextlib.contextmanager
+def _recording_compiles() -> Iterator[list[str]]:
+    """The JSON text of each schema compiled meanwhile (the shared cache emptied first)."""
     compiled: list[str] = []
     original = schema_check._compile
 
@@ -203,17 +203,26 @@ def test_part_by_part_compiles_each_component_once() -> None:
         return original(text)
 
     schema_check._shared.cache_clear()
+    schema_check._compile = recording
+    try:
+        yield compiled
+    finally:
+        schema_check._compile = original
+
+
+def test_part_by_part_compiles_each_component_once() -> None:
+    """Every schema reaching `Pet` through a property or an item: `Pet` is compiled alone,
+    once, not into each of them; and none of them is compiled whole."""
+    components = _components({"type": "string"})
+    checker = SchemaChecker(components, openapi_30=False)
     wrappers = [
         {"type": "object", "properties": {f"p{index}": {"$ref": "#/components/schemas/Pet"}}} for index in range(20)
     ]
-    try:
-        schema_check._compile = recording
+    with _recording_compiles() as compiled:
         assert all(
             checker.problem(wrapper, {f"p{index}": {"id": 1, "name": "rex"}}) is None
             for index, wrapper in enumerate(wrappers)
         )
-    finally:
-        schema_check._compile = original
     assert not any('"$defs"' in text for text in compiled)
     assert sum('"pattern": "^[a-z]+$"' in text for text in compiled) == 1
 
@@ -231,21 +240,10 @@ def test_a_schema_reaching_many_components_that_cannot_be_split_is_compiled_whol
         }
         components[f"C{count}"] = {"type": "string"}
         checker = SchemaChecker(components, openapi_30=False)
-        compiled: list[str] = []
-        original = schema_check._compile
-
-        def recording(text: str) -> Any:
-            compiled.append(text)
-            return original(text)
-
         schema = {"properties": {"a": {"$ref": "#/components/schemas/C0"}}}
-        schema_check._shared.cache_clear()
-        try:
-            schema_check._compile = recording
+        with _recording_compiles() as compiled:
             assert checker.problem(schema, {"a": None}) is None
             assert checker.problem(schema, {"a": 5}) is not None
-        finally:
-            schema_check._compile = original
         return sum('"$defs"' in text for text in compiled)
 
     # Each component compiled whole, once, and the schema in parts; then the schema whole, to
