@@ -61,7 +61,8 @@ class InChild(Generic[T]):
         return self._work()
 
     def discard(self) -> None:
-        """Stop the child (the caller failed) and reap it. Nothing to do after `result()`."""
+        """Stop the child (the caller failed) and reap it. Nothing to do after `result()`.
+        The child of a pair is stopped with the other's work: that is then done here."""
         child, self._child = self._child, None
         if child is not None:
             child.stop()
@@ -80,13 +81,16 @@ class _Child:
 
     @staticmethod
     def start(works: Sequence[Callable[[], object]]) -> _Child | None:
-        """The child doing `works`, or None where no child can be made (the work is then
-        done here)."""
-        if not hasattr(os, "fork"):
+        """The child doing `works`, or None where no child is made (the work is then done
+        here): where the platform cannot fork, where no file, pipe or process can be had,
+        and inside a child, whose work is already the other core's share (a child of its
+        own would outlive it when it is stopped)."""
+        if not hasattr(os, "fork") or _in_a_child:
             return None
-        files = [tempfile.TemporaryFile() for _ in works]  # noqa: SIM115 - closed by take() or stop()
+        files: list[BinaryIO] = []
         try:
-            progress, told = os.pipe()  # not inherited by the programs this process runs
+            files += [tempfile.TemporaryFile() for _ in works]  # noqa: SIM115 - closed by take() or stop()
+            progress, told = os.pipe()
         except OSError:
             _close(files)
             return None
@@ -144,7 +148,13 @@ def _close(files: Sequence[BinaryIO]) -> None:
         file.close()
 
 
+# True in a forked child: it forks no child of its own (see `_Child.start`).
+_in_a_child = False
+
+
 def _work_and_write(works: Sequence[Callable[[], object]], descriptors: Sequence[int], told: int) -> NoReturn:
+    global _in_a_child  # this process's, from now on
+    _in_a_child = True
     status = 1  # whatever fails, the parent does the work again and meets it itself
     try:
         for work, descriptor in zip(works, descriptors, strict=True):

@@ -174,3 +174,24 @@ def test_a_pair_whose_first_work_fails_in_the_child_does_both_here() -> None:
     first, second = InChild.pair(lambda: work("first"), lambda: work("second"))
     assert (first.result(), second.result()) == ("first", "second")
     assert done_by == ["first", "second"]
+
+
+def test_a_child_forks_no_child_of_its_own() -> None:
+    # A stopped child would leave its own behind; inside one, the work is done in place.
+    assert InChild(lambda: InChild(os.getpid)._child is None).result() is True
+    assert InChild(os.getpid)._child is not None  # here, in the parent, a child is made
+
+
+@pytest.mark.parametrize("path", SPEC_FILES, ids=lambda path: path.stem)
+def test_the_answers_and_models_made_in_place_are_those_made_in_the_child(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = SpecInput(path, path.stem)
+    beside = pipeline.load_spec(spec, models_in=environment())
+    assert beside.models is not None and beside.models._child is not None
+    monkeypatch.delattr(os, "fork")
+    in_place = pipeline.load_spec(spec, models_in=environment())
+    assert in_place.models is not None and in_place.models._child is None
+    assert in_place.api == beside.api
+    assert in_place.diagnostics == beside.diagnostics
+    assert in_place.models.result() == beside.models.result()

@@ -67,15 +67,20 @@ def answer_all(document: dict[str, Any], locate: Callable[[str], Location]) -> A
         warn=lambda pointer, message, kind: warnings.append(warning(locate(pointer), message, kind)),
     )
     answers = {}
-    for path, method in operation_ids(document):
-        tokens = operation_tokens(method)
-        operation = pointers.walk(document["paths"][path], pointers.from_tokens(tokens))
-        responses_at = pointers.join("/paths", path, *tokens, "responses")
-        for status, raw in (operation.get("responses") or {}).items():
-            at = pointers.join(responses_at, status)
-            answer = mock.answer(status, raw, at)
-            if answer is not None:
-                answers[at] = answer
+    try:
+        for path, method in operation_ids(document):
+            tokens = operation_tokens(method)
+            operation = pointers.walk(document["paths"][path], pointers.from_tokens(tokens))
+            responses_at = pointers.join("/paths", path, *tokens, "responses")
+            for status, raw in (operation.get("responses") or {}).items():
+                at = pointers.join(responses_at, status)
+                answer = mock.answer(status, raw, at)
+                if answer is not None:
+                    answers[at] = answer
+    finally:
+        # The validators, now: the mock and its values' maker refer to each other, and a
+        # run keeps the cycle collector off (DigitalOcean's held up to 37 MB).
+        mock.checker.release()
     return Answers(answers, warnings)
 
 

@@ -35,6 +35,9 @@ from generator.validate.json_schema import Definitions, to_json_schema
 _MAX_MESSAGE = 160
 _KEPT_VALIDATORS = 64
 _DEFS_PREFIX = "#/$defs/"
+# A component name a reference spells as it is, with nothing to unescape or decode (a URI
+# reference's `%20`, a pointer's `~1`): parts judge only what such references reach.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
 # Keywords a schema split into parts must not hold outside its parts: a reference, whose
 # target depends on the document it sits in, and what decides on the parts' annotations.
 _WHOLE_ONLY = frozenset(
@@ -42,6 +45,7 @@ _WHOLE_ONLY = frozenset(
 )
 _ANNOTATIONS_READERS = frozenset({"unevaluatedProperties", "unevaluatedItems"})
 _MAX_PART_DEPTH = 200  # parts within parts, along the value: deeper, the whole schema decides
+_MAX_PART_STEPS = 50_000  # parts a value is checked against, at most, before the whole schema decides
 _MAX_WHOLE_COMPONENTS = 8  # components compiled whole a schema may reach and still be split
 
 
@@ -110,7 +114,7 @@ class SchemaChecker:
         if known is None:
             known = self._schema_parts[key] = (schema, self._root_parts(schema))
         parts = known[1]
-        return parts is not None and self._fits(parts, value, 0)
+        return parts is not None and self._fits(parts, value, 0, [_MAX_PART_STEPS])
 
     def _root_parts(self, schema: dict[str, Any]) -> _Parts | None:
         """The parts of a schema asked about; None where it cannot be split. Each component
@@ -133,8 +137,12 @@ class SchemaChecker:
                     return None
         return parts
 
-    def _fits(self, parts: _Parts, value: Any, depth: int) -> bool:
-        if depth > _MAX_PART_DEPTH:
+    def _fits(self, parts: _Parts, value: Any, depth: int, steps: list[int]) -> bool:
+        """Whether `value` fits in parts; False also past `_MAX_PART_DEPTH` or once the
+        `steps` left run out (components that each reach the next twice would take steps
+        that double with each one): the whole schema then decides."""
+        steps[0] -= 1
+        if depth > _MAX_PART_DEPTH or steps[0] < 0:
             return False
         try:
             if parts.own is not None and not parts.own.is_valid(value):
@@ -146,14 +154,14 @@ class SchemaChecker:
             return False
         for whole in parts.whole:
             found = self._component(whole) if isinstance(whole, str) else whole
-            if found is None or not self._fits(found, value, depth + 1):
+            if found is None or not self._fits(found, value, depth + 1, steps):
                 return False
         if parts.properties and isinstance(value, dict):
             for key, part in parts.properties.items():
-                if key in value and not self._fits(part, value[key], depth + 1):
+                if key in value and not self._fits(part, value[key], depth + 1, steps):
                     return False
         if parts.items is not None and isinstance(value, list):
-            return all(self._fits(parts.items, item, depth + 1) for item in value)
+            return all(self._fits(parts.items, item, depth + 1, steps) for item in value)
         return True
 
     def _component(self, name: str) -> _Parts | None:
@@ -196,7 +204,7 @@ class SchemaChecker:
                 else:
                     return None
             own["allOf"] = kept
-            if not kept:
+            if members and not kept:  # an empty allOf of its own is left to the validator, which refuses it
                 del own["allOf"]
         properties = own.get("properties")
         if isinstance(properties, dict):
@@ -234,8 +242,7 @@ class SchemaChecker:
         if not isinstance(ref, str) or not ref.startswith(_DEFS_PREFIX):
             return None
         token = ref[len(_DEFS_PREFIX) :]
-        name = pointers.unescape(token)
-        return name if "/" not in token and name in self.definitions.components else None
+        return token if _PLAIN_NAME.fullmatch(token) and token in self.definitions.components else None
 
     # --- whole --------------------------------------------------------------------------
 
@@ -311,8 +318,8 @@ def _refers_only_to_components(node: Any, components: dict[str, Any]) -> bool:
         if key in _RELOCATING:
             return False
         if key == "$ref":
-            token = value[len(_DEFS_PREFIX) :] if isinstance(value, str) and value.startswith(_DEFS_PREFIX) else "/"
-            if "/" in token or pointers.unescape(token) not in components:
+            token = value[len(_DEFS_PREFIX) :] if isinstance(value, str) and value.startswith(_DEFS_PREFIX) else ""
+            if not _PLAIN_NAME.fullmatch(token) or token not in components:
                 return False
     return True
 

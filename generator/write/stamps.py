@@ -58,6 +58,9 @@ def _installed_versions() -> dict[str, str]:
             continue
         for name in names:
             if name.endswith(".dist-info"):
+                # `{name}-{version}`, the name's own hyphens written as underscores (the wheel
+                # standard); a folder named otherwise names some other version, and its tool
+                # is read through importlib.metadata.
                 project, _, version = name.removesuffix(".dist-info").partition("-")
                 found.setdefault(_project(project), version)
     return found
