@@ -47,7 +47,7 @@ from generator.ir.request_ids import request_id_headers
 from generator.ir.schema_check import SchemaChecker
 from generator.ir.types import python_type
 from generator.ir.webhooks import build_webhooks
-from generator.load.bundle import Bundle, operation_tokens
+from generator.load.bundle import Bundle, operation_at
 from generator.media_types import Encoding, preferred_media_type
 from generator.normalize.normalize import operation_ids
 from generator.schemas import ref_name
@@ -284,10 +284,7 @@ class _Builder:
         operations: list[Operation] = []
         used_schemes: set[str] = set()
         for (path, method), method_name in zip(keys, method_names, strict=True):
-            item = self.document["paths"][path]
-            tokens = operation_tokens(method)
-            operation = pointers.walk(item, pointers.from_tokens(tokens))
-            at = pointers.join("/paths", path, *tokens)
+            item, operation, at = operation_at(self.document, path, method)
             security = operation.get("security", global_security) or []
             schemes = tuple(
                 dict.fromkeys(name for requirement in security if isinstance(requirement, dict) for name in requirement)
@@ -651,14 +648,12 @@ class _Builder:
         """The response `raw` of `status`, written at `at`. Where the mock answers it with a
         checked example (see `mock_data.answered`), the example is left out: `with_answers`
         adds it."""
-        response, _, media_type = response_media(self.document, raw, at)
+        response, _, media_type, media = response_media(self.document, raw, at)
         code = int(status) if status.isdigit() else None
         description = str(response.get("description", ""))
         if media_type is None:
             return Response(status, code, description, None, None, None, naming.exception_name(status))
         encoding = Encoding.of(media_type)
-        media = response["content"][media_type]
-        media = media if isinstance(media, dict) else {}
         success = status.startswith("2")
         if encoding not in (Encoding.JSON, Encoding.EVENTS):
             # Downloads: the success value is the raw bytes (or text); an error keeps its text.

@@ -29,7 +29,7 @@ from generator import pointers
 from generator.diagnostics import Diagnostic, Location, warning
 from generator.ir.examples import NOTHING, Synthesizer
 from generator.ir.schema_check import SchemaChecker
-from generator.load.bundle import operation_tokens
+from generator.load.bundle import operation_at
 from generator.media_types import Encoding, preferred_media_type
 from generator.normalize.normalize import operation_ids
 
@@ -69,9 +69,8 @@ def answer_all(document: dict[str, Any], locate: Callable[[str], Location]) -> A
     answers = {}
     try:
         for path, method in operation_ids(document):
-            tokens = operation_tokens(method)
-            operation = pointers.walk(document["paths"][path], pointers.from_tokens(tokens))
-            responses_at = pointers.join("/paths", path, *tokens, "responses")
+            _, operation, operation_pointer = operation_at(document, path, method)
+            responses_at = pointers.join(operation_pointer, "responses")
             for status, raw in (operation.get("responses") or {}).items():
                 at = pointers.join(responses_at, status)
                 answer = mock.answer(status, raw, at)
@@ -84,12 +83,16 @@ def answer_all(document: dict[str, Any], locate: Callable[[str], Location]) -> A
     return Answers(answers, warnings)
 
 
-def response_media(document: dict[str, Any], raw: Any, at: str) -> tuple[dict[str, Any], str, str | None]:
-    """A response (its `$ref` followed), where it is written, and the media type the
-    generated code speaks of its content (None: it has no content)."""
+def response_media(
+    document: dict[str, Any], raw: Any, at: str
+) -> tuple[dict[str, Any], str, str | None, dict[str, Any]]:
+    """A response (its `$ref` followed), where it is written, the media type the generated
+    code speaks of its content (None: it has no content) and that media type's object."""
     response, at = resolved(document, raw, at)
     response = response if isinstance(response, dict) else {}
-    return response, at, preferred_media_type(response.get("content") or {})
+    media_type = preferred_media_type(response.get("content") or {})
+    media = response["content"][media_type] if media_type is not None else None
+    return response, at, media_type, media if isinstance(media, dict) else {}
 
 
 def answered(status: str, encoding: Encoding, media: dict[str, Any]) -> bool:
@@ -133,12 +136,10 @@ class MockData:
     def answer(self, status: str, raw: Any, at: str) -> Answer | None:
         """The answer to the response `raw` of `status`, written at `at`; None where the mock
         answers it with no checked example (see `answered`)."""
-        response, at, media_type = response_media(self.document, raw, at)
+        _, at, media_type, media = response_media(self.document, raw, at)
         if media_type is None:
             return None
         encoding = Encoding.of(media_type)
-        media = response["content"][media_type]
-        media = media if isinstance(media, dict) else {}
         if not answered(status, encoding, media):
             return None
         media_at = pointers.join(at, "content", media_type)

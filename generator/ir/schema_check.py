@@ -21,7 +21,6 @@ import functools
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,11 +29,10 @@ import jsonschema_rs
 from generator import pointers
 from generator.schemas import SCHEMA_REF_PREFIX
 from generator.traverse import DATA_KEYWORDS, SCHEMA_MAPS
-from generator.validate.json_schema import Definitions, to_json_schema
+from generator.validate.json_schema import DEFS_PREFIX, Definitions, keywords, to_json_schema
 
 _MAX_MESSAGE = 160
 _KEPT_VALIDATORS = 64
-_DEFS_PREFIX = "#/$defs/"
 # A component name a reference spells as it is, with nothing to unescape or decode (a URI
 # reference's `%20`, a pointer's `~1`): parts judge only what such references reach.
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
@@ -239,9 +237,9 @@ class SchemaChecker:
 
     def _component_name(self, ref: Any) -> str | None:
         """The component a `$ref` names as a whole (`#/$defs/Name`), if there is one."""
-        if not isinstance(ref, str) or not ref.startswith(_DEFS_PREFIX):
+        if not isinstance(ref, str) or not ref.startswith(DEFS_PREFIX):
             return None
-        token = ref[len(_DEFS_PREFIX) :]
+        token = ref[len(DEFS_PREFIX) :]
         return token if _PLAIN_NAME.fullmatch(token) and token in self.definitions.components else None
 
     # --- whole --------------------------------------------------------------------------
@@ -314,11 +312,11 @@ _CONTAINERS = (dict, list)
 def _refers_only_to_components(node: Any, components: dict[str, Any]) -> bool:
     """Whether every reference keyword of a converted schema names a whole component:
     compiled alone, with the components it reaches, it then means what it means anywhere."""
-    for key, value in _keywords(node):
+    for key, value in keywords(node):
         if key in _RELOCATING:
             return False
         if key == "$ref":
-            token = value[len(_DEFS_PREFIX) :] if isinstance(value, str) and value.startswith(_DEFS_PREFIX) else ""
+            token = value[len(DEFS_PREFIX) :] if isinstance(value, str) and value.startswith(DEFS_PREFIX) else ""
             if not _PLAIN_NAME.fullmatch(token) or token not in components:
                 return False
     return True
@@ -326,23 +324,7 @@ def _refers_only_to_components(node: Any, components: dict[str, Any]) -> bool:
 
 def _has_reference(node: Any) -> bool:
     """Whether a converted schema holds a reference keyword anywhere."""
-    return any(key in _REFERENCES for key, _ in _keywords(node))
-
-
-def _keywords(node: Any) -> Iterator[tuple[str, Any]]:
-    """Every (keyword, value) of the schemas in a converted schema, data values left out;
-    the names of a schema map (`properties`: a property may be called `$ref`) are names."""
-    stack: list[tuple[Any, bool]] = [(node, False)]
-    while stack:
-        current, is_map = stack.pop()
-        if isinstance(current, dict):
-            for key, value in current.items():
-                if not is_map:
-                    yield key, value
-                if isinstance(value, _CONTAINERS) and (is_map or key not in DATA_KEYWORDS):
-                    stack.append((value, not is_map and key in SCHEMA_MAPS))
-        elif isinstance(current, list):
-            stack.extend((item, False) for item in current if isinstance(item, _CONTAINERS))
+    return any(key in _REFERENCES for key, _ in keywords(node))
 
 
 def _holds(node: Any, holders: set[int]) -> bool:

@@ -42,6 +42,13 @@ def operation_tokens(method: str) -> tuple[str, ...]:
     return (method,) if method in HTTP_METHODS else (ADDITIONAL_OPERATIONS, method)
 
 
+def operation_at(document: dict[str, Any], path: str, method: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The path item of `path`, its operation of `method` and that operation's pointer."""
+    item: dict[str, Any] = document["paths"][path]
+    tokens = operation_tokens(method)
+    return item, pointers.walk(item, pointers.from_tokens(tokens)), pointers.join("/paths", path, *tokens)
+
+
 def operations_of(path_item: Any) -> list[tuple[str, dict[str, Any]]]:
     """(method, operation) of a path item: its fixed fields, then 3.2's `additionalOperations`
     under the method name they are written with (`LINK`)."""

@@ -9,6 +9,7 @@ more. References point at `#/$defs/<class name>`; OpenAPI 3.0's `nullable` and b
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from generator import pointers
@@ -18,6 +19,7 @@ from generator.traverse import DATA_KEYWORDS, SCHEMA_MAPS
 # OpenAPI keywords that mean nothing to a JSON Schema validator.
 _DROPPED = frozenset({"nullable", "discriminator", "xml", "externalDocs", "example"})
 _COMPOSING = ("$ref", "allOf", "oneOf", "anyOf", "not")
+DEFS_PREFIX = "#/$defs/"  # where a converted schema's references point: its components
 
 
 def to_json_schema(schema: Any, *, openapi_30: bool) -> Any:
@@ -31,7 +33,7 @@ def to_json_schema(schema: Any, *, openapi_30: bool) -> Any:
         if key in DATA_KEYWORDS:
             converted[key] = value
         elif key == "$ref" and isinstance(value, str) and value.startswith(SCHEMA_REF_PREFIX):
-            converted[key] = "#/$defs/" + value[len(SCHEMA_REF_PREFIX) :]
+            converted[key] = DEFS_PREFIX + value[len(SCHEMA_REF_PREFIX) :]
         elif key not in _DROPPED and not key.startswith("x-"):
             converted[key] = to_json_schema(value, openapi_30=openapi_30) if isinstance(value, dict | list) else value
     _apply_discriminator(schema, converted)
@@ -56,15 +58,15 @@ def _apply_discriminator(original: dict[str, Any], converted: dict[str, Any]) ->
     if not isinstance(name, str) or not isinstance(mapping, dict):
         return
     choices = {
-        str(value): "#/$defs/" + target[len(SCHEMA_REF_PREFIX) :]
+        str(value): DEFS_PREFIX + target[len(SCHEMA_REF_PREFIX) :]
         for value, target in mapping.items()
         if isinstance(target, str) and target.startswith(SCHEMA_REF_PREFIX)
     }
     chosen = set(choices.values())
     for member in members:  # members the mapping leaves out are named by their own name
         ref = member.get("$ref") if isinstance(member, dict) else None
-        if isinstance(ref, str) and ref.startswith("#/$defs/") and ref not in chosen:
-            choices[ref[len("#/$defs/") :]] = ref
+        if isinstance(ref, str) and ref.startswith(DEFS_PREFIX) and ref not in chosen:
+            choices[ref[len(DEFS_PREFIX) :]] = ref
     if not choices:
         return
     del converted[combinator]
@@ -96,9 +98,6 @@ def _convert_30(original: dict[str, Any], converted: dict[str, Any]) -> dict[str
     if isinstance(converted.get("enum"), list) and None not in converted["enum"]:
         converted["enum"] = [*converted["enum"], None]
     return converted
-
-
-_DEFS_PREFIX = "#/$defs/"
 
 
 class Definitions:
@@ -142,17 +141,24 @@ class Definitions:
 
 def references(converted: Any) -> set[str]:
     """The components a converted schema names in its `$ref`s (data values left out)."""
-    names = set()
+    return {
+        pointers.unescape(value[len(DEFS_PREFIX) :].split("/", 1)[0])
+        for key, value in keywords(converted)
+        if key == "$ref" and isinstance(value, str) and value.startswith(DEFS_PREFIX)
+    }
+
+
+def keywords(converted: Any) -> Iterator[tuple[str, Any]]:
+    """Every (keyword, value) of the schemas in a converted schema, data values left out;
+    the names of a schema map (`properties`: a property may be called `$ref`) are names."""
     stack: list[tuple[Any, bool]] = [(converted, False)]
     while stack:
         node, is_map = stack.pop()
-        if isinstance(node, list):
-            stack.extend((item, False) for item in node)
-        elif isinstance(node, dict):
-            ref = node.get("$ref")
-            if not is_map and isinstance(ref, str) and ref.startswith(_DEFS_PREFIX):
-                names.add(pointers.unescape(ref[len(_DEFS_PREFIX) :].split("/", 1)[0]))
+        if isinstance(node, dict):
             for key, value in node.items():
-                if is_map or key not in DATA_KEYWORDS:
+                if not is_map:
+                    yield key, value
+                if isinstance(value, dict | list) and (is_map or key not in DATA_KEYWORDS):
                     stack.append((value, not is_map and key in SCHEMA_MAPS))
-    return names
+        elif isinstance(node, list):
+            stack.extend((item, False) for item in node if isinstance(item, dict | list))
