@@ -275,3 +275,17 @@ def test_components_that_each_reach_the_next_twice_are_judged_within_bounded_ste
     assert checker.problem({"$ref": "#/components/schemas/C0"}, "x") is None
     assert checker.problem({"$ref": "#/components/schemas/C0"}, 5) is not None
     assert visits <= 2 * (schema_check._MAX_PART_STEPS + 1)
+
+
+@pytest.mark.parametrize("name", ["My Pet", "a%41", "caf\u00e9", "x#y", "a~1b"])
+def test_a_component_whose_name_a_reference_must_escape_is_judged_whole(name: str) -> None:
+    """A name a reference spells with escapes (a space, `%`, `#`, a pointer's `~`) is left
+    to the whole schema, whatever it makes of it: parts never read such a reference."""
+    components = {name: {"type": "string"}}
+    schema = {"properties": {"a": {"$ref": f"#/components/schemas/{name}"}}}
+    split = SchemaChecker(components, openapi_30=False)
+    whole = SchemaChecker(components, openapi_30=False)
+    whole._fits_in_parts = lambda schema, value: False  # type: ignore[method-assign]
+    for value in ({"a": "x"}, {"a": 5}, {}):
+        assert split.problem(schema, value) == whole.problem(schema, value)
+    assert split._schema_parts[id(schema)][1] is None
