@@ -252,6 +252,12 @@ def _rendered(
     try:
         code = _encoded(render_code(env, api, route_modules=False))
         formatting = [formatter.submit(code, check_code_imports)]
+        # What the models do not feed comes first: the models' process is seldom done yet.
+        data = {**data_files(api, loaded.spec_json), **runtime_files(api)}
+        changes = _changes(earlier.result(), loaded) if earlier is not None else []
+        history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
+        readme = _encoded(render_readme(env, api, history))
+        formatting.append(formatter.submit(readme, check_imports=False))  # its Python examples; ruff lints no Markdown
         if loaded.models is not None:
             built = loaded.models.result()
             model_warnings = built.warnings
@@ -265,12 +271,7 @@ def _rendered(
             models = _encoded(render_models_package(env, api, made.package))
             models[f"{api.package}/models/{datamodel_models.MODULE}.py"] = made.code.encode("utf-8")
             formatting.append(formatter.submit(models))  # datamodel-code-generator's module: imports checked
-        files = {**code, **models, **data_files(api, loaded.spec_json), **runtime_files(api)}
-        changes = _changes(earlier.result(), loaded) if earlier is not None else []
-        history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
-        readme = _encoded(render_readme(env, api, history))
-        formatting.append(formatter.submit(readme, check_imports=False))  # its Python examples; ruff lints no Markdown
-        files.update(readme)
+        files = {**code, **models, **data, **readme}
         if history:
             files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
         files.update(routes.result())
