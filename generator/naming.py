@@ -12,7 +12,7 @@ import builtins
 import keyword
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from generator.assets import RUNTIME_DIR, TEMPLATES_DIR
 
@@ -189,13 +189,15 @@ def exception_name(status: str) -> str:
     return _EXCEPTIONS_BY_STATUS.get(status, "ApiStatusError")
 
 
-def unique(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
-    """The names in order, later duplicates (and names in `taken`) suffixed _2, _3, ..."""
-    used = set(taken)
+def unique(names: Iterable[str], taken: Container[str] = ()) -> list[str]:
+    """The names in order, later duplicates (and names in `taken`) suffixed _2, _3, ...
+
+    `taken` is only asked about, never copied: a model's name is found among thousands."""
+    used: set[str] = set()
     result: list[str] = []
     for name in names:
         candidate, counter = name, 1
-        while candidate in used:
+        while candidate in used or candidate in taken:
             counter += 1
             # Class names read best as Pet2; snake_case names as page_size_2.
             candidate = f"{name}{counter}" if name[:1].isupper() else f"{name.rstrip('_') or name}_{counter}"

@@ -14,6 +14,7 @@ After this, the templates and `generator.render.model_builder` agree on one name
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -99,18 +100,25 @@ def _hoist_body_schemas(document: dict[str, Any], schemas: dict[str, Any]) -> No
     ids = operation_ids(document)
     for path, item in _path_items(document):
         for method, operation in operations_of(item):
-            stem = naming.pascal_case(ids[(path, method)])
+            operation_id = ids[(path, method)]
             body = operation.get("requestBody")
             if isinstance(body, dict):
-                _hoist_content(body.get("content"), f"{stem}Request", schemas)
+                _hoist_content(body.get("content"), functools.partial(_body_name, operation_id, "", "Request"), schemas)
             responses = operation.get("responses")
             if isinstance(responses, dict):
                 successes = [s for s in responses if s.startswith("2")]
                 for status, response in responses.items():
                     if not isinstance(response, dict):
                         continue
-                    suffix = "" if status.startswith("2") and len(successes) == 1 else naming.pascal_case(status)
-                    _hoist_content(response.get("content"), f"{stem}{suffix}Response", schemas)
+                    shown = "" if status.startswith("2") and len(successes) == 1 else status
+                    name = functools.partial(_body_name, operation_id, shown, "Response")
+                    _hoist_content(response.get("content"), name, schemas)
+
+
+def _body_name(stem: str, status: str, kind: str) -> str:
+    """`UpdateCustomerRequest`, `UpdateCustomer404Response`: spelt only for a body that
+    needs a model (most are references already)."""
+    return f"{naming.pascal_case(stem)}{naming.pascal_case(status) if status else ''}{kind}"
 
 
 def _hoist_webhook_schemas(document: dict[str, Any], schemas: dict[str, Any]) -> None:
@@ -124,24 +132,29 @@ def _hoist_webhook_schemas(document: dict[str, Any], schemas: dict[str, Any]) ->
         for _, operation in operations_of(item):
             body = operation.get("requestBody") if isinstance(operation, dict) else None
             if isinstance(body, dict):
-                _hoist_content(body.get("content"), f"{naming.pascal_case(str(name))}Event", schemas)
+                _hoist_content(body.get("content"), functools.partial(_body_name, str(name), "", "Event"), schemas)
 
 
-def _hoist_content(content: Any, name: str, schemas: dict[str, Any]) -> None:
+def _hoist_content(content: Any, name: Callable[[], str], schemas: dict[str, Any]) -> None:
+    """Each inline schema of `content` that needs a model becomes a component, named by
+    `name()` (asked only then)."""
     if not isinstance(content, dict):
         return
     for media_type, media in content.items():
         if not isinstance(media, dict):
             continue
-        key, model_name = "schema", name
-        if Encoding.of(media_type) is Encoding.EVENTS:
+        encoding = Encoding.of(media_type)
+        key = "schema"
+        if encoding is Encoding.EVENTS:
             # Each event's data: `itemSchema` (OpenAPI 3.2), else `schema`; `WatchJobsEvent`.
             key = "itemSchema" if "itemSchema" in media else "schema"
-            model_name = name.removesuffix("Response") + "Event"
-        elif not Encoding.of(media_type).has_fields:
+        elif not encoding.has_fields:
             continue
         schema = media.get(key)
         if _needs_model(schema):
+            model_name = name()
+            if encoding is Encoding.EVENTS:
+                model_name = model_name.removesuffix("Response") + "Event"
             unique_name = naming.unique([model_name], taken=schemas)[0]
             schemas[unique_name] = schema
             media[key] = {"$ref": SCHEMA_REF_PREFIX + pointers.escape(unique_name)}
