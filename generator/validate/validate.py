@@ -366,33 +366,37 @@ def _schema_nodes(document: dict[str, Any], *, having: str | None = None) -> Ite
     stack: list[_WalkEntry] = [(document, False, None, None)]
     while stack:
         entry = stack.pop()
-        node, is_schema, _, _ = entry
+        node, is_schema = entry[0], entry[1]
+        kind = type(node)
         children: list[_WalkEntry] = []
-        if isinstance(node, dict):
-            if is_schema and (having is None or having in node):
+        if kind is dict and is_schema:
+            if having is None or having in node:
                 yield _tokens(entry), node
             for key, value in node.items():
-                if not isinstance(value, _CONTAINERS):
+                if type(value) not in _CONTAINERS:
                     continue  # a string or number holds no schema
-                if is_schema and key in SCHEMA_MAPS and isinstance(value, dict):
-                    holder = (value, False, key, entry)
-                    children.extend((v, True, k, holder) for k, v in value.items() if isinstance(v, _CONTAINERS))
-                elif is_schema:
-                    # Inside a schema, data keywords hold values, not schemas: not walked.
-                    if key not in _SCHEMA_DATA_KEYWORDS:
-                        children.append((value, True, key, entry))
-                elif key in ("example", "examples") or key.startswith("x-"):
+                if key in SCHEMA_MAPS and type(value) is dict:
+                    children += _members(value, key, entry)
+                elif key not in _SCHEMA_DATA_KEYWORDS:  # data keywords hold values, not schemas
+                    children.append((value, True, key, entry))
+        elif kind is dict:
+            for key, value in node.items():
+                if type(value) not in _CONTAINERS or key in ("example", "examples") or key.startswith("x-"):
                     continue  # example payloads and extensions hold no schemas
-                elif key == "schemas" and isinstance(value, dict) and _is_components(entry):
-                    holder = (value, False, key, entry)
-                    children.extend((v, True, k, holder) for k, v in value.items() if isinstance(v, _CONTAINERS))
+                if key == "schemas" and type(value) is dict and _is_components(entry):
+                    children += _members(value, key, entry)
                 else:
-                    children.append((value, key in ("schema", "itemSchema"), key, entry))
-        elif isinstance(node, list):
-            children = [
-                (item, is_schema, index, entry) for index, item in enumerate(node) if isinstance(item, _CONTAINERS)
-            ]
-        stack.extend(reversed(children))  # popped in document order
+                    children.append((value, key == "schema" or key == "itemSchema", key, entry))
+        elif kind is list:
+            children = [(item, is_schema, index, entry) for index, item in enumerate(node) if type(item) in _CONTAINERS]
+        children.reverse()
+        stack += children  # popped in document order
+
+
+def _members(schemas: dict[str, Any], key: str, parent: _WalkEntry) -> list[_WalkEntry]:
+    """The walk's entries of a map of schemas (`properties`, `components/schemas`)."""
+    holder = (schemas, False, key, parent)
+    return [(schema, True, name, holder) for name, schema in schemas.items() if type(schema) in _CONTAINERS]
 
 
 def _is_components(entry: _WalkEntry) -> bool:
@@ -410,7 +414,7 @@ def _tokens(entry: _WalkEntry) -> Tokens:
     return tuple(reversed(tokens))
 
 
-_CONTAINERS = (dict, list)
+_CONTAINERS = frozenset({dict, list})  # by exact type: the parsers make nothing else
 
 
 # Schema keywords whose values are data (or names), never schemas.
