@@ -246,23 +246,28 @@ def generate(
         return EXIT_PROBLEMS
     for spec in current:
         print(f"{spec.name}: unchanged", flush=True)
+    # Imported here (rendering has imported it): at the top, it would delay reading ahead.
+    from concurrent.futures import ThreadPoolExecutor
+
     # Every package is staged beside its target before any is swapped in: a failure while
-    # writing one leaves all of them as they were.
+    # writing one leaves all of them as they were. The stamps' digests are hashed meanwhile.
     staged: list[writer.Staged | None] = []
-    try:
-        for package in packages:
-            target = out_dir / package.spec.name
-            staged.append(writer.stage(target, package.files, stamps.outputs(target)))
-    except BaseException:
-        writer.discard(filter(None, staged))
-        raise
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stamps") as hashing:
+        hashed = [hashing.submit(stamps.digests, package.files, template_dirs) for package in packages]
+        try:
+            for package in packages:
+                target = out_dir / package.spec.name
+                staged.append(writer.stage(target, package.files, stamps.outputs(target)))
+        except BaseException:
+            writer.discard(filter(None, staged))
+            raise
     written = 0
-    for package, staging in zip(packages, staged, strict=True):
+    for package, staging, digests in zip(packages, staged, hashed, strict=True):
         target = out_dir / package.spec.name
         changes = staging.changes if staging else []
         if staging:
             writer.swap_in(staging)
-        stamps.record(package.spec.path, package.sources, target, package.files, template_dirs, variant)
+        stamps.record(package.spec.path, package.sources, target, digests.result(), variant)
         written += len(changes)
         api = f"; API: {_api_summary(package.changes)}" if package.changes else ""
         took = f" in {time.perf_counter() - started:.2f}s" if one_line else ""
