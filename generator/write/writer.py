@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -137,7 +136,7 @@ def _make_sibling(target: Path, kind: str) -> Path:
     if not parent.is_dir():
         raise WriteError(f"{parent} is not a directory")
     while True:
-        sibling = parent / f".{target.name}{kind}{secrets.token_hex(4)}"
+        sibling = parent / f".{target.name}{kind}{os.urandom(4).hex()}"
         try:
             sibling.mkdir()
         except FileExistsError:
