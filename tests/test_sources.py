@@ -51,3 +51,55 @@ def test_bad_json_names_its_line() -> None:
         parse_text(Path("spec.json"), '{\n  "a": 1,\n  }\n')
     assert caught.value.diagnostics[0].location.line == 3
     assert "invalid JSON" in caught.value.diagnostics[0].message
+
+
+# --- the line of a top-level key, from the text alone ------------------------------------
+
+
+def _read_ahead_style(text: str, name: str = "a.yaml") -> list[tuple[int | None, int | None]]:
+    """Each top-level key's line as a file parsed without lines finds it, and as the full
+    reading with lines does."""
+    lazy = parse_text(Path(name), text, lines=False)
+    full = parse_text(Path(name), text)
+    assert lazy.text is not None and isinstance(lazy.data, dict)
+    return [(lazy.line_of(f"/{key}"), full.line_of(f"/{key}")) for key in lazy.data]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# a comment\n---\nfirst: 1\n'quoted': {a: 1}\n\"double\":\n  - x\nplain:  # c\n  nested: 2\n",
+        "%YAML 1.2\n---\nblock: |\n  first: 1\n  plain: 2\nfirst: 3\nplain: 4\n",
+        # A flow mapping at the top: its keys may be on any column, so the file is read again.
+        "{first: 1,\nsecond: {\nfirst: 2}}\n",
+        # A line at column 0 inside a quoted string names the key too: read again.
+        'a: "one\nb: two"\nb: 3\n',
+    ],
+)
+def test_a_top_level_keys_line_from_the_text_is_the_line_reading_finds(text: str) -> None:
+    for fast, full in _read_ahead_style(text):
+        assert fast == full
+
+
+def test_a_top_level_keys_line_is_found_without_reading_the_file_again() -> None:
+    source = parse_text(Path("a.yaml"), "one: 1\n# two: 2\ntwo:\n  three: 3\n", lines=False)
+    assert source.line_of("/two") == 3
+    assert source.text is not None  # not read again
+    assert source.line_of("/two/three") == 4  # deeper: read again
+
+
+def test_every_top_level_key_of_digitalocean_is_found_on_its_line() -> None:
+    from tests.support import CORPUS
+
+    folder = CORPUS / "digitalocean"
+    if not folder.is_dir():
+        pytest.skip(f"the published specs are not in {CORPUS} (../shared/corpus)")
+    checked = 0
+    for path in sorted(folder.rglob("*.yml")) + sorted(folder.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if not isinstance(parse_text(path, text, lines=False).data, dict):
+            continue
+        for fast, full in _read_ahead_style(text, path.name):
+            assert fast == full, path
+            checked += 1
+    assert checked > 1_000

@@ -373,6 +373,12 @@ class SourceFile:
 
     def line_of(self, pointer: str) -> int | None:
         """The line of the deepest node on `pointer` that this file knows the line of."""
+        if self.text is not None and self.path.suffix.lower() != ".json":
+            tokens = pointers.split(pointer)
+            if len(tokens) == 1:
+                found = _top_level_key_line(self.text, tokens[0])
+                if found is not None:
+                    return found
         node = self._tree_with_lines()
         line: int | None = 1 if self.key_lines or self.item_lines else None
         for token in pointers.split(pointer):
@@ -390,6 +396,29 @@ class SourceFile:
 
     def location(self, pointer: str) -> Location:
         return Location(self.display, pointer, self.line_of(pointer))
+
+
+# A YAML file whose top level is a block mapping: its first line of content is not a flow
+# collection. Comments, directives and the document marker may come before.
+_BLOCK_ROOT = re.compile(rb"(?:[ \t]*(?:#[^\n]*)?\r?\n|%[^\n]*\n|---[ \t]*\r?\n)*[ \t]*(?!---)[^{\[\s]")
+
+
+def _top_level_key_line(text: str | bytes, key: str) -> int | None:
+    """The line of a top-level key of a YAML file, from its text alone, where that is sure:
+    the top level is a block mapping, whose keys are the lines that start at column 0, and
+    one such line (plain or quoted) names `key`. None otherwise: the file is then read again.
+
+    A schema a multi-file spec renames is a top-level key of a large file, and reading all
+    of it again to say where costs 0.03 s (DigitalOcean's `definitions.yml`)."""
+    content = text.encode("utf-8") if isinstance(text, str) else text
+    if not key or not _BLOCK_ROOT.match(content):
+        return None
+    name = re.escape(key.encode("utf-8"))
+    keys = re.finditer(rb"(?m)^(?:%s|\"%s\"|'%s')[ \t]*:(?=[ \t\r\n]|$)" % (name, name, name), content)
+    first, second = next(keys, None), next(keys, None)
+    if first is None or second is not None:
+        return None
+    return content.count(b"\n", 0, first.start()) + 1
 
 
 def parse_text(path: Path, text: str, budget: Budget | None = None, *, lines: bool = True) -> SourceFile:
