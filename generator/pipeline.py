@@ -77,8 +77,7 @@ def check_spec(spec: SpecInput) -> list[Diagnostic]:
 
 @dataclass
 class BuiltModels:
-    """Our builder's models of a spec and its warnings (the renamed schemas' among them):
-    their files, rendered, where the built-in templates render them; else the package, for
+    """Our builder's models of a spec and its warnings: their files, rendered, where the built-in templates render them; else the package, for
     the IR's turn."""
 
     package: ModelPackage | None
@@ -129,9 +128,9 @@ def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None) -
     models: InChild[BuiltModels] | None = None
     if models_in is not None:
         heading = package_heading(document, spec.name, source)
-        build = functools.partial(_built_models, models_in, document, loaded.locate, heading, renamed)
+        build = functools.partial(_built_models, models_in, document, loaded.locate, heading)
         answers, models = InChild.pair(answer, build)
-        told: list[Diagnostic] = []  # the renames, by the models' process (see `_built_models`)
+        told: list[Diagnostic] = []  # the renames: while the models are awaited (see `_rendered`)
     else:
         answers = InChild(answer)
         told = rename_warnings(renamed, loaded.locate)
@@ -160,17 +159,11 @@ def _built_models(
     document: dict[str, Any],
     locate: Callable[[str], Location],
     heading: PackageHeading,
-    renamed: dict[str, str],
 ) -> BuiltModels:
     """Our builder's models, rendered where the built-in templates render them: they read
-    only the package's heading. Templates of one's own get the IR.
-
-    With their warnings, those of the schemas normalization renamed (`renamed`): saying
-    where each is written means reading the lines of the file it is in, which is better
-    done here than on the IR's way (DigitalOcean's `definitions.yml`: 0.025 s)."""
+    only the package's heading. Templates of one's own get the IR."""
     package, warnings = build_models(document, locate)
     rendered = _encoded(render_models(env, heading, package)) if imports_exact(env, MODELS_TEMPLATES) else {}
-    warnings = rename_warnings(renamed, locate) + warnings
     return BuiltModels(None if rendered else package, rendered, warnings)
 
 
@@ -259,8 +252,10 @@ def _rendered(
         readme = _encoded(render_readme(env, api, history))
         formatting.append(formatter.submit(readme, check_imports=False))  # its Python examples; ruff lints no Markdown
         if loaded.models is not None:
+            # The renamed schemas' warnings, told while the models' process finishes.
+            renames = rename_warnings(dict(api.model_renames), loaded.locate)
             built = loaded.models.result()
-            model_warnings = built.warnings
+            model_warnings = renames + built.warnings
             models = built.files
             if built.package is None:
                 formatting.append(formatter.submit(models, check_imports=False))
