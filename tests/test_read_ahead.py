@@ -3,8 +3,10 @@ result is exactly what it is without the child, whatever the child does."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -167,22 +169,26 @@ def test_files_the_child_parsed_count_against_the_spec_budget(
     assert _all_reaped(children)
 
 
+def _before_each_parse_in_the_child(monkeypatch: pytest.MonkeyPatch, action: Callable[[], None]) -> None:
+    """Run `action` before each file the child parses (the walk parses files too: not there)."""
+    parsed = read_ahead._parsed
+    walk = os.getpid()
+
+    def acting(name: str, content: bytes, budget: Budget) -> read_ahead.ParsedAhead | None:
+        if os.getpid() != walk:
+            action()
+        return parsed(name, content, budget)
+
+    monkeypatch.setattr(read_ahead, "_parsed", acting)
+
+
 def test_a_child_that_dies_costs_only_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
 ) -> None:
     spec = _many_files(tmp_path)
     expected = _outcome_alone(spec, monkeypatch)
-    parsed = read_ahead._parsed
-    count = 0
-
-    def dies_after_three(name: str, content: bytes, budget: Budget) -> read_ahead.ParsedAhead | None:
-        nonlocal count
-        count += 1
-        if count > 3:
-            os._exit(3)  # runs in the child
-        return parsed(name, content, budget)
-
-    monkeypatch.setattr(read_ahead, "_parsed", dies_after_three)
+    count = itertools.count()
+    _before_each_parse_in_the_child(monkeypatch, lambda: os._exit(3) if next(count) >= 3 else None)
     assert _outcome(spec) == expected
     assert _all_reaped(children)
 
@@ -192,16 +198,31 @@ def test_a_stuck_child_is_waited_for_no_longer_than_its_patience(
 ) -> None:
     spec = _many_files(tmp_path)
     expected = _outcome_alone(spec, monkeypatch)
-
-    def stuck(name: str, content: bytes, budget: Budget) -> read_ahead.ParsedAhead | None:
-        time.sleep(60)  # runs in the child
-        return None
-
-    monkeypatch.setattr(read_ahead, "_parsed", stuck)
+    _before_each_parse_in_the_child(monkeypatch, lambda: time.sleep(60))
     monkeypatch.setattr(read_ahead, "_PATIENCE_SECONDS", 0.2)
     started = time.monotonic()
     assert _outcome(spec) == expected
     assert time.monotonic() - started < 5  # one wait of 0.2 s, not ten of them nor the 10 s default
+    assert _all_reaped(children)
+
+
+def test_while_the_child_parses_a_file_the_walk_needs_the_walk_parses_the_next_it_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
+) -> None:
+    spec = _many_files(tmp_path)
+    expected = _outcome_alone(spec, monkeypatch)
+    _before_each_parse_in_the_child(monkeypatch, lambda: time.sleep(0.02))
+    parse_one_after = read_ahead.ReadAhead._parse_one_after
+    ahead: list[bool] = []
+
+    def spy(self: read_ahead.ReadAhead, place: int) -> bool:
+        ahead.append(parse_one_after(self, place))
+        return ahead[-1]
+
+    monkeypatch.setattr(read_ahead.ReadAhead, "_parse_one_after", spy)
+    assert _outcome(spec) == expected
+    # Instead of waiting for each file, the walk parsed about every other one itself.
+    assert ahead.count(True) > OPERATIONS // 2
     assert _all_reaped(children)
 
 

@@ -12,8 +12,11 @@ What the child sends is a hint; the walk never depends on it:
 - The walk takes a parsed file only under the name it asked for, and only after counting
   it against the same budgets. Otherwise it reads the file itself: when the child has not
   got to the file, failed on it (the errors are then found here, at their lines) or is gone.
-- The walk waits only for the file the child is parsing at that moment. A file it parses
-  itself is marked in memory both processes share, and the child skips it.
+- The walk waits only for the file the child is parsing at that moment, and then not idly:
+  it parses the next file the child has listed and not begun (the child lists a few files
+  ahead of the one it parses). A file the walk parses, for now or for later, is marked in
+  memory both processes share, and the child skips it. Both then parse, turn about, while
+  the walk keeps up: on DigitalOcean the walk waits 0.03 s in all, not 0.08 s.
 - The child reads only what the walk may read: regular files inside the reference roots,
   within the size limits.
 
@@ -26,6 +29,7 @@ its lines are found only when a diagnostic needs one (as for JSON files; see `So
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import marshal
@@ -55,7 +59,11 @@ _KEY_PREFIX = re.compile(rb"""[ \t]*(?:-[ \t]+)?""")  # what may come before a k
 _MESSAGE = struct.Struct("<Q")  # each message: its length, then the marshalled value
 _PIPE_BYTES = 1 << 20  # room for the child to run ahead while this process walks
 _CLAIM_SLOTS = 1 << 20  # one byte per slot, a slot per file name (by hash): set when parsed here
-_NOW = struct.Struct("<q")  # the hash of the name of the file the child is parsing now
+_NOW = struct.Struct("<qq")  # the file the child is parsing now: its name's hash, its place in the list
+_LISTED_BYTES = 1 << 22  # the names the child lists, in order: a count of bytes, then each name
+_LISTED_COUNT = struct.Struct("<Q")
+_NAME_LENGTH = struct.Struct("<H")
+_LOOKAHEAD = 8  # files the child lists ahead of the one it parses: the walk's to take up
 _PATIENCE_SECONDS = 10.0  # a child silent this long while it holds a file is stuck
 
 
@@ -81,6 +89,11 @@ class ReadAhead:
         self._pipe: int | None = None  # None once the child has nothing more to send
         self._claims: mmap.mmap | None = None
         self._now: mmap.mmap | None = None
+        self._listed: mmap.mmap | None = None
+        self._names: list[str] = []  # the child's list, as far as read
+        self._listed_read = _LISTED_COUNT.size  # where reading the list goes on
+        self._real_paths = real_paths
+        self._budget = Budget(limits)  # for what the walk parses ahead of itself, as the child's
         content = _readable(root, real_paths, Budget(limits))
         if content and _REFERENCE.search(content) and hasattr(os, "fork"):  # else nothing to read ahead
             try:
@@ -95,12 +108,45 @@ class ReadAhead:
         if self._pipe is not None:
             self._receive(wait=False)
         while name not in self._arrived:
-            if self._pipe is None or _NOW.unpack_from(self._now)[0] != hash(name):
+            now, place = _NOW.unpack_from(self._now)
+            if self._pipe is None or now != hash(name):
                 # Should the child start on it after this test, both parse it.
                 self._claims[_slot(name)] = 1
                 return None
-            self._receive(wait=True)  # the child is parsing it now
+            # The child is parsing it now: parse one it has yet to begin, else wait.
+            self._receive(wait=not self._parse_one_after(place))
         return self._arrived.pop(name)
+
+    def _parse_one_after(self, place: int) -> bool:
+        """Parse the first file the child lists after `place` that no one has begun; False
+        when there is none (or the walk's own budget for this is spent)."""
+        assert self._claims is not None
+        limits = self._budget.limits
+        if place < 0 or self._budget.nodes > limits.max_nodes or self._budget.alias_nodes > limits.max_alias_nodes:
+            return False
+        self._read_list()
+        for index in range(place + 1, len(self._names)):
+            name = self._names[index]
+            slot = _slot(name)
+            if self._claims[slot] or name in self._arrived:
+                continue
+            self._claims[slot] = 1
+            found = _readable(name, self._real_paths, self._budget)
+            self._arrived[name] = _parsed(name, found, self._budget) if found is not None else None
+            return True
+        return False
+
+    def _read_list(self) -> None:
+        """Take in the names the child has listed since last asked."""
+        assert self._listed is not None
+        (end,) = _LISTED_COUNT.unpack_from(self._listed)
+        listed, offset = self._listed, self._listed_read
+        while offset < end:
+            (length,) = _NAME_LENGTH.unpack_from(listed, offset)
+            offset += _NAME_LENGTH.size
+            self._names.append(listed[offset : offset + length].decode("utf-8", "surrogateescape"))
+            offset += length
+        self._listed_read = offset
 
     def close(self) -> None:
         if self._pipe is not None:
@@ -112,16 +158,20 @@ class ReadAhead:
             os.waitpid(self._child, 0)
             self._child = None
         self._arrived.clear()
-        for shared in (self._claims, self._now):
+        for shared in (self._claims, self._now, self._listed):
             if shared is not None:
                 shared.close()
-        self._claims = self._now = None
+        self._claims = self._now = self._listed = None
+        self._names.clear()
 
     def _start(self, root: str, content: bytes, real_paths: RealPaths, limits: Limits) -> None:
         """Fork the child. Raises OSError, leaving nothing open, where that cannot be done."""
         # Anonymous mappings are shared with a forked child; their pages are only made when written.
         self._claims = claims = mmap.mmap(-1, _CLAIM_SLOTS)
         self._now = now = mmap.mmap(-1, _NOW.size)
+        _NOW.pack_into(now, 0, 0, -1)
+        self._listed = listed = mmap.mmap(-1, _LISTED_BYTES)
+        _LISTED_COUNT.pack_into(listed, 0, _LISTED_COUNT.size)
         read_end, write_end = os.pipe()
         with contextlib.suppress(AttributeError, OSError):  # Linux only; a smaller pipe only waits more
             import fcntl
@@ -135,7 +185,7 @@ class ReadAhead:
             raise
         if pid == 0:
             os.close(read_end)
-            _child(_Channel(write_end, claims, now), root, content, real_paths, limits)
+            _child(_Channel(write_end, claims, now, listed), root, content, real_paths, limits)
         os.close(write_end)
         os.set_blocking(read_end, False)
         self._child, self._pipe = pid, read_end
@@ -206,11 +256,25 @@ def _slot(name: str) -> int:
 
 @dataclass
 class _Channel:
-    """The child's side: the pipe, the walk's claims and the file being parsed now."""
+    """The child's side: the pipe, the walk's claims, the file being parsed now and the
+    files listed so far."""
 
     pipe: int
     claims: mmap.mmap
     now: mmap.mmap
+    listed: mmap.mmap
+
+    def list(self, name: str) -> bool:
+        """Add `name` to the list the walk reads; False when there is no room left."""
+        encoded = name.encode("utf-8", "surrogateescape")
+        (end,) = _LISTED_COUNT.unpack_from(self.listed)
+        if len(encoded) > 0xFFFF or end + _NAME_LENGTH.size + len(encoded) > len(self.listed):
+            return False
+        _NAME_LENGTH.pack_into(self.listed, end, len(encoded))
+        self.listed[end + _NAME_LENGTH.size : end + _NAME_LENGTH.size + len(encoded)] = encoded
+        # The count last: the walk reads no name before it is whole.
+        _LISTED_COUNT.pack_into(self.listed, 0, end + _NAME_LENGTH.size + len(encoded))
+        return True
 
     def send(self, name: str, parsed: ParsedAhead | None) -> None:
         fields = (parsed.data, parsed.nodes, parsed.alias_nodes, parsed.content, parsed.digest) if parsed else ()
@@ -227,10 +291,27 @@ def _child(channel: _Channel, root: str, content: bytes, real_paths: RealPaths, 
         # One budget for all it reads and parses: what it sends this process is bounded by
         # the spec's limits, whatever the walk takes of it.
         budget = Budget(limits)
-        for name, found in _referenced_files(root, content, real_paths, budget):
+        files = _referenced_files(root, content, real_paths, budget)
+        # The files found and not yet begun, each with its place in the list (-1: not listed,
+        # the list being full).
+        ahead: collections.deque[tuple[int, str, bytes]] = collections.deque()
+        listed = 0
+        while True:
+            while len(ahead) < _LOOKAHEAD:
+                found = next(files, None)
+                if found is None:
+                    break
+                place = listed if channel.list(found[0]) else -1
+                listed += place >= 0
+                ahead.append((place, *found))
+            if not ahead:
+                break
+            listed_at, name, text = ahead.popleft()
             if not channel.claims[_slot(name)]:
-                _NOW.pack_into(channel.now, 0, hash(name))
-                channel.send(name, _parsed(name, found, budget))
+                # Read while written, the two may not match: the walk then parses a file
+                # the child parses too, which costs only time.
+                _NOW.pack_into(channel.now, 0, hash(name), listed_at)
+                channel.send(name, _parsed(name, text, budget))
                 if budget.nodes > limits.max_nodes or budget.alias_nodes > limits.max_alias_nodes:
                     break  # spent: the walk reads the rest itself
         status = 0
