@@ -77,8 +77,8 @@ def check_spec(spec: SpecInput) -> list[Diagnostic]:
 
 @dataclass
 class BuiltModels:
-    """Our builder's models of a spec and its warnings: their files, rendered, where the built-in templates render them; else the package, for
-    the IR's turn."""
+    """Our builder's models of a spec and its warnings: their files, rendered and formatted,
+    where the built-in templates render them; else the package, for the IR's turn."""
 
     package: ModelPackage | None
     files: dict[str, bytes]
@@ -160,10 +160,11 @@ def _built_models(
     locate: Callable[[str], Location],
     heading: PackageHeading,
 ) -> BuiltModels:
-    """Our builder's models, rendered where the built-in templates render them: they read
-    only the package's heading. Templates of one's own get the IR."""
+    """Our builder's models, rendered and formatted where the built-in templates render
+    them: they read only the package's heading. Templates of one's own get the IR."""
     package, warnings = build_models(document, locate)
-    rendered = _encoded(render_models(env, heading, package)) if imports_exact(env, MODELS_TEMPLATES) else {}
+    exact = imports_exact(env, MODELS_TEMPLATES)
+    rendered = formatted(_encoded(render_models(env, heading, package)), check_imports=False) if exact else {}
     return BuiltModels(None if rendered else package, rendered, warnings)
 
 
@@ -237,9 +238,9 @@ def _rendered(
         made, model_warnings = datamodel_models.build_models(loaded.document, api, datamodel, notice(api))
         api = datamodel_models.renamed_api(api, made.class_names)
     # The server's route modules, about half the code, are rendered and formatted in a child
-    # process while this one renders and hands to ruff the rest (the models, rendered beside
-    # the IR where the built-in templates make them, among it); the route modules are taken
-    # last.
+    # process while this one renders and hands to ruff the rest; the models come rendered and
+    # formatted from the process that built them beside the IR, where the built-in templates
+    # make them. The route modules are taken last.
     check_code_imports = not imports_exact(env, CODE_TEMPLATES)
     routes = InChild(functools.partial(_formatted_route_modules, env, api, check_code_imports))
     try:
@@ -256,10 +257,8 @@ def _rendered(
             renames = rename_warnings(dict(api.model_renames), loaded.locate)
             built = loaded.models.result()
             model_warnings = renames + built.warnings
-            models = built.files
-            if built.package is None:
-                formatting.append(formatter.submit(models, check_imports=False))
-            else:  # templates of one's own
+            models = built.files  # formatted by that process, where it rendered them
+            if built.package is not None:  # templates of one's own
                 models = _encoded(render_models(env, api, built.package))
                 formatting.append(formatter.submit(models))
         else:
