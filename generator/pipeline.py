@@ -21,7 +21,7 @@ from generator.change import changelog
 from generator.diagnostics import Diagnostic, Location, SpecError, has_errors
 from generator.in_child import InChild
 from generator.ir.ir import Api, ModelPackage, PackageHeading
-from generator.ir.ir_builder import build_api, package_heading
+from generator.ir.ir_builder import draft_api, package_heading
 from generator.ir.mock_data import answer_all
 from generator.load.bundle import bundle
 from generator.load.spec_input import SpecInput
@@ -92,6 +92,7 @@ class LoadedSpec:
     api: Api
     document: dict[str, Any]
     spec_json: bytes  # the bundled spec as the user wrote it, before normalization
+    data_files: dict[str, bytes]  # the package's files that are not code (`render.data_files`)
     diagnostics: list[Diagnostic]
     sources: dict[Path, str]  # every file the spec is made of, and its digest (`sources.digest`)
     locate: Callable[[str], Location]  # a pointer into `document` -> where the spec says it
@@ -105,13 +106,14 @@ class LoadedSpec:
         return Side(self.api, self.document.get("components", {}).get("schemas") or {})
 
 
-def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None) -> LoadedSpec:
+def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None, package: bool = True) -> LoadedSpec:
     """Bundle, validate (repairing what can be degraded), normalize and build the IR. Raises SpecError.
 
     The mock's answers to the responses, half of the IR's work on a large spec, are chosen
     on the normalized document in a process of their own while the IR is built (see
     `generator.ir.mock_data`). With `models_in`, that process then builds our builder's
-    models and renders them with its templates (`LoadedSpec.models`).
+    models and renders them with its templates (`LoadedSpec.models`). Without `package`,
+    the spec is read for its API alone: no data files are made (`LoadedSpec.data_files`).
     """
     loaded, diagnostics = bundle(spec.path, spec.load, check=validate)
     problems = validate(loaded)
@@ -135,7 +137,14 @@ def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None) -
         answers = InChild(answer)
         told = rename_warnings(renamed, loaded.locate)
     try:
-        api, warnings = build_api(document, loaded, spec.name, source, answers.result)
+        draft = draft_api(document, loaded, spec.name, source)
+        try:
+            # Made from the operations as built while the answers are chosen: the package's
+            # data files need no answer.
+            data = data_files(draft.unanswered, spec_json) if package else {}
+            api, warnings = draft.finished(answers.result())
+        finally:
+            draft.release()
     except BaseException:
         answers.discard()
         if models is not None:
@@ -147,6 +156,7 @@ def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None) -
         api,
         document,
         spec_json,
+        data,
         diagnostics + problems + warnings,
         {path: source.digest for path, source in loaded.files.items()},
         loaded.locate,
@@ -183,7 +193,7 @@ def _side_of(previous: Path, name: str) -> Side | None:
     """The API and schemas of the spec a package was generated from; None for one an older
     generator wrote that we cannot read back (its package then gets no changelog entry)."""
     try:
-        return load_spec(SpecInput(previous, name)).side
+        return load_spec(SpecInput(previous, name), package=False).side
     except SpecError:
         return None
 
@@ -247,7 +257,7 @@ def _rendered(
         code = _encoded(render_code(env, api, route_modules=False))
         formatting = [formatter.submit(code, check_code_imports)]
         # What the models do not feed comes first: the models' process is seldom done yet.
-        data = {**data_files(api, loaded.spec_json), **runtime_files(api)}
+        data = {**loaded.data_files, **runtime_files(api)}
         changes = _changes(earlier.result(), loaded) if earlier is not None else []
         history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
         readme = _encoded(render_readme(env, api, history))

@@ -109,7 +109,7 @@ def test_a_spec_whose_ir_fails_leaves_no_child_behind(monkeypatch: pytest.Monkey
         raise SpecError([error(Location("spec"), "the IR failed")])
 
     monkeypatch.setattr(in_child._Child, "start", staticmethod(recorded))
-    monkeypatch.setattr(pipeline, "build_api", fails)
+    monkeypatch.setattr(pipeline, "draft_api", fails)
     with pytest.raises(SpecError):
         pipeline.load_spec(SpecInput(SPECS / "meteroid.yaml", "meteroid"), models_in=environment())
     assert len(started) == 1  # the answers and the models: one child

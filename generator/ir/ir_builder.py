@@ -936,65 +936,88 @@ def build_api(
     `answers`: the mock's answers to the document's responses (`mock_data.answer_all`),
     asked for once the operations are built; without, they are chosen here then.
     """
+    draft = draft_api(document, bundle, spec_name, source)
+    try:
+        return draft.finished(answers() if answers is not None else answer_all(document, bundle.locate))
+    finally:
+        draft.release()
+
+
+@dataclass
+class ApiDraft:
+    """The IR of a normalized document but for the mock's answers to its responses, which
+    are chosen meanwhile in another process (`generator.ir.mock_data`): what needs only
+    its operations as built can be done before they come (`finished`).
+
+    `release` it once finished, or abandoned."""
+
+    # The IR but for what the answers decide: its operations as built, without examples of
+    # their responses, collections, error shapes or groups, all of which `finished` fills in.
+    unanswered: Api
+    _builder: _Builder
+    _webhook_diagnostics: list[Diagnostic]
+
+    def finished(self, answered: Answers) -> tuple[Api, list[Diagnostic]]:
+        """The IR and its warnings, with `answered` (`mock_data.answer_all`). Raises SpecError."""
+        builder = self._builder
+        builder.warnings += answered.warnings
+        operations = tuple(
+            _with_record_id_path(builder.with_answers(operation, items, answered), builder.components)
+            for operation, items in zip(self.unanswered.operations, builder.item_sources, strict=True)
+        )
+        operations = with_collections(operations)
+        operations = _told_apart(operations)
+        operations, error_shapes, default_error_routes = attach_error_shapes(operations, builder.components)
+        builder.problems += [d for d in self._webhook_diagnostics if d.severity is Severity.ERROR]
+        builder.warnings += [d for d in self._webhook_diagnostics if d.severity is not Severity.ERROR]
+        api = replace(
+            self.unanswered,
+            operations=operations,
+            operation_model_names=_names_used(operations, builder.components),
+            error_shapes=error_shapes,
+            default_error_routes=default_error_routes,
+            groups=operation_groups(operations, builder.components),
+        )
+        if builder.problems:
+            raise SpecError(builder.problems)
+        return api, builder.warnings
+
+    def release(self) -> None:
+        """Free the validators the examples were checked with, now: a run keeps the
+        collector off, and cycles alive."""
+        self._builder.release()
+
+
+def draft_api(document: dict[str, Any], bundle: Bundle, spec_name: str, source: str) -> ApiDraft:
+    """The IR of a normalized document but for the mock's answers (see `ApiDraft`)."""
     builder = _Builder(document, bundle)
     try:
-        return _built(builder, document, bundle, spec_name, source, answers)
-    finally:
-        builder.release()  # the validators' memory, now: a run keeps the collector off, and cycles alive
-
-
-def _built(
-    builder: _Builder,
-    document: dict[str, Any],
-    bundle: Bundle,
-    spec_name: str,
-    source: str,
-    answers: Callable[[], Answers] | None,
-) -> tuple[Api, list[Diagnostic]]:
-    built, used_schemes = builder.operations()
-    # What needs no answer first: with `answers` from a child process, it is done meanwhile.
-    webhooks, webhook_diagnostics = build_webhooks(document, builder.components, bundle.locate)
-    environment_prefix = naming.constant_name(spec_name)
-    servers = builder.servers()
-    security_schemes = builder.security_schemes(used_schemes, environment_prefix)
-    definitions = builder.checker(builder.openapi_30).definitions
-    json_schema_defs = {name: definitions.definition(name) for name in builder.components}
-    id_headers = request_id_headers(document)
-    answered = answers() if answers is not None else answer_all(document, bundle.locate)
-    builder.warnings += answered.warnings
-    operations = tuple(
-        _with_record_id_path(builder.with_answers(operation, items, answered), builder.components)
-        for operation, items in zip(built, builder.item_sources, strict=True)
-    )
-    operations = with_collections(operations)
-    operations = _told_apart(operations)
-    operations, error_shapes, default_error_routes = attach_error_shapes(operations, builder.components)
-    builder.problems += [d for d in webhook_diagnostics if d.severity is Severity.ERROR]
-    builder.warnings += [d for d in webhook_diagnostics if d.severity is not Severity.ERROR]
-    info = document.get("info") or {}
-    heading = package_heading(document, spec_name, source)
-    api = Api(
-        spec_name=spec_name,
-        package=heading.package,
-        distribution=naming.distribution_name(spec_name),
-        title=heading.title,
-        version=str(info.get("version", "0")),
-        package_version=_package_version(str(info.get("version", ""))),
-        description=str(info.get("description", "")),
-        source=heading.source,
-        servers=servers,
-        security_schemes=security_schemes,
-        operations=operations,
-        model_names=tuple(builder.components),
-        operation_model_names=_names_used(operations, builder.components),
-        json_schema_defs=json_schema_defs,
-        environment_prefix=environment_prefix,
-        error_shapes=error_shapes,
-        default_error_routes=default_error_routes,
-        groups=operation_groups(operations, builder.components),
-        request_id_headers=id_headers,
-        webhooks=webhooks,
-    )
-    if builder.problems:
-        raise SpecError(builder.problems)
-    return api, builder.warnings
+        built, used_schemes = builder.operations()
+        webhooks, webhook_diagnostics = build_webhooks(document, builder.components, bundle.locate)
+        environment_prefix = naming.constant_name(spec_name)
+        definitions = builder.checker(builder.openapi_30).definitions
+        info = document.get("info") or {}
+        heading = package_heading(document, spec_name, source)
+        unanswered = Api(
+            spec_name=spec_name,
+            package=heading.package,
+            distribution=naming.distribution_name(spec_name),
+            title=heading.title,
+            version=str(info.get("version", "0")),
+            package_version=_package_version(str(info.get("version", ""))),
+            description=str(info.get("description", "")),
+            source=heading.source,
+            servers=builder.servers(),
+            security_schemes=builder.security_schemes(used_schemes, environment_prefix),
+            operations=built,
+            model_names=tuple(builder.components),
+            operation_model_names=(),
+            json_schema_defs={name: definitions.definition(name) for name in builder.components},
+            environment_prefix=environment_prefix,
+            request_id_headers=request_id_headers(document),
+            webhooks=webhooks,
+        )
+    except BaseException:
+        builder.release()
+        raise
+    return ApiDraft(unanswered, builder, webhook_diagnostics)
