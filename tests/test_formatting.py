@@ -26,6 +26,15 @@ def test_a_batch_comes_back_formatted_and_its_directory_is_removed(
     assert list((tmp_path / "disk").iterdir()) == []
 
 
+def test_formatting_leaves_nothing_in_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ruff keeps a cache of what it formatted (`.ruff_cache/`) where it runs: of batches in
+    # temporary directories, it could never be used, and it is not the user's to clean up.
+    monkeypatch.chdir(tmp_path)
+    assert formatting.formatted(UNFORMATTED) == FORMATTED
+    assert formatting.formatted(UNFORMATTED, check_imports=False) == FORMATTED
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_batch_the_memory_directory_cannot_hold_is_written_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -34,7 +34,9 @@ from generator.render.import_order import LINE_LENGTH  # the templates wrap impo
 # ruff formats Python files and the Python code blocks of Markdown files.
 FORMATTED_SUFFIXES = (".py", ".md")
 TARGET_VERSION = "py311"
-_COMMON = ["--isolated", "--line-length", str(LINE_LENGTH), "--target-version", TARGET_VERSION]
+# Without a cache: ruff would keep one in the working directory (`.ruff_cache/`), of batches
+# in temporary directories it could never use again.
+_COMMON = ["--isolated", "--no-cache", "--line-length", str(LINE_LENGTH), "--target-version", TARGET_VERSION]
 
 
 @functools.cache
