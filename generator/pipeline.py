@@ -38,6 +38,7 @@ from generator.render.render import (
     render_models,
     render_models_package,
     render_readme,
+    render_resource_modules,
     render_route_modules,
     runtime_files,
 )
@@ -254,8 +255,12 @@ def _rendered(
     check_code_imports = not imports_exact(env, CODE_TEMPLATES)
     routes = InChild(functools.partial(_formatted_route_modules, env, api, check_code_imports))
     try:
-        code = _encoded(render_code(env, api, route_modules=False))
-        formatting = [formatter.submit(code, check_code_imports)]
+        # The clients' resource modules, most of the rest, go to ruff first, while the rest
+        # is rendered: the batch ruff finishes last is then a small one.
+        resources = _encoded(render_resource_modules(env, api))
+        formatting = [formatter.submit(resources, check_code_imports)]
+        code = _encoded(render_code(env, api, route_modules=False, resource_modules=False))
+        formatting.append(formatter.submit(code, check_code_imports))
         # What the models do not feed comes first: the models' process is seldom done yet.
         data = {**loaded.data_files, **runtime_files(api)}
         changes = _changes(earlier.result(), loaded) if earlier is not None else []
@@ -275,7 +280,7 @@ def _rendered(
             models = _encoded(render_models_package(env, api, made.package))
             models[f"{api.package}/models/{datamodel_models.MODULE}.py"] = made.code.encode("utf-8")
             formatting.append(formatter.submit(models))  # datamodel-code-generator's module: imports checked
-        files = {**code, **models, **data, **readme}
+        files = {**code, **resources, **models, **data, **readme}
         if history:
             files[changelog.FILE_NAME] = changelog.dump(history).encode("utf-8")
         files.update(routes.result())

@@ -42,8 +42,8 @@ class _Batches:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.batches: list[tuple[Mapping[str, bytes], bool]] = []
-        # The route modules are formatted by the child process that renders them: here, in
-        # this process (no fork), through `formatted`, recorded as a batch too.
+        # The route modules and the models are formatted by the child processes that render
+        # them: here, in this process (no fork), through `formatted`, recorded as batches too.
         monkeypatch.delattr(os, "fork", raising=False)
         monkeypatch.setattr(pipeline, "formatted", self.formatted)
 
@@ -56,9 +56,9 @@ class _Batches:
         return dict(files)
 
 
-# The batches of a package: the clients and the rest of the code, the models, the server's
-# route modules, the README.
-BATCHES = 4
+# The batches of a package: the clients' resource modules, the rest of the code, the models,
+# the server's route modules, the README.
+BATCHES = 5
 
 
 def _fixes(root: Path) -> str:

@@ -170,11 +170,14 @@ def _context(
     }
 
 
-def render_code(env: jinja2.Environment, api: Api, *, route_modules: bool = True) -> dict[str, str]:
+def render_code(
+    env: jinja2.Environment, api: Api, *, route_modules: bool = True, resource_modules: bool = True
+) -> dict[str, str]:
     """The package's files from templates, but for the models and the README: by path in the
     package directory.
 
-    Without `route_modules`, all but the server's per-tag route modules (`render_route_modules`).
+    Without `route_modules`, all but the server's per-tag route modules (`render_route_modules`);
+    without `resource_modules`, all but the clients' (`render_resource_modules`).
     """
     context = _context(api)
     package_templates, module_templates = (
@@ -186,7 +189,8 @@ def render_code(env: jinja2.Environment, api: Api, *, route_modules: bool = True
     for name, template in module_templates.items():
         files[f"{api.package}/{name}"] = env.get_template(template).render(context)
     if not api.models_only:
-        files.update(_group_modules(env, api, context, RESOURCES_FOLDER))
+        if resource_modules:
+            files.update(_group_modules(env, api, context, RESOURCES_FOLDER))
         if route_modules:
             files.update(_group_modules(env, api, context, ROUTES_FOLDER))
         if api.webhooks is not None:
@@ -203,6 +207,11 @@ def render_readme(env: jinja2.Environment, api: Api, changes: Sequence[changelog
 def render_route_modules(env: jinja2.Environment, api: Api) -> dict[str, str]:
     """The server's route modules, one per tag (none in a package of models only)."""
     return {} if api.models_only else _group_modules(env, api, _context(api), ROUTES_FOLDER)
+
+
+def render_resource_modules(env: jinja2.Environment, api: Api) -> dict[str, str]:
+    """The clients' resource modules, one per tag (none in a package of models only)."""
+    return {} if api.models_only else _group_modules(env, api, _context(api), RESOURCES_FOLDER)
 
 
 def _group_modules(env: jinja2.Environment, api: Api, context: dict[str, Any], folder: str) -> dict[str, str]:
