@@ -11,13 +11,19 @@ DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
 SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
+_CONTAINERS = (dict, list)
+
+
 def objects(root: Any) -> Iterator[dict[str, Any]]:
     """Every mapping inside `root` (itself included); safe to change each as it is visited."""
     stack = [root]
     while stack:
         node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
+        if isinstance(node, dict):
             yield node
-            stack.extend(value for key, value in node.items() if key not in DATA_KEYWORDS)
+            # Only what may hold mappings is kept to visit: most values are strings.
+            stack.extend(
+                [value for key, value in node.items() if isinstance(value, _CONTAINERS) and key not in DATA_KEYWORDS]
+            )
+        elif isinstance(node, list):
+            stack.extend([item for item in node if isinstance(item, _CONTAINERS)])
