@@ -53,7 +53,7 @@ def test_bad_json_names_its_line() -> None:
     assert "invalid JSON" in caught.value.diagnostics[0].message
 
 
-# --- the line of a top-level key, from the text alone ------------------------------------
+# --- the line of a top-level key, kept while reading without lines ------------------------
 
 
 def _read_ahead_style(text: str, name: str = "a.yaml") -> list[tuple[int | None, int | None]]:
@@ -70,10 +70,15 @@ def _read_ahead_style(text: str, name: str = "a.yaml") -> list[tuple[int | None,
     [
         "# a comment\n---\nfirst: 1\n'quoted': {a: 1}\n\"double\":\n  - x\nplain:  # c\n  nested: 2\n",
         "%YAML 1.2\n---\nblock: |\n  first: 1\n  plain: 2\nfirst: 3\nplain: 4\n",
-        # A flow mapping at the top: its keys may be on any column, so the file is read again.
         "{first: 1,\nsecond: {\nfirst: 2}}\n",
-        # A line at column 0 inside a quoted string names the key too: read again.
         'a: "one\nb: two"\nb: 3\n',
+        # Line breaks of YAML's own, in a quoted string, and keys written otherwise than plain.
+        'a: "x\u2028y"\nb: 1\n',
+        'a: "x\ry"\nb: 1\n',
+        'a: "x\nb: y"\n? b\n: 3\n',
+        "!!str b: 3\n",
+        '"\\x62": 3\n',
+        "&r {\nx: {\nb: 1},\n  b: 2}\n",
     ],
 )
 def test_a_top_level_keys_line_from_the_text_is_the_line_reading_finds(text: str) -> None:
@@ -86,6 +91,7 @@ def test_a_top_level_keys_line_is_found_without_reading_the_file_again() -> None
     assert source.line_of("/two") == 3
     assert source.text is not None  # not read again
     assert source.line_of("/two/three") == 4  # deeper: read again
+    assert parse_text(Path("a.yaml"), 'a: "x\nb: y"\nc: 1\n', lines=False).line_of("/b") == 1  # no such key
 
 
 def test_every_top_level_key_of_digitalocean_is_found_on_its_line() -> None:

@@ -229,7 +229,9 @@ class _Bundler:
                 return None
             ahead = self.read_ahead.take(name)
             if ahead is not None and self.budget.admit(len(ahead.content), ahead.nodes, ahead.alias_nodes):
-                source = SourceFile(path, ahead.data, text=ahead.content, digest=ahead.digest)
+                source = SourceFile(
+                    path, ahead.data, text=ahead.content, digest=ahead.digest, top_key_lines=ahead.top_key_lines
+                )
             else:
                 try:
                     # Its lines are found from its text when asked, as for a file the child

@@ -74,6 +74,7 @@ class ParsedAhead:
     alias_nodes: int  # and to `Budget.alias_nodes`
     content: bytes  # the file's text, for its lines
     digest: str  # of `content` (`sources.digest`)
+    top_key_lines: dict[str, int]  # `SourceFile.top_key_lines`
 
 
 class ReadAhead:
@@ -141,8 +142,10 @@ class ReadAhead:
         assert self._listed is not None
         (end,) = _LISTED_COUNT.unpack_from(self._listed)
         listed, offset = self._listed, self._listed_read
-        while offset < end:
+        while offset + _NAME_LENGTH.size <= end:
             (length,) = _NAME_LENGTH.unpack_from(listed, offset)
+            if offset + _NAME_LENGTH.size + length > end:
+                break  # not whole yet, as a processor that reorders writes may show it
             offset += _NAME_LENGTH.size
             self._names.append(listed[offset : offset + length].decode("utf-8", "surrogateescape"))
             offset += length
@@ -277,7 +280,11 @@ class _Channel:
         return True
 
     def send(self, name: str, parsed: ParsedAhead | None) -> None:
-        fields = (parsed.data, parsed.nodes, parsed.alias_nodes, parsed.content, parsed.digest) if parsed else ()
+        fields = (
+            (parsed.data, parsed.nodes, parsed.alias_nodes, parsed.content, parsed.digest, parsed.top_key_lines)
+            if parsed
+            else ()
+        )
         payload = marshal.dumps((name, *fields))
         message = memoryview(_MESSAGE.pack(len(payload)) + payload)
         while message:
@@ -406,4 +413,11 @@ def _parsed(name: str, content: bytes, budget: Budget) -> ParsedAhead | None:
         source = parse_text(Path(name), content.decode("utf-8"), budget, lines=False)
     except Exception:  # the walk reads the file again, and reports what is wrong with it where
         return None
-    return ParsedAhead(source.data, budget.nodes - nodes, budget.alias_nodes - alias_nodes, content, digest(content))
+    return ParsedAhead(
+        source.data,
+        budget.nodes - nodes,
+        budget.alias_nodes - alias_nodes,
+        content,
+        digest(content),
+        source.top_key_lines,
+    )

@@ -139,6 +139,9 @@ class _EventReader:
         self.depth = 0
         self.key_lines: dict[int, dict[str, int]] = {}
         self.item_lines: dict[int, list[int]] = {}
+        # Without `lines`, those of the top-level mapping's keys all the same: few, and what
+        # a schema of a multi-file spec is located by (`SourceFile.top_key_lines`).
+        self.top_key_lines: dict[str, int] = {}
         self.problems: list[tuple[int, str]] = []  # (line, message): reading goes on
         self.data: Any = None
 
@@ -266,7 +269,7 @@ class _EventReader:
             self.problems.append((event.start_mark.line + 1, f"unsupported YAML tag {event.tag!r} on a mapping"))
         loader = self.loader
         mapping: dict[str, Any] = {}
-        lines: dict[str, int] | None = {} if self.lines else None
+        lines: dict[str, int] | None = {} if self.lines or self.depth == 1 else None
         if event.anchor is not None:
             self.anchors[event.anchor] = mapping
         while True:
@@ -288,8 +291,10 @@ class _EventReader:
             mapping[key] = self.node(loader.get_event())
             if lines is not None:
                 lines[key] = key_event.start_mark.line + 1
-        if lines is not None:
+        if lines is not None and self.lines:
             self.key_lines[id(mapping)] = lines
+        elif lines is not None:
+            self.top_key_lines = lines
         return mapping
 
     def sequence(self, event: Any) -> list[Any]:
@@ -352,6 +357,9 @@ class SourceFile:
     item_lines: dict[int, list[int]] = field(default_factory=dict)
     text: str | bytes | None = None  # kept while its lines are still to be found
     digest: str = ""  # of the bytes read (see `digest`), for the package's stamp
+    # Read without lines: the lines of the top-level keys, found while reading. A schema of a
+    # multi-file spec is one, and the file need not be read again to say where it is.
+    top_key_lines: dict[str, int] = field(default_factory=dict)
     _lines_tree: Any = None
 
     @property
@@ -373,12 +381,10 @@ class SourceFile:
 
     def line_of(self, pointer: str) -> int | None:
         """The line of the deepest node on `pointer` that this file knows the line of."""
-        if self.text is not None and self.path.suffix.lower() != ".json":
+        if self.text is not None:
             tokens = pointers.split(pointer)
-            if len(tokens) == 1:
-                found = _top_level_key_line(self.text, tokens[0])
-                if found is not None:
-                    return found
+            if len(tokens) == 1 and tokens[0] in self.top_key_lines:
+                return self.top_key_lines[tokens[0]]
         node = self._tree_with_lines()
         line: int | None = 1 if self.key_lines or self.item_lines else None
         for token in pointers.split(pointer):
@@ -396,29 +402,6 @@ class SourceFile:
 
     def location(self, pointer: str) -> Location:
         return Location(self.display, pointer, self.line_of(pointer))
-
-
-# A YAML file whose top level is a block mapping: its first line of content is not a flow
-# collection. Comments, directives and the document marker may come before.
-_BLOCK_ROOT = re.compile(rb"(?:[ \t]*(?:#[^\n]*)?\r?\n|%[^\n]*\n|---[ \t]*\r?\n)*[ \t]*(?!---)[^{\[\s]")
-
-
-def _top_level_key_line(text: str | bytes, key: str) -> int | None:
-    """The line of a top-level key of a YAML file, from its text alone, where that is sure:
-    the top level is a block mapping, whose keys are the lines that start at column 0, and
-    one such line (plain or quoted) names `key`. None otherwise: the file is then read again.
-
-    A schema a multi-file spec renames is a top-level key of a large file, and reading all
-    of it again to say where costs 0.03 s (DigitalOcean's `definitions.yml`)."""
-    content = text.encode("utf-8") if isinstance(text, str) else text
-    if not key or not _BLOCK_ROOT.match(content):
-        return None
-    name = re.escape(key.encode("utf-8"))
-    keys = re.finditer(rb"(?m)^(?:%s|\"%s\"|'%s')[ \t]*:(?=[ \t\r\n]|$)" % (name, name, name), content)
-    first, second = next(keys, None), next(keys, None)
-    if first is None or second is not None:
-        return None
-    return content.count(b"\n", 0, first.start()) + 1
 
 
 def parse_text(path: Path, text: str, budget: Budget | None = None, *, lines: bool = True) -> SourceFile:
@@ -440,7 +423,7 @@ def parse_text(path: Path, text: str, budget: Budget | None = None, *, lines: bo
             pass
         else:
             if not reader.problems:
-                return SourceFile(path, reader.data, text=text)
+                return SourceFile(path, reader.data, text=text, top_key_lines=reader.top_key_lines)
         budget.nodes, budget.alias_nodes = counted  # read again below, with lines, to say where
     display = display_path(path)
     try:
