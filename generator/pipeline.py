@@ -256,10 +256,11 @@ def _rendered(
     routes = InChild(functools.partial(_formatted_route_modules, env, api, check_code_imports))
     try:
         # The clients' resource modules, most of the rest, go to ruff first, while the rest
-        # is rendered: the batch ruff finishes last is then a small one.
-        resources = _encoded(render_resource_modules(env, api))
-        formatting = [formatter.submit(resources, check_code_imports)]
-        code = _encoded(render_code(env, api, route_modules=False, resource_modules=False))
+        # is rendered: the batch ruff finishes last is then a small one. Not where ruff sorts
+        # imports: it tells the package's own from the package's `__init__.py` files in the batch.
+        resources = {} if check_code_imports else _encoded(render_resource_modules(env, api))
+        formatting = [] if check_code_imports else [formatter.submit(resources, check_imports=False)]
+        code = _encoded(render_code(env, api, route_modules=False, resource_modules=check_code_imports))
         formatting.append(formatter.submit(code, check_code_imports))
         # What the models do not feed comes first: the models' process is seldom done yet.
         data = {**loaded.data_files, **runtime_files(api)}

@@ -259,6 +259,7 @@ def generate(
                 target = out_dir / package.spec.name
                 staged.append(writer.stage(target, package.files, stamps.outputs(target)))
         except BaseException:
+            hashing.shutdown(cancel_futures=True)  # nothing will be stamped
             writer.discard(filter(None, staged))
             raise
     written = 0

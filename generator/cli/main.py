@@ -192,8 +192,8 @@ def _print_diffs(pairs: Sequence[tuple[str, Checkout, Path]], revision: str | No
             if old_path is None:
                 print(f"{name}: new spec (not in {revision})")
                 continue
-            old_side = load_spec(SpecInput(old_path, name, load)).side
-        changes = spec_diff.compare(old_side, load_spec(SpecInput(new_path, name, load)).side)
+            old_side = load_spec(SpecInput(old_path, name, load), package=False).side
+        changes = spec_diff.compare(old_side, load_spec(SpecInput(new_path, name, load), package=False).side)
         if not changes:
             print(f"{name}: no API changes")
             continue
