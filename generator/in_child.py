@@ -23,6 +23,7 @@ import os
 import pickle
 import signal
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from typing import BinaryIO, Generic, NoReturn, TypeVar
 
@@ -127,9 +128,21 @@ class _Child:
             return written.read()
 
     def stop(self) -> None:
+        """Ask the child to stop, and kill it if it has not within `_STOP_PATIENCE_SECONDS`:
+        asked, it unwinds, so what it made on the way (ruff's batch directory, ruff itself)
+        is removed as after a failure."""
         if self._running:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
+                os.kill(self.pid, signal.SIGTERM)
+            deadline = time.monotonic() + _STOP_PATIENCE_SECONDS
+            while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+                if time.monotonic() > deadline:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(self.pid, signal.SIGKILL)
+                    os.waitpid(self.pid, 0)
+                    break
+                time.sleep(0.005)
+            self._running = False
         self._reap()
         _close([file for file in self._files if file is not None])
         self._files = [None] * len(self._files)
@@ -150,6 +163,12 @@ def _close(files: Sequence[BinaryIO]) -> None:
 
 # True in a forked child: it forks no child of its own (see `_Child.start`).
 _in_a_child = False
+# How long a child asked to stop may take before it is killed.
+_STOP_PATIENCE_SECONDS = 2.0
+
+
+def _stopped(signal_number: int, frame: object) -> NoReturn:
+    raise SystemExit(1)  # unwinding: `finally` blocks on the way run
 
 
 def _work_and_write(works: Sequence[Callable[[], object]], descriptors: Sequence[int], told: int) -> NoReturn:
@@ -157,6 +176,7 @@ def _work_and_write(works: Sequence[Callable[[], object]], descriptors: Sequence
     _in_a_child = True
     status = 1  # whatever fails, the parent does the work again and meets it itself
     try:
+        signal.signal(signal.SIGTERM, _stopped)  # how `_Child.stop` asks
         for work, descriptor in zip(works, descriptors, strict=True):
             payload = memoryview(pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
             while payload:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +94,48 @@ def test_a_discarded_child_is_stopped_and_reaped() -> None:
     started = time.monotonic()
     running.discard()
     assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def _when(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def test_a_discarded_child_removes_what_it_made_on_its_way(tmp_path: Path) -> None:
+    # As a child formatting with ruff does: its batch directory, made and removed by the work.
+    made = tmp_path / "batch"
+
+    def work() -> None:
+        made.mkdir()
+        try:
+            time.sleep(60)
+        finally:
+            shutil.rmtree(made)
+
+    running = InChild(work)
+    _when(made.exists)
+    running.discard()
+    assert not made.exists()
+
+
+def test_a_child_that_will_not_stop_is_killed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(in_child, "_STOP_PATIENCE_SECONDS", 0.2)
+    started = tmp_path / "started"
+
+    def stubborn() -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        started.touch()
+        time.sleep(60)
+
+    running = InChild(stubborn)
+    assert running._child is not None
+    pid = running._child.pid
+    _when(started.exists)
+    running.discard()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
 
