@@ -123,7 +123,7 @@ def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None, p
     # The spec's JSON text, as repaired, ships in the package. Written here, not in a forked
     # process beside normalization: every object normalization touches would then be copied
     # (reference counts are writes), which cost more than the 0.03 s of writing it.
-    spec_json = json_text.dumps(loaded.document)
+    spec_json = json_text.dumps(loaded.document, wide_integers=loaded.wide_integers)
     document = loaded.document
     renamed = normalize(document)
     source = source_label(spec.path)

@@ -23,9 +23,10 @@ _JSON = strategies.recursive(
 )
 
 
-@hypothesis.given(_JSON)
-def test_any_document_reads_back_as_it_was(document: Any) -> None:
-    text = json_text.dumps(document)
+@hypothesis.given(_JSON, strategies.booleans())
+def test_any_document_reads_back_as_it_was(document: Any, wide_integers: bool) -> None:
+    # Said to hold wide integers or not, rightly or wrongly: the same text.
+    text = json_text.dumps(document, wide_integers=wide_integers)
     assert json.loads(text) == document
     assert text == json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
 

@@ -109,3 +109,19 @@ def test_every_top_level_key_of_digitalocean_is_found_on_its_line() -> None:
             assert fast == full, path
             checked += 1
     assert checked > 1_000
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "wide"),
+    [
+        ("a.yaml", "n: 999999999999999999\nm: -123456789012345678\n", False),  # 18 digits
+        ("a.yaml", "n: 18446744073709552000\n", True),
+        ("a.yaml", "n: -1000000000000000000\n", True),  # 19 digits: maybe beyond 64 bits
+        ("a.yaml", "n: '18446744073709552000'\n", False),  # a string
+        ("a.json", '{"n": [1, 999999999999999999]}', False),
+        ("a.json", '{"n": [1, -18446744073709552000]}', True),
+    ],
+)
+def test_a_file_says_whether_it_writes_integers_wider_than_64_bits_may_be(name: str, text: str, wide: bool) -> None:
+    assert parse_text(Path(name), text).wide_integers is wide
+    assert parse_text(Path(name), text, lines=False).wide_integers is wide

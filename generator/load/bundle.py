@@ -110,6 +110,12 @@ class Bundle:
     origins: dict[int, Origin]
     limits: Limits = DEFAULT
 
+    @property
+    def wide_integers(self) -> bool:
+        """Whether a file of the spec writes an integer of 19 digits or more (wider than 64
+        bits, maybe)."""
+        return any(source.wide_integers for source in self.files.values())
+
     def locate(self, pointer: str) -> Location:
         """The source location of the node at `pointer` in the bundled document."""
         node: Any = self.document
@@ -230,7 +236,12 @@ class _Bundler:
             ahead = self.read_ahead.take(name)
             if ahead is not None and self.budget.admit(len(ahead.content), ahead.nodes, ahead.alias_nodes):
                 source = SourceFile(
-                    path, ahead.data, text=ahead.content, digest=ahead.digest, top_key_lines=ahead.top_key_lines
+                    path,
+                    ahead.data,
+                    text=ahead.content,
+                    digest=ahead.digest,
+                    top_key_lines=ahead.top_key_lines,
+                    wide_integers=ahead.wide_integers,
                 )
             else:
                 try:

@@ -75,6 +75,7 @@ class ParsedAhead:
     content: bytes  # the file's text, for its lines
     digest: str  # of `content` (`sources.digest`)
     top_key_lines: dict[str, int]  # `SourceFile.top_key_lines`
+    wide_integers: bool  # `SourceFile.wide_integers`
 
 
 class ReadAhead:
@@ -281,7 +282,15 @@ class _Channel:
 
     def send(self, name: str, parsed: ParsedAhead | None) -> None:
         fields = (
-            (parsed.data, parsed.nodes, parsed.alias_nodes, parsed.content, parsed.digest, parsed.top_key_lines)
+            (
+                parsed.data,
+                parsed.nodes,
+                parsed.alias_nodes,
+                parsed.content,
+                parsed.digest,
+                parsed.top_key_lines,
+                parsed.wide_integers,
+            )
             if parsed
             else ()
         )
@@ -420,4 +429,5 @@ def _parsed(name: str, content: bytes, budget: Budget) -> ParsedAhead | None:
         content,
         digest(content),
         source.top_key_lines,
+        source.wide_integers,
     )

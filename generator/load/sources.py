@@ -113,6 +113,8 @@ class _OverBudget(Exception):
 
 
 _TAG = "tag:yaml.org,2002:"
+# Every integer of up to 18 digits fits in 64 bits (orjson writes -2**63 to 2**64 - 1).
+_NARROW_DIGITS = 18
 # The lines of a JSON file already read within its limits are found without counting again.
 _UNBOUNDED = Limits(max_nodes=2**62, max_alias_nodes=2**62, max_depth=2**30)
 
@@ -142,6 +144,7 @@ class _EventReader:
         # Without `lines`, those of the top-level mapping's keys all the same: few, and what
         # a schema of a multi-file spec is located by (`SourceFile.top_key_lines`).
         self.top_key_lines: dict[str, int] = {}
+        self.wide_integers = False  # `SourceFile.wide_integers`
         self.problems: list[tuple[int, str]] = []  # (line, message): reading goes on
         self.data: Any = None
 
@@ -237,6 +240,7 @@ class _EventReader:
                 self.problems.append((line, f"{text} is not a JSON number (JSON has no non-finite numbers)"))
         elif tag == _TAG + "int":
             digits = len(text.lstrip("+-")) - (2 if text[:2] in ("0x", "0o") else 0)
+            self.wide_integers = self.wide_integers or digits > _NARROW_DIGITS
             if digits > self.limits.max_integer_digits:
                 self.problems.append(
                     (
@@ -360,6 +364,9 @@ class SourceFile:
     # Read without lines: the lines of the top-level keys, found while reading. A schema of a
     # multi-file spec is one, and the file need not be read again to say where it is.
     top_key_lines: dict[str, int] = field(default_factory=dict)
+    # Whether it writes an integer of more digits than every 64-bit one has: one JSON
+    # encoders refuse (see `generator.render.json_text`).
+    wide_integers: bool = False
     _lines_tree: Any = None
 
     @property
@@ -423,7 +430,9 @@ def parse_text(path: Path, text: str, budget: Budget | None = None, *, lines: bo
             pass
         else:
             if not reader.problems:
-                return SourceFile(path, reader.data, text=text, top_key_lines=reader.top_key_lines)
+                return SourceFile(
+                    path, reader.data, text=text, top_key_lines=reader.top_key_lines, wide_integers=reader.wide_integers
+                )
         budget.nodes, budget.alias_nodes = counted  # read again below, with lines, to say where
     display = display_path(path)
     try:
@@ -440,7 +449,7 @@ def parse_text(path: Path, text: str, budget: Budget | None = None, *, lines: bo
         raise SpecError([error(Location(display), f"invalid YAML: {exc}")]) from None
     if reader.problems:
         raise SpecError(_located(display, reader))
-    return SourceFile(path, reader.data, reader.key_lines, reader.item_lines)
+    return SourceFile(path, reader.data, reader.key_lines, reader.item_lines, wide_integers=reader.wide_integers)
 
 
 def _located(display: str, reader: _EventReader) -> list[Diagnostic]:
@@ -472,7 +481,7 @@ def _parse_json(path: Path, text: str, budget: Budget) -> SourceFile:
     """JSON through the json module, with hooks that only notice trouble; trouble is then
     located by reading the text again with the YAML reader, which knows lines."""
     limits = budget.limits
-    suspect = False
+    suspect = wide = False
 
     def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         nonlocal suspect
@@ -482,7 +491,8 @@ def _parse_json(path: Path, text: str, budget: Budget) -> SourceFile:
         return result
 
     def integer(digits: str) -> int:
-        nonlocal suspect
+        nonlocal suspect, wide
+        wide = wide or len(digits.lstrip("-")) > _NARROW_DIGITS
         if len(digits) > limits.max_integer_digits:
             suspect = True
             return 0
@@ -511,7 +521,7 @@ def _parse_json(path: Path, text: str, budget: Budget) -> SourceFile:
     nodes = None if suspect else count_values(data, limits.max_depth)
     if nodes is not None and budget.nodes + nodes <= limits.max_nodes:
         budget.nodes += nodes
-        return SourceFile(path, data, text=text)
+        return SourceFile(path, data, text=text, wide_integers=wide)
     # Rare: read again, as YAML, for the lines of every problem (and the same budget checks).
     problems: list[Diagnostic]
     try:

@@ -16,12 +16,16 @@ _LOWEST, _HIGHEST = -(2**63), 2**64 - 1
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
 
 
-def dumps(data: Any) -> bytes:
-    """`data` as indented JSON text in UTF-8, ending with a newline."""
-    try:
-        return orjson.dumps(data, option=_OPTIONS)
-    except TypeError:
-        return orjson.dumps(_big_integers_as_text(data), option=_OPTIONS)
+def dumps(data: Any, *, wide_integers: bool = False) -> bytes:
+    """`data` as indented JSON text in UTF-8, ending with a newline. With `wide_integers`
+    (`data` is known to hold integers of 19 digits or more), orjson's first try is skipped:
+    failing there costs about what writing the whole text does."""
+    if not wide_integers:
+        try:
+            return orjson.dumps(data, option=_OPTIONS)
+        except TypeError:
+            pass
+    return orjson.dumps(_big_integers_as_text(data), option=_OPTIONS)
 
 
 # The levels of a document where each container is first offered to orjson whole: one it
