@@ -211,7 +211,7 @@ def test_while_the_child_parses_a_file_the_walk_needs_the_walk_parses_the_next_i
 ) -> None:
     spec = _many_files(tmp_path)
     expected = _outcome_alone(spec, monkeypatch)
-    _before_each_parse_in_the_child(monkeypatch, lambda: time.sleep(0.02))
+    _before_each_parse_in_the_child(monkeypatch, lambda: time.sleep(0.05))
     parse_one_after = read_ahead.ReadAhead._parse_one_after
     ahead: list[bool] = []
 
@@ -221,8 +221,9 @@ def test_while_the_child_parses_a_file_the_walk_needs_the_walk_parses_the_next_i
 
     monkeypatch.setattr(read_ahead.ReadAhead, "_parse_one_after", spy)
     assert _outcome(spec) == expected
-    # Instead of waiting for each file, the walk parsed about every other one itself.
-    assert ahead.count(True) > OPERATIONS // 2
+    # Instead of waiting for each file, the walk parsed many of the files after it itself
+    # (most, on a quiet machine: the child's 50 ms a file is a hundred of the walk's).
+    assert ahead.count(True) > OPERATIONS // 4
     assert _all_reaped(children)
 
 
