@@ -4,6 +4,7 @@ result is exactly what it is without the child, whatever the child does."""
 from __future__ import annotations
 
 import itertools
+import mmap
 import os
 import time
 from collections.abc import Callable
@@ -322,6 +323,43 @@ def test_what_the_child_sends_is_bounded_by_the_spec_budget(tmp_path: Path, monk
     _taken(monkeypatch)
     bundle(spec, LoadOptions(limits=Limits(max_nodes=1000)))
     assert 1 <= len({name for name in received if "big" in name}) <= 3  # 601 values each
+
+
+def test_what_the_walk_parses_ahead_is_bounded_by_the_spec_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
+) -> None:
+    for index in range(6):
+        (tmp_path / f"big{index}.yaml").write_text("".join(f"k{n}: {n}\n" for n in range(300)))  # 601 values
+    spec = tmp_path / "api.yaml"
+    spec.write_text("".join(f"b{index}:\n  $ref: big{index}.yaml\n" for index in range(6)))
+    _before_each_parse_in_the_child(monkeypatch, lambda: time.sleep(60))  # it stays on big0.yaml
+    ahead = read_ahead.ReadAhead(str(spec), RealPaths((tmp_path,)), Limits(max_nodes=1000))
+    try:
+        deadline = time.monotonic() + 10
+        while len(ahead._names) < 6:
+            assert time.monotonic() < deadline
+            ahead._read_list()
+            time.sleep(0.01)
+        parsed = 0
+        while ahead._parse_one_after(0):
+            parsed += 1
+        # The second file takes the walk past 1,000 values: it parses no third.
+        assert parsed == 2
+    finally:
+        ahead.close()
+
+
+def test_the_list_the_walk_reads_holds_only_whole_names_and_stops_when_full() -> None:
+    listed = mmap.mmap(-1, 64)
+    read_ahead._LISTED_COUNT.pack_into(listed, 0, read_ahead._LISTED_COUNT.size)
+    channel = read_ahead._Channel(-1, mmap.mmap(-1, 1), mmap.mmap(-1, read_ahead._NOW.size), listed)
+    names = [f"/spec/file{index}.yaml" for index in range(5)]
+    added = [channel.list(name) for name in names]
+    assert added == [True, True, True, False, False]  # 8 bytes of count, then 2 + 16 a name
+    walk = read_ahead.ReadAhead.__new__(read_ahead.ReadAhead)
+    walk._listed, walk._names, walk._listed_read = listed, [], read_ahead._LISTED_COUNT.size
+    walk._read_list()
+    assert walk._names == names[:3]
 
 
 def test_an_address_with_a_nul_character_is_a_missing_file(tmp_path: Path) -> None:

@@ -235,14 +235,7 @@ class _Bundler:
                 return None
             ahead = self.read_ahead.take(name)
             if ahead is not None and self.budget.admit(len(ahead.content), ahead.nodes, ahead.alias_nodes):
-                source = SourceFile(
-                    path,
-                    ahead.data,
-                    text=ahead.content,
-                    digest=ahead.digest,
-                    top_key_lines=ahead.top_key_lines,
-                    wide_integers=ahead.wide_integers,
-                )
+                source = ahead.source_file(path)
             else:
                 try:
                     # Its lines are found from its text when asked, as for a file the child

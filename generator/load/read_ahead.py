@@ -40,13 +40,13 @@ import select
 import signal
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, NoReturn
 
 from generator.load.limits import Limits
 from generator.load.paths import RealPaths, reference_roots, referenced_file
-from generator.load.sources import Budget, FileProblem, digest, parse_text, read_bytes
+from generator.load.sources import Budget, FileProblem, SourceFile, digest, parse_text, read_bytes
 from generator.load.spec_input import LoadOptions
 
 # `$ref: address#fragment`, quoted or not, in YAML or JSON: its address. An address this
@@ -76,6 +76,17 @@ class ParsedAhead:
     digest: str  # of `content` (`sources.digest`)
     top_key_lines: dict[str, int]  # `SourceFile.top_key_lines`
     wide_integers: bool  # `SourceFile.wide_integers`
+
+    def source_file(self, path: Path) -> SourceFile:
+        """The file as the walk keeps it: its values, and its text for its lines."""
+        return SourceFile(
+            path,
+            self.data,
+            text=self.content,
+            digest=self.digest,
+            top_key_lines=self.top_key_lines,
+            wide_integers=self.wide_integers,
+        )
 
 
 class ReadAhead:
@@ -281,20 +292,9 @@ class _Channel:
         return True
 
     def send(self, name: str, parsed: ParsedAhead | None) -> None:
-        fields = (
-            (
-                parsed.data,
-                parsed.nodes,
-                parsed.alias_nodes,
-                parsed.content,
-                parsed.digest,
-                parsed.top_key_lines,
-                parsed.wide_integers,
-            )
-            if parsed
-            else ()
-        )
-        payload = marshal.dumps((name, *fields))
+        # In the order of its fields: the walk makes it again from them (`_unpack`).
+        values = [getattr(parsed, field.name) for field in fields(parsed)] if parsed else []
+        payload = marshal.dumps((name, *values))
         message = memoryview(_MESSAGE.pack(len(payload)) + payload)
         while message:
             message = message[os.write(self.pipe, message) :]

@@ -388,13 +388,12 @@ class SourceFile:
 
     def line_of(self, pointer: str) -> int | None:
         """The line of the deepest node on `pointer` that this file knows the line of."""
-        if self.text is not None:
-            tokens = pointers.split(pointer)
-            if len(tokens) == 1 and tokens[0] in self.top_key_lines:
-                return self.top_key_lines[tokens[0]]
+        tokens = pointers.split(pointer)
+        if self.text is not None and len(tokens) == 1 and tokens[0] in self.top_key_lines:
+            return self.top_key_lines[tokens[0]]
         node = self._tree_with_lines()
         line: int | None = 1 if self.key_lines or self.item_lines else None
-        for token in pointers.split(pointer):
+        for token in tokens:
             if isinstance(node, dict) and token in node:
                 line = self.key_lines.get(id(node), {}).get(token, line)
                 node = node[token]
