@@ -31,15 +31,16 @@ from generator.render.model_builder import build_models
 from generator.render.render import (
     CODE_TEMPLATES,
     MODELS_TEMPLATES,
+    RESOURCES_FOLDER,
+    ROUTES_FOLDER,
     data_files,
     imports_exact,
     notice,
     render_code,
+    render_group_modules,
     render_models,
     render_models_package,
     render_readme,
-    render_resource_modules,
-    render_route_modules,
     runtime_files,
 )
 from generator.validate.validate import validate
@@ -133,10 +134,8 @@ def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None, p
         heading = package_heading(document, spec.name, source)
         build = functools.partial(_built_models, models_in, document, loaded.locate, heading)
         answers, models = InChild.pair(answer, build)
-        told: list[Diagnostic] = []  # the renames: while the models are awaited (see `_rendered`)
     else:
         answers = InChild(answer)
-        told = rename_warnings(renamed, loaded.locate)
     try:
         draft = draft_api(document, loaded, spec.name, source)
         try:
@@ -151,8 +150,7 @@ def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None, p
         if models is not None:
             models.discard()
         raise
-    api = replace(api, model_renames=tuple(renamed.items()))
-    warnings = told + warnings
+    api = replace(api, model_renames=tuple(renamed.items()))  # their warnings: see `_rendered`
     return LoadedSpec(
         api,
         document,
@@ -258,9 +256,9 @@ def _rendered(
         # The clients' resource modules, most of the rest, go to ruff first, while the rest
         # is rendered: the batch ruff finishes last is then a small one. Not where ruff sorts
         # imports: it tells the package's own from the package's `__init__.py` files in the batch.
-        resources = {} if check_code_imports else _encoded(render_resource_modules(env, api))
+        resources = {} if check_code_imports else _encoded(render_group_modules(env, api, RESOURCES_FOLDER))
         formatting = [] if check_code_imports else [formatter.submit(resources, check_imports=False)]
-        code = _encoded(render_code(env, api, route_modules=False, resource_modules=check_code_imports))
+        code = _encoded(render_code(env, api, group_folders=[RESOURCES_FOLDER] if check_code_imports else []))
         formatting.append(formatter.submit(code, check_code_imports))
         # What the models do not feed comes first: the models' process is seldom done yet.
         data = {**loaded.data_files, **runtime_files(api)}
@@ -268,11 +266,12 @@ def _rendered(
         history = changelog.merged(changelog.read(package_dir) if package_dir else [], api.version, changes)
         readme = _encoded(render_readme(env, api, history))
         formatting.append(formatter.submit(readme, check_imports=False))  # its Python examples; ruff lints no Markdown
+        # The warnings of the schemas normalization renamed, told while the models' process
+        # finishes: saying where each is written may mean reading the lines of its file.
+        renames = rename_warnings(dict(loaded.api.model_renames), loaded.locate)
         if loaded.models is not None:
-            # The renamed schemas' warnings, told while the models' process finishes.
-            renames = rename_warnings(dict(api.model_renames), loaded.locate)
             built = loaded.models.result()
-            model_warnings = renames + built.warnings
+            model_warnings = built.warnings
             models = built.files  # formatted by that process, where it rendered them
             if built.package is not None:  # templates of one's own
                 models = _encoded(render_models(env, api, built.package))
@@ -287,7 +286,7 @@ def _rendered(
         files.update(routes.result())
     finally:
         routes.discard()  # after an error; nothing to do once the modules are in
-    warnings = loaded.diagnostics + model_warnings
+    warnings = loaded.diagnostics + renames + model_warnings
     return RenderedPackage(spec, api, files, warnings, changes, loaded.sources, formatting)
 
 
@@ -302,7 +301,7 @@ def _changes(before: Side | None, loaded: LoadedSpec) -> list[ApiChange]:
 
 
 def _formatted_route_modules(env: jinja2.Environment, api: Api, check_imports: bool) -> dict[str, bytes]:
-    return formatted(_encoded(render_route_modules(env, api)), check_imports)
+    return formatted(_encoded(render_group_modules(env, api, ROUTES_FOLDER)), check_imports)
 
 
 def _encoded(files: dict[str, str]) -> dict[str, bytes]:

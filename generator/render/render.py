@@ -171,13 +171,12 @@ def _context(
 
 
 def render_code(
-    env: jinja2.Environment, api: Api, *, route_modules: bool = True, resource_modules: bool = True
+    env: jinja2.Environment, api: Api, *, group_folders: Collection[str] = tuple(GROUP_TEMPLATES)
 ) -> dict[str, str]:
     """The package's files from templates, but for the models and the README: by path in the
     package directory.
 
-    Without `route_modules`, all but the server's per-tag route modules (`render_route_modules`);
-    without `resource_modules`, all but the clients' (`render_resource_modules`).
+    Of the per-tag modules, only those of `group_folders` (see `render_group_modules`).
     """
     context = _context(api)
     package_templates, module_templates = (
@@ -189,10 +188,8 @@ def render_code(
     for name, template in module_templates.items():
         files[f"{api.package}/{name}"] = env.get_template(template).render(context)
     if not api.models_only:
-        if resource_modules:
-            files.update(_group_modules(env, api, context, RESOURCES_FOLDER))
-        if route_modules:
-            files.update(_group_modules(env, api, context, ROUTES_FOLDER))
+        for folder in group_folders:
+            files.update(_group_modules(env, api, context, folder))
         if api.webhooks is not None:
             files[f"{api.package}/webhooks.py"] = env.get_template(WEBHOOKS_TEMPLATE).render(context)
     return files
@@ -204,14 +201,10 @@ def render_readme(env: jinja2.Environment, api: Api, changes: Sequence[changelog
     return {"README.md": env.get_template(template).render(_context(api, changes))}
 
 
-def render_route_modules(env: jinja2.Environment, api: Api) -> dict[str, str]:
-    """The server's route modules, one per tag (none in a package of models only)."""
-    return {} if api.models_only else _group_modules(env, api, _context(api), ROUTES_FOLDER)
-
-
-def render_resource_modules(env: jinja2.Environment, api: Api) -> dict[str, str]:
-    """The clients' resource modules, one per tag (none in a package of models only)."""
-    return {} if api.models_only else _group_modules(env, api, _context(api), RESOURCES_FOLDER)
+def render_group_modules(env: jinja2.Environment, api: Api, folder: str) -> dict[str, str]:
+    """The per-tag modules of `folder`, one per tag: the clients' resources (`RESOURCES_FOLDER`)
+    or the server's routes (`ROUTES_FOLDER`); none in a package of models only."""
+    return {} if api.models_only else _group_modules(env, api, _context(api), folder)
 
 
 def _group_modules(env: jinja2.Environment, api: Api, context: dict[str, Any], folder: str) -> dict[str, str]:
