@@ -253,7 +253,8 @@ def generate(
     # writing one leaves all of them as they were. The stamps' digests are hashed meanwhile.
     staged: list[writer.Staged | None] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stamps") as hashing:
-        hashed = [hashing.submit(stamps.digests, package.files, template_dirs) for package in packages]
+        code = hashing.submit(stamps.code_digests, template_dirs)
+        hashed = [hashing.submit(stamps.output_digests, package.files) for package in packages]
         try:
             for package in packages:
                 target = out_dir / package.spec.name
@@ -268,7 +269,7 @@ def generate(
         changes = staging.changes if staging else []
         if staging:
             writer.swap_in(staging)
-        stamps.record(package.spec.path, package.sources, target, digests.result(), variant)
+        stamps.record(package.spec.path, package.sources, target, code.result(), digests.result(), variant)
         written += len(changes)
         api = f"; API: {_api_summary(package.changes)}" if package.changes else ""
         took = f" in {time.perf_counter() - started:.2f}s" if one_line else ""

@@ -18,7 +18,6 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from generator.assets import GENERATOR_DIR, RUNTIME_DIR, TEMPLATES_DIR
@@ -163,36 +162,40 @@ def outputs(package_dir: Path) -> frozenset[str]:
     return frozenset(path for path in written if isinstance(path, str)) if isinstance(written, dict) else frozenset()
 
 
-@dataclass(frozen=True)
-class Digests:
-    """What a package's stamp records of the files hashed: the generator's code and templates
-    (None where one could not be read: no stamp then) and the package's files."""
-
-    code: dict[str, str] | None
-    outputs: dict[str, str]
+def code_digests(template_dirs: Iterable[Path]) -> dict[str, str] | None:
+    """The digests of the generator's code, the runtime and the templates, for every stamp of
+    a run; None where one could not be read (no stamp is then written)."""
+    return _hash_files(_code_files(template_dirs))
 
 
-def digests(files: Mapping[str, bytes], template_dirs: Iterable[Path]) -> Digests:
-    """The digests `record` needs for a package of `files`. Run on a thread while the package
-    is staged: hashing a large file, like writing one, lets other threads run."""
-    return Digests(_hash_files(_code_files(template_dirs)), {path: digest(content) for path, content in files.items()})
+def output_digests(files: Mapping[str, bytes]) -> dict[str, str]:
+    """The digests of a package's files, for its stamp. Hashing a large file, like writing
+    one, lets other threads run: they are hashed while the package is staged."""
+    return {path: digest(content) for path, content in files.items()}
 
 
-def record(spec_path: Path, sources: Mapping[Path, str], package_dir: Path, hashed: Digests, variant: str = "") -> None:
+def record(
+    spec_path: Path,
+    sources: Mapping[Path, str],
+    package_dir: Path,
+    code: Mapping[str, str] | None,
+    outputs: Mapping[str, str],
+    variant: str = "",
+) -> None:
     """Write the stamp of a package just written. Failing to write one costs only speed.
 
     `sources`: the spec's files, with the digest of what was read of each (`digest`);
-    `hashed`: the package's files and the generator's code, hashed (`digests`)."""
-    if hashed.code is None:
+    `code`: `code_digests`; `outputs`: the package's files' (`output_digests`)."""
+    if code is None:
         return
-    inputs = {**hashed.code, **{str(path): fingerprint for path, fingerprint in sources.items()}}
+    inputs = {**code, **{str(path): fingerprint for path, fingerprint in sources.items()}}
     stamp = {
         "spec": str(spec_path.resolve()),
         "sources": sorted(str(path) for path in sources),
         "tools": _tool_versions(),
         "variant": variant,
         "inputs": inputs,
-        "outputs": hashed.outputs,
+        "outputs": dict(outputs),
     }
     try:
         CACHE_DIR.mkdir(exist_ok=True)
