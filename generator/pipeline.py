@@ -22,7 +22,7 @@ from generator.diagnostics import Diagnostic, Location, SpecError, has_errors
 from generator.in_child import InChild
 from generator.ir.ir import Api, ModelPackage, PackageHeading
 from generator.ir.ir_builder import draft_api, package_heading
-from generator.ir.mock_data import answer_all
+from generator.ir.mock_data import Answers, answer_all
 from generator.load.bundle import bundle
 from generator.load.spec_input import SpecInput
 from generator.normalize.normalize import normalize, rename_warnings
@@ -121,22 +121,23 @@ def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None, p
     problems = validate(loaded)
     if has_errors(problems):
         raise SpecError(problems)
-    # The spec's JSON text, as repaired, ships in the package. Written here, not in a forked
-    # process beside normalization: every object normalization touches would then be copied
-    # (reference counts are writes), which cost more than the 0.03 s of writing it.
-    spec_json = json_text.dumps(loaded.document, wide_integers=loaded.wide_integers)
     document = loaded.document
-    renamed = normalize(document)
     source = source_label(spec.path)
-    answer = functools.partial(answer_all, document, loaded.locate)
+    # The answers' process (and the models', the same one) is forked before normalization
+    # and normalizes its own copy of the document, while this process writes the spec's
+    # JSON text, as repaired, for the package; then this one normalizes its own for the IR.
+    normalized = _Normalized(document)
+    answer = functools.partial(_answers, normalized, loaded.locate)
     models: InChild[BuiltModels] | None = None
     if models_in is not None:
         heading = package_heading(document, spec.name, source)
-        build = functools.partial(_built_models, models_in, document, loaded.locate, heading)
+        build = functools.partial(_built_models, models_in, normalized, loaded.locate, heading)
         answers, models = InChild.pair(answer, build)
     else:
         answers = InChild(answer)
     try:
+        spec_json = json_text.dumps(document, wide_integers=loaded.wide_integers)
+        renamed = normalized.renamed()
         draft = draft_api(document, loaded, spec.name, source)
         try:
             # Made from the operations as built while the answers are chosen: the package's
@@ -163,15 +164,38 @@ def load_spec(spec: SpecInput, *, models_in: jinja2.Environment | None = None, p
     )
 
 
+class _Normalized:
+    """A document, normalized in place the first time a process asks for it: once in this
+    process and once in a child forked before, each in its own copy."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self._renamed: dict[str, str] | None = None
+
+    def renamed(self) -> dict[str, str]:
+        """What `normalize` returned: the schemas renamed to avoid a clash."""
+        if self._renamed is None:
+            self._renamed = normalize(self.document)
+        return self._renamed
+
+    def normalized(self) -> dict[str, Any]:
+        self.renamed()
+        return self.document
+
+
+def _answers(document: _Normalized, locate: Callable[[str], Location]) -> Answers:
+    return answer_all(document.normalized(), locate)
+
+
 def _built_models(
     env: jinja2.Environment,
-    document: dict[str, Any],
+    document: _Normalized,
     locate: Callable[[str], Location],
     heading: PackageHeading,
 ) -> BuiltModels:
     """Our builder's models, rendered and formatted where the built-in templates render
     them: they read only the package's heading. Templates of one's own get the IR."""
-    package, warnings = build_models(document, locate)
+    package, warnings = build_models(document.normalized(), locate)
     exact = imports_exact(env, MODELS_TEMPLATES)
     rendered = formatted(_encoded(render_models(env, heading, package)), check_imports=False) if exact else {}
     return BuiltModels(None if rendered else package, rendered, warnings)
