@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ from generator.in_child import InChild
 from generator.load.bundle import bundle
 from generator.load.spec_input import SpecInput
 from generator.normalize.normalize import normalize
+from generator.render import json_text
 from generator.render.model_builder import Locate, build_models
 from generator.render.render import environment
 from tests.support import FIXTURES, SPECS
@@ -140,7 +142,9 @@ def test_a_child_that_will_not_stop_is_killed(tmp_path: Path, monkeypatch: pytes
         os.waitpid(pid, os.WNOHANG)
 
 
-def test_a_spec_whose_ir_fails_leaves_no_child_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("failing", ["draft_api", "normalize", "json_text.dumps"])
+def test_a_spec_whose_ir_fails_leaves_no_child_behind(failing: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whichever step after the fork fails: writing the spec's JSON text, normalizing, the IR.
     started: list[int] = []
     start = in_child._Child.start
 
@@ -150,11 +154,14 @@ def test_a_spec_whose_ir_fails_leaves_no_child_behind(monkeypatch: pytest.Monkey
         started.append(child.pid)
         return child
 
-    def fails(*arguments: Any) -> Any:
-        raise SpecError([error(Location("spec"), "the IR failed")])
+    def fails(*arguments: Any, **keywords: Any) -> Any:
+        raise SpecError([error(Location("spec"), f"{failing} failed")])
 
     monkeypatch.setattr(in_child._Child, "start", staticmethod(recorded))
-    monkeypatch.setattr(pipeline, "draft_api", fails)
+    if failing == "json_text.dumps":
+        monkeypatch.setattr(json_text, "dumps", fails)
+    else:
+        monkeypatch.setattr(pipeline, failing, fails)
     with pytest.raises(SpecError):
         pipeline.load_spec(SpecInput(SPECS / "meteroid.yaml", "meteroid"), models_in=environment())
     assert len(started) == 1  # the answers and the models: one child
@@ -238,5 +245,53 @@ def test_the_answers_and_models_made_in_place_are_those_made_in_the_child(
     in_place = pipeline.load_spec(spec, models_in=environment())
     assert in_place.models is not None and in_place.models._child is None
     assert in_place.api == beside.api
+    assert in_place.spec_json == beside.spec_json
     assert in_place.diagnostics == beside.diagnostics
     assert in_place.models.result() == beside.models.result()
+
+
+# An inline request body (hoisted into a component) and a schema whose class name is the
+# package's own (renamed): normalizing changes the document.
+_NORMALIZED_AWAY = """
+openapi: 3.0.3
+info: {title: Shop, version: "1"}
+paths:
+  /orders:
+    post:
+      operationId: createOrder
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {client: {$ref: '#/components/schemas/Client'}}}
+      responses:
+        "204": {description: Created}
+components:
+  schemas:
+    Client: {type: object, properties: {name: {type: string}}}
+"""
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["in a child", "in place"])
+def test_each_process_normalizes_the_document_once_and_the_spec_json_is_from_before(
+    fork: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = tmp_path / "shop.yaml"
+    spec.write_text(_NORMALIZED_AWAY, encoding="utf-8")
+    calls: list[int] = []
+
+    def counted(document: dict[str, Any]) -> dict[str, str]:
+        calls.append(os.getpid())  # a forked child's calls stay in its own copy of this list
+        return normalize(document)
+
+    monkeypatch.setattr(pipeline, "normalize", counted)
+    if not fork:
+        monkeypatch.delattr(os, "fork")
+    loaded = pipeline.load_spec(SpecInput(spec, "shop"), models_in=environment())
+    assert loaded.models is not None and (loaded.models._child is not None) is fork
+    built = loaded.models.result()  # in place, the answers and the models are made now
+    assert calls == [os.getpid()]
+    assert set(loaded.document["components"]["schemas"]) == {"ClientModel", "CreateOrderRequest"}
+    written = json.loads(loaded.spec_json)
+    assert set(written["components"]["schemas"]) == {"Client"}
+    assert "$ref" not in written["paths"]["/orders"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert any("ClientModel" in text.decode() for text in built.files.values())
